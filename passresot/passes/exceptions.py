@@ -1,0 +1,66 @@
+"""Failures of the passes domain: a refused token, and key-ring mistakes."""
+from flask_babel import lazy_gettext as _l
+
+from passresot.errors import DomainError
+
+#: Every refusal reason of DESIGN.md §4, the same words on the server, the scanner and in tests.
+REFUSAL_REASONS = (
+    "malformed",
+    "unknown_key",
+    "invalid_signature",
+    "revoked",
+    "not_yet_valid",
+    "expired",
+    "already_visited",
+    "outside_accepted_period",
+    "not_a_partner_account",
+)
+
+REFUSAL_MESSAGES = {
+    "malformed": _l("Ce code n'est pas un pass PassResOT66 lisible."),
+    "unknown_key": _l("Ce pass est signé par une clé inconnue : synchronisez le scanner."),
+    "invalid_signature": _l("La signature de ce pass est fausse : il a été modifié."),
+    "revoked": _l("Ce pass a été annulé."),
+    "not_yet_valid": _l("Ce pass n'est pas encore valable."),
+    "expired": _l("Ce pass a expiré."),
+    "already_visited": _l("Ce pass a déjà servi sur ce site cette année."),
+    "outside_accepted_period": _l("Le site n'accueille pas les pass en ce moment."),
+    "not_a_partner_account": _l("Ce compte n'est pas celui d'un site partenaire."),
+}
+
+
+class TokenRefused(DomainError):
+    """A pass was refused; `reason` (also `code`) is one of REFUSAL_REASONS."""
+
+    status = 422
+
+    def __init__(self, reason: str, detail: str | None = None):
+        if reason not in REFUSAL_REASONS:
+            raise ValueError(f"unknown refusal reason {reason!r}")
+        super().__init__(REFUSAL_MESSAGES[reason])
+        self.reason = reason
+        self.code = reason
+        #: Why, for logs and tests only; never shown to users.
+        self.detail = detail
+
+    def __repr__(self) -> str:
+        return f"TokenRefused({self.reason!r}, {self.detail!r})"
+
+
+class KeyRingError(DomainError):
+    """The key directory cannot do what was asked."""
+
+    code = "key_ring_error"
+
+
+class SigningKeyNotRetirable(KeyRingError):
+    """The current signing key cannot be retired: rotate first."""
+
+    code = "signing_key_not_retirable"
+    message = _l("La clé de signature en service ne peut pas être retirée : faites d'abord une rotation.")
+
+
+class KeyNotFound(KeyRingError):
+    code = "key_not_found"
+    status = 404
+    message = _l("Aucune clé active ne porte cet identifiant.")
