@@ -37,7 +37,8 @@ class TokenRefused(DomainError):
     def __init__(self, reason: str, detail: str | None = None):
         if reason not in REFUSAL_REASONS:
             raise ValueError(f"unknown refusal reason {reason!r}")
-        super().__init__(REFUSAL_MESSAGES[reason])
+        super().__init__(reason)  # str(refusal) is the reason: plain, for logs
+        self.message = REFUSAL_MESSAGES[reason]  # translated when shown, in the reader's locale
         self.reason = reason
         self.code = reason
         #: Why, for logs and tests only; never shown to users.
@@ -48,7 +49,11 @@ class TokenRefused(DomainError):
 
 
 class KeyRingError(DomainError):
-    """The key directory cannot do what was asked."""
+    """The key directory cannot do what was asked.
+
+    Raised with a plain message, for operators (the `flask keys` commands), so that it can be
+    shown where no translations are set up.
+    """
 
     code = "key_ring_error"
 
@@ -57,10 +62,10 @@ class SigningKeyNotRetirable(KeyRingError):
     """The current signing key cannot be retired: rotate first."""
 
     code = "signing_key_not_retirable"
-    message = _l("La clé de signature en service ne peut pas être retirée : faites d'abord une rotation.")
 
 
 class KeyNotFound(KeyRingError):
+    """No active key has this kid."""
+
     code = "key_not_found"
     status = 404
-    message = _l("Aucune clé active ne porte cet identifiant.")
