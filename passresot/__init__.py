@@ -1,0 +1,68 @@
+"""PassResOT66: the staff pass of the Pyrénées-Orientales tourist-office network."""
+import logging
+import os
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+
+from .config import load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        from flask import has_request_context, request
+
+        forced = super().get_cookie_secure(app)
+        return forced or (has_request_context() and request.is_secure)
+
+
+def create_app(test_config=None):
+    """Build the Flask application; `test_config` overrides settings in tests."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(ROOT_DIR, "templates"),
+                static_folder=os.path.join(ROOT_DIR, "static"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    app.session_interface = HttpsAwareSessionInterface()
+    _init_extensions(app)
+    _register_blueprints(app)
+    from .errors import register_error_handlers
+    from .i18n import register_template_helpers
+    from .cli import register_commands
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app):
+    from . import models  # noqa: F401  (every table registered before migrations run)
+    from .accounts.api import user_from_session_id
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(ROOT_DIR, "passresot", "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(user_from_session_id)
+
+
+def _register_blueprints(app):
+    from .web import register_web_blueprints
+
+    register_web_blueprints(app)

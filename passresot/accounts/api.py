@@ -1,0 +1,158 @@
+"""What routes call for accounts: sign-in with throttling, creation, one-time links."""
+import hashlib
+import math
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..audit.api import record_event
+from ..extensions import db
+from ..timeutil import utcnow
+from .exceptions import (EmailAlreadyUsed, InvalidCredentials, SetupLinkInvalid,
+                         TooManyAttempts, WeakPassword)
+from .models import LoginAttempt, Role, SetupLink, User
+
+MIN_PASSWORD_LENGTH = 10
+# A fixed hash to compare against when the email is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str):
+    return User.query.filter_by(email=normalize_email(email)).first()
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """Return the active user for these credentials, or raise; failures are counted per email and address."""
+    email = normalize_email(email)
+    _check_not_throttled(email, address)
+    user = User.query.filter_by(email=email).first()
+    hash_ = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    password_ok = check_password_hash(hash_, password or "")
+    if not (user and user.password_hash and password_ok and user.active):
+        db.session.add(LoginAttempt(email=email, address=address))
+        raise InvalidCredentials()
+    LoginAttempt.query.filter_by(email=email).delete()
+    return user
+
+
+def _check_not_throttled(email: str, address: str) -> None:
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    since = utcnow() - window
+    for column, value in ((LoginAttempt.email, email), (LoginAttempt.address, address)):
+        recent = (db.session.query(func.count(LoginAttempt.id), func.min(LoginAttempt.at))
+                  .filter(column == value, LoginAttempt.at > since).one())
+        count, oldest = recent
+        if count >= limit:
+            wait = (oldest + window - utcnow()).total_seconds()
+            raise TooManyAttempts(max(1, math.ceil(wait / 60)))
+
+
+def purge_old_login_attempts() -> int:
+    """Delete failed attempts older than the throttling window."""
+    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return LoginAttempt.query.filter(LoginAttempt.at <= since).delete()
+
+
+def create_user(actor, *, email, role: Role, first_name, last_name, **fields) -> User:
+    """Create an account without password; its owner chooses one through a setup link."""
+    email = normalize_email(email)
+    ensure_email_free(email)
+    user = User(email=email, role=role, first_name=first_name.strip(),
+                last_name=last_name.strip(), **fields)
+    db.session.add(user)
+    db.session.flush()
+    record_event(actor, "user.created", "user", user.id, role=role.value, email=email)
+    return user
+
+
+def ensure_email_free(email: str, except_user_id=None) -> None:
+    query = User.query.filter(User.email == normalize_email(email))
+    if except_user_id:
+        query = query.filter(User.id != except_user_id)
+    if db.session.query(query.exists()).scalar():
+        raise EmailAlreadyUsed(fields={"email": EmailAlreadyUsed.message})
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_setup_link(actor, user: User) -> str:
+    """Make a one-time link token valid for SETUP_LINK_DAYS; older unused links of this user end."""
+    now = utcnow()
+    SetupLink.query.filter(SetupLink.user_id == user.id, SetupLink.used_at.is_(None)).update(
+        {SetupLink.used_at: now})
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["SETUP_LINK_DAYS"]
+    db.session.add(SetupLink(user_id=user.id, token_hash=_hash_token(token),
+                             expires_at=now + timedelta(days=days),
+                             created_by_id=getattr(actor, "id", None)))
+    record_event(actor, "user.setup_link_created", "user", user.id)
+    return token
+
+
+def user_for_setup_link(token: str) -> User:
+    """The user a valid, unused, unexpired link belongs to."""
+    link = _valid_link(token)
+    return link.user
+
+
+def _valid_link(token: str) -> SetupLink:
+    link = SetupLink.query.filter_by(token_hash=_hash_token(token or "")).first()
+    if not link or link.used_at is not None or link.expires_at < utcnow() or not link.user.active:
+        raise SetupLinkInvalid()
+    return link
+
+
+def set_password_with_link(token: str, password: str) -> User:
+    """Use a one-time link to set the password; the link cannot be used again."""
+    link = _valid_link(token)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(fields={"password": WeakPassword.message})
+    user = link.user
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    link.used_at = utcnow()
+    LoginAttempt.query.filter_by(email=user.email).delete()
+    record_event(user, "user.password_set", "user", user.id)
+    return user
+
+
+def set_active(actor, user: User, active: bool) -> None:
+    """Activate or deactivate an account; deactivation ends its sessions."""
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_version += 1
+    record_event(actor, "user.activated" if active else "user.deactivated", "user", user.id)
+
+
+def user_from_session_id(session_id: str):
+    """Flask-Login loader: 'id:version', so a bumped version ends older sessions."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except (ValueError, AttributeError):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def search_users(query, text: str):
+    """Filter a user query by a free-text search on names and email."""
+    if not text:
+        return query
+    like = f"%{text.strip().lower()}%"
+    return query.filter(or_(func.lower(User.first_name).like(like),
+                            func.lower(User.last_name).like(like),
+                            User.email.like(like)))

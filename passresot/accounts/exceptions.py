@@ -1,0 +1,40 @@
+"""Account failures, named as facts."""
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+    status = 401
+    message = _l("Adresse e-mail ou mot de passe incorrect.")
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    status = 429
+
+    def __init__(self, wait_minutes: int):
+        self.wait_minutes = wait_minutes
+        super().__init__(_l(
+            "Trop de tentatives de connexion. Par sécurité, patientez %(minutes)s minute(s) "
+            "avant de réessayer.", minutes=wait_minutes))
+
+
+class EmailAlreadyUsed(DomainError):
+    code = "email_already_used"
+    status = 409
+    message = _l("Cette adresse e-mail est déjà utilisée par un autre compte.")
+
+
+class SetupLinkInvalid(DomainError):
+    code = "setup_link_invalid"
+    status = 400
+    message = _l("Ce lien n'est plus valable (déjà utilisé ou expiré). "
+                 "Demandez un nouveau lien à votre administrateur.")
+
+
+class WeakPassword(DomainError):
+    code = "weak_password"
+    status = 400
+    message = _l("Choisissez un mot de passe d'au moins 10 caractères.")

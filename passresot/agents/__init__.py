@@ -1,0 +1,1 @@
+"""An office's agents: their records, photos and CSV import."""

@@ -1,0 +1,19 @@
+"""Agent failures, named as facts."""
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError
+
+
+class PhotoRejected(DomainError):
+    code = "photo_rejected"
+    status = 400
+    message = _l("Cette photo ne peut pas être utilisée.")
+
+    def __init__(self, message=None):
+        super().__init__(message, fields={"photo": message or self.message})
+
+
+class SeasonalNeedsContractEnd(DomainError):
+    code = "seasonal_needs_contract_end"
+    status = 400
+    message = _l("La date de fin est obligatoire pour un saisonnier.")

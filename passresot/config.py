@@ -1,0 +1,59 @@
+"""Settings read from the environment, with safe defaults."""
+import os
+import secrets
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Return the secret key kept in instance/, creating it on first start."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "passresot.db")
+    # psycopg 3 is the driver; accept the plain scheme hosting providers give.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the configuration mapping from the environment."""
+    env = os.environ.get
+    return {
+        "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "") == "1",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "").rstrip("/"),
+        "SMTP_HOST": env("SMTP_HOST", ""),
+        "SMTP_PORT": int(env("SMTP_PORT", "587")),
+        "SMTP_USER": env("SMTP_USER", ""),
+        "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": env("SMTP_STARTTLS", "1") == "1",
+        "MAIL_FROM": env("MAIL_FROM", "PassResOT66 <no-reply@passresot66.fr>"),
+        "NETWORK_CONTACT_EMAIL": env("NETWORK_CONTACT_EMAIL", "contact@resot66.fr"),
+        "NETWORK_CONTACT_PHONE": env("NETWORK_CONTACT_PHONE", "04 68 00 00 00"),
+        "DEMO_PASSWORD": env("DEMO_PASSWORD", "demo-passresot66"),
+        "TRUST_PROXY": env("TRUST_PROXY", "") == "1",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_SECONDS": 15 * 60,
+        "SETUP_LINK_DAYS": 7,
+    }

@@ -1,0 +1,95 @@
+"""The domain error base class and the handlers that answer JSON to API callers and a page to people."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A business rule said no. `code` is stable; `message` is shown to the user."""
+
+    code = "domain_error"
+    status = 400
+    message = _l("Action impossible.")
+
+    def __init__(self, message=None, *, fields=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    message = _l("Introuvable.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    message = _l("Vous n'avez pas accès à cette page.")
+
+
+HTTP_MESSAGES = {
+    400: _l("La demande n'a pas pu être comprise."),
+    401: _l("Connectez-vous pour continuer."),
+    403: _l("Vous n'avez pas accès à cette page."),
+    404: _l("Cette page n'existe pas ou n'est pas à vous."),
+    405: _l("Cette action n'est pas possible ici."),
+    413: _l("Le fichier envoyé est trop gros."),
+    429: _l("Trop de tentatives : patientez avant de réessayer."),
+    500: _l("Une erreur inattendue est survenue. Réessayez dans un instant."),
+    503: _l("Le service est momentanément indisponible. Réessayez dans un instant."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, code: str, message, fields=None):
+    """Answer an error as JSON {error: {code, message, fields?}} or as a page."""
+    if wants_json():
+        body = {"code": code, "message": str(message)}
+        if fields:
+            body["fields"] = {k: str(v) for k, v in fields.items()}
+        return jsonify(error=body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error):
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error):
+        status = error.code or 500
+        code = (error.name or "error").lower().replace(" ", "_")
+        message = HTTP_MESSAGES.get(status, error.description)
+        if status == 400 and getattr(error, "description", "") and "CSRF" in str(error.description):
+            code = "csrf_failed"
+            message = _l("Le formulaire a expiré. Rechargez la page et recommencez.")
+        return error_response(status, code, message)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from .extensions import db
+
+        db.session.rollback()
+        status = 503 if _is_database_down(error) else 500
+        return error_response(status, "server_error" if status == 500 else "unavailable",
+                              HTTP_MESSAGES[status])
+
+
+def _is_database_down(error) -> bool:
+    from sqlalchemy.exc import OperationalError, InterfaceError
+
+    return isinstance(error, (OperationalError, InterfaceError))

@@ -1,0 +1,32 @@
+"""Language choice and French-first formatting helpers for templates."""
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+
+def select_locale():
+    """The language chosen by the person, else French (English offered)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_template_helpers(app):
+    @app.template_filter("date")
+    def _date(value, fmt="d MMMM y"):
+        return format_date(value, fmt) if value else ""
+
+    @app.template_filter("datetime")
+    def _datetime(value, fmt="d MMM y 'à' HH:mm"):
+        return format_datetime(value, fmt) if value else ""
+
+    @app.context_processor
+    def _inject():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
+                "request_path": request.path}

@@ -1,0 +1,6 @@
+"""Imports every domain's tables, so metadata and migrations see them all."""
+from .accounts.models import LoginAttempt, SetupLink, User  # noqa: F401
+from .agents.models import AgentPhoto  # noqa: F401
+from .audit.models import AuditEvent  # noqa: F401
+from .offices.models import Office  # noqa: F401
+from .partners.models import Partner  # noqa: F401

@@ -1,0 +1,1 @@
+"""Tourist offices (OT) of the network."""

@@ -1,0 +1,1 @@
+"""Partner sites that admit pass holders."""

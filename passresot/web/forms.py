@@ -1,0 +1,97 @@
+"""Forms with their French validation messages (CSRF included by Flask-WTF)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+
+from ..accounts.models import AgentKind
+from ..partners.models import CATEGORY_LABELS
+
+REQUIRED = _l("Ce champ est obligatoire.")
+PHONE_PATTERN = r"^\+?[0-9 .()-]{6,20}$"
+
+
+def _required():
+    return InputRequired(message=REQUIRED)
+
+
+def _email_field(label=_l("Adresse e-mail")):
+    return EmailField(label, validators=[
+        _required(), Length(max=254, message=_l("254 caractères au plus.")),
+        Email(message=_l("Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."),
+              check_deliverability=False)])
+
+
+def _name_field(label):
+    return StringField(label, validators=[
+        _required(), Length(max=80, message=_l("80 caractères au plus."))],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v])
+
+
+class ActionForm(FlaskForm):
+    """A button that posts: only the CSRF token."""
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(_l("Mot de passe"), validators=[_required()])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nouveau mot de passe"), validators=[
+        _required(), Length(min=10, max=200,
+                            message=_l("Choisissez un mot de passe d'au moins 10 caractères."))])
+    confirm = PasswordField(_l("Confirmez le mot de passe"), validators=[
+        _required(), EqualTo("password", message=_l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class OfficeForm(FlaskForm):
+    name = StringField(_l("Nom de l'office"), validators=[
+        _required(), Length(max=120, message=_l("120 caractères au plus."))])
+    commune = _name_field(_l("Commune"))
+    email = _email_field(_l("E-mail de l'office"))
+    phone = StringField(_l("Téléphone"), validators=[Optional(), Regexp(
+        PHONE_PATTERN, message=_l("Saisissez un numéro de téléphone, par exemple 04 68 12 34 56."))])
+
+
+class PersonForm(FlaskForm):
+    first_name = _name_field(_l("Prénom"))
+    last_name = _name_field(_l("Nom"))
+    email = _email_field()
+
+
+class AgentForm(PersonForm):
+    kind = SelectField(_l("Type de contrat"), choices=[
+        (AgentKind.permanent.value, _l("Permanent")),
+        (AgentKind.seasonal.value, _l("Saisonnier"))], validators=[_required()])
+    contract_start = DateField(_l("Début du contrat"), validators=[Optional()])
+    contract_end = DateField(_l("Fin du contrat"), validators=[Optional()])
+    photo = FileField(_l("Photo (JPEG, PNG ou WebP, 5 Mo au plus)"))
+
+    def validate_contract_end(self, field):
+        if self.kind.data == AgentKind.seasonal.value and not field.data:
+            raise ValidationError(_l("La date de fin est obligatoire pour un saisonnier."))
+        if field.data and self.contract_start.data and field.data < self.contract_start.data:
+            raise ValidationError(_l("La fin du contrat doit suivre son début."))
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Nom du site"), validators=[
+        _required(), Length(max=160, message=_l("160 caractères au plus."))])
+    commune = _name_field(_l("Commune"))
+    category = SelectField(_l("Catégorie"), validators=[_required()],
+                           choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()])
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG ou WebP, 5 Mo au plus)"), validators=[_required()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fichier CSV"), validators=[_required()])
+
+
+class ImportConfirmForm(FlaskForm):
+    #: The file as sent at preview time, base64; parsed and checked again before writing.
+    payload = TextAreaField(validators=[_required()])

@@ -1,0 +1,57 @@
+"""The landing page of each role, and agent photos."""
+from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..accounts.models import Role, User
+from ..agents.api import agent_photo
+from ..extensions import db
+from .access import can_view_agent_photo, roles_required
+
+bp = Blueprint("home", __name__)
+
+LANDING = {
+    Role.network_admin: "network.offices",
+    Role.office_admin: "office.agents",
+    Role.agent: "home.agent",
+    Role.partner_staff: "home.partner",
+}
+
+
+@bp.route("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(LANDING[current_user.role]))
+
+
+@bp.route("/me")
+@roles_required(Role.agent)
+def agent():
+    photo = agent_photo(current_user.id)
+    return render_template("home/agent.html", has_photo=photo is not None)
+
+
+@bp.route("/site")
+@roles_required(Role.partner_staff)
+def partner():
+    return render_template("home/partner.html", partner=current_user.partner)
+
+
+@bp.route("/photos/agents/<int:agent_id>.jpg")
+@login_required
+def photo(agent_id):
+    agent = db.session.get(User, agent_id)
+    if agent is None or agent.role is not Role.agent or not can_view_agent_photo(current_user, agent):
+        abort(404)
+    stored = agent_photo(agent.id)
+    if stored is None:
+        abort(404)
+    return _jpeg_response(stored.jpeg)
+
+
+def _jpeg_response(jpeg: bytes):
+    response = make_response(jpeg)
+    response.headers["Content-Type"] = "image/jpeg"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,197 @@
+"""The network admin's screens: offices and their admins, partner sites and their staff, accounts."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import api as accounts
+from ..accounts.models import Role, User
+from ..errors import DomainError
+from ..extensions import db
+from ..offices import api as offices
+from ..offices.models import Office
+from ..partners import api as partners
+from ..partners.models import Partner
+from .access import roles_required
+from .forms import ActionForm, OfficeForm, PartnerForm, PersonForm
+from .links import issue_and_show_setup_link
+from .validation import apply_domain_error
+
+bp = Blueprint("network", __name__, url_prefix="/admin")
+network_only = roles_required(Role.network_admin)
+
+
+@bp.route("/offices")
+@network_only
+def offices_list():
+    return render_template("network/offices.html", rows=offices.offices_with_counts(),
+                           action_form=ActionForm())
+
+
+@bp.route("/offices/new", methods=["GET", "POST"])
+@network_only
+def office_new():
+    form = OfficeForm()
+    if form.validate_on_submit():
+        try:
+            office = offices.create_office(current_user, **_office_fields(form))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Office « %(name)s » créé.", name=office.name), "success")
+            return redirect(url_for("network.office_edit", office_id=office.id))
+    return render_template("network/office_form.html", form=form, office=None), _status(form)
+
+
+@bp.route("/offices/<int:office_id>", methods=["GET", "POST"])
+@network_only
+def office_edit(office_id):
+    office = db.get_or_404(Office, office_id)
+    form = OfficeForm(obj=office)
+    if form.validate_on_submit():
+        try:
+            offices.update_office(current_user, office, **_office_fields(form))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Modifications enregistrées."), "success")
+            return redirect(url_for("network.office_edit", office_id=office.id))
+    admins = User.query.filter_by(office_id=office.id, role=Role.office_admin).order_by(User.last_name)
+    return render_template("network/office_form.html", form=form, office=office, admins=admins.all(),
+                           admin_form=PersonForm(prefix="admin"), action_form=ActionForm()), _status(form)
+
+
+@bp.route("/offices/<int:office_id>/active", methods=["POST"])
+@network_only
+def office_set_active(office_id):
+    office = db.get_or_404(Office, office_id)
+    active = request.form.get("active") == "1"
+    offices.set_office_active(current_user, office, active)
+    db.session.commit()
+    flash(_("Office réactivé.") if active else _("Office désactivé : ses comptes ne peuvent plus se connecter."),
+          "success")
+    return redirect(url_for("network.office_edit", office_id=office.id))
+
+
+@bp.route("/offices/<int:office_id>/admins", methods=["POST"])
+@network_only
+def office_admin_new(office_id):
+    office = db.get_or_404(Office, office_id)
+    form = PersonForm(prefix="admin")
+    if form.validate_on_submit():
+        try:
+            user = offices.create_office_admin(current_user, office, **_person_fields(form))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return issue_and_show_setup_link(
+                current_user, user, created=True,
+                back_url=url_for("network.office_edit", office_id=office.id))
+    admins = User.query.filter_by(office_id=office.id, role=Role.office_admin).all()
+    return render_template("network/office_form.html", form=OfficeForm(obj=office), office=office,
+                           admins=admins, admin_form=form, action_form=ActionForm()), 400
+
+
+@bp.route("/partners")
+@network_only
+def partners_list():
+    rows = Partner.query.order_by(Partner.name).all()
+    return render_template("network/partners.html", partners=rows)
+
+
+@bp.route("/partners/new", methods=["GET", "POST"])
+@network_only
+def partner_new():
+    form = PartnerForm()
+    if form.validate_on_submit():
+        partner = partners.create_partner(current_user, **_partner_fields(form))
+        db.session.commit()
+        flash(_("Site partenaire « %(name)s » créé.", name=partner.name), "success")
+        return redirect(url_for("network.partner_edit", partner_id=partner.id))
+    return render_template("network/partner_form.html", form=form, partner=None), _status(form)
+
+
+@bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
+@network_only
+def partner_edit(partner_id):
+    partner = db.get_or_404(Partner, partner_id)
+    form = PartnerForm(obj=partner, category=partner.category.value) if request.method == "GET" \
+        else PartnerForm()
+    if form.validate_on_submit():
+        partners.update_partner(current_user, partner, **_partner_fields(form))
+        db.session.commit()
+        flash(_("Modifications enregistrées."), "success")
+        return redirect(url_for("network.partner_edit", partner_id=partner.id))
+    return _partner_page(partner, form, PersonForm(prefix="staff")), _status(form)
+
+
+@bp.route("/partners/<int:partner_id>/staff", methods=["POST"])
+@network_only
+def partner_staff_new(partner_id):
+    partner = db.get_or_404(Partner, partner_id)
+    form = PersonForm(prefix="staff")
+    if form.validate_on_submit():
+        try:
+            user = partners.create_partner_staff(current_user, partner, **_person_fields(form))
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            return issue_and_show_setup_link(
+                current_user, user, created=True,
+                back_url=url_for("network.partner_edit", partner_id=partner.id))
+    return _partner_page(partner, PartnerForm(obj=partner, category=partner.category.value), form), 400
+
+
+def _partner_page(partner, form, staff_form):
+    staff = User.query.filter_by(partner_id=partner.id).order_by(User.last_name).all()
+    return render_template("network/partner_form.html", form=form, partner=partner, staff=staff,
+                           staff_form=staff_form, action_form=ActionForm())
+
+
+@bp.route("/users/<int:user_id>/setup-link", methods=["POST"])
+@network_only
+def user_setup_link(user_id):
+    user = _manageable_user_or_404(user_id)
+    return issue_and_show_setup_link(current_user, user, created=False, back_url=_back_for(user))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@network_only
+def user_set_active(user_id):
+    user = _manageable_user_or_404(user_id)
+    active = request.form.get("active") == "1"
+    accounts.set_active(current_user, user, active)
+    db.session.commit()
+    flash(_("Compte réactivé.") if active else _("Compte désactivé."), "success")
+    return redirect(_back_for(user))
+
+
+def _manageable_user_or_404(user_id) -> User:
+    """Network admins manage OT admins and partner staff here (agents belong to their office)."""
+    user = db.get_or_404(User, user_id)
+    if user.role not in (Role.office_admin, Role.partner_staff) or user.id == current_user.id:
+        abort(404)
+    return user
+
+
+def _back_for(user: User) -> str:
+    if user.role is Role.partner_staff:
+        return url_for("network.partner_edit", partner_id=user.partner_id)
+    return url_for("network.office_edit", office_id=user.office_id)
+
+
+def _office_fields(form):
+    return {k: getattr(form, k).data for k in ("name", "commune", "email", "phone")}
+
+
+def _person_fields(form):
+    return {k: getattr(form, k).data for k in ("email", "first_name", "last_name")}
+
+
+def _partner_fields(form):
+    return {k: getattr(form, k).data for k in ("name", "commune", "category")}
+
+
+def _status(form):
+    return 400 if form.errors else 200

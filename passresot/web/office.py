@@ -1,0 +1,124 @@
+"""The OT admin's screens: the agents of their own office."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..agents import api as agents
+from ..errors import DomainError
+from ..extensions import db
+from .access import agent_of_my_office_or_404, roles_required
+from .forms import ActionForm, AgentForm, PhotoForm
+from .links import issue_and_show_setup_link
+from .validation import apply_domain_error
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+office_admin_only = roles_required(Role.office_admin)
+
+
+@bp.route("/agents")
+@office_admin_only
+def agents_list():
+    search = request.args.get("q", "").strip()[:80]
+    show_inactive = request.args.get("inactive") == "1"
+    rows = agents.office_agents(current_user.office_id, search=search, show_inactive=show_inactive)
+    return render_template("office/agents.html", agents=rows, search=search,
+                           show_inactive=show_inactive,
+                           with_photo=agents.has_photo_ids([a.id for a in rows]))
+
+
+@bp.route("/agents/new", methods=["GET", "POST"])
+@office_admin_only
+def agent_new():
+    form = AgentForm()
+    if form.validate_on_submit():
+        try:
+            agent = agents.create_agent(current_user, current_user.office_id, **_agent_fields(form))
+            _maybe_store_photo(form, agent)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            return issue_and_show_setup_link(
+                current_user, agent, created=True,
+                back_url=url_for("office.agent_edit", agent_id=agent.id))
+    return render_template("office/agent_form.html", form=form, agent=None), _status(form)
+
+
+@bp.route("/agents/<int:agent_id>", methods=["GET", "POST"])
+@office_admin_only
+def agent_edit(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    form = AgentForm(obj=agent, kind=agent.kind.value) if request.method == "GET" else AgentForm()
+    if form.validate_on_submit():
+        try:
+            agents.update_agent(current_user, agent, **_agent_fields(form))
+            _maybe_store_photo(form, agent)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Fiche de %(name)s enregistrée.", name=agent.full_name), "success")
+            return redirect(url_for("office.agent_edit", agent_id=agent.id))
+    return _agent_page(agent, form), _status(form)
+
+
+def _agent_page(agent, form, photo_form=None):
+    return render_template("office/agent_form.html", form=form, agent=agent,
+                           photo_form=photo_form or PhotoForm(prefix="p"),
+                           has_photo=agents.agent_photo(agent.id) is not None,
+                           action_form=ActionForm())
+
+
+@bp.route("/agents/<int:agent_id>/photo", methods=["POST"])
+@office_admin_only
+def agent_photo(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    form = PhotoForm(prefix="p")
+    if form.validate_on_submit():
+        try:
+            agents.set_agent_photo(current_user, agent, form.photo.data.read())
+        except DomainError as error:
+            form.photo.errors = list(form.photo.errors) + [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("Photo enregistrée."), "success")
+            return redirect(url_for("office.agent_edit", agent_id=agent.id))
+    form_main = AgentForm(obj=agent, kind=agent.kind.value, formdata=None)
+    return _agent_page(agent, form_main, form), 400
+
+
+@bp.route("/agents/<int:agent_id>/setup-link", methods=["POST"])
+@office_admin_only
+def agent_setup_link(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    return issue_and_show_setup_link(current_user, agent, created=False,
+                                     back_url=url_for("office.agent_edit", agent_id=agent.id))
+
+
+@bp.route("/agents/<int:agent_id>/active", methods=["POST"])
+@office_admin_only
+def agent_set_active(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    active = request.form.get("active") == "1"
+    agents.set_agent_active(current_user, agent, active)
+    db.session.commit()
+    flash(_("%(name)s est de nouveau actif(ve).", name=agent.full_name) if active
+          else _("%(name)s est désactivé(e) : ce compte ne peut plus se connecter.", name=agent.full_name),
+          "success")
+    return redirect(url_for("office.agent_edit", agent_id=agent.id))
+
+
+def _maybe_store_photo(form, agent):
+    upload = form.photo.data
+    if upload and getattr(upload, "filename", ""):
+        agents.set_agent_photo(current_user, agent, upload.read())
+
+
+def _agent_fields(form):
+    return {k: getattr(form, k).data for k in agents.AGENT_FIELDS}
+
+
+def _status(form):
+    return 400 if form.errors else 200

@@ -1,0 +1,14 @@
+"""Putting a domain error's message beside the field it is about."""
+from flask import flash
+
+
+def apply_domain_error(form, error) -> None:
+    """Attach each of the error's field messages to the form's field, or flash it when none fits."""
+    placed = False
+    for name, message in (error.fields or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [str(message)]
+            placed = True
+    if not placed:
+        flash(str(error.message), "error")
