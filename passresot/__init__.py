@@ -24,7 +24,9 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
 def create_app(test_config=None):
     """Build the Flask application; `test_config` overrides settings in tests."""
+    test_config = dict(test_config or {})
     app = Flask(__name__, instance_relative_config=True,
+                instance_path=test_config.pop("INSTANCE_PATH", None),
                 template_folder=os.path.join(ROOT_DIR, "templates"),
                 static_folder=os.path.join(ROOT_DIR, "static"))
     os.makedirs(app.instance_path, exist_ok=True)

@@ -1,0 +1,51 @@
+# PassResOT66 — `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app.py
+
+.PHONY: run test test-python test-js test-postgres setup vendor translations migrate demo bench clean
+
+run: setup migrate demo
+	@$(BIN)/flask demo-logins
+	@echo "PassResOT66 : http://127.0.0.1:5000"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/python -m pytest -q
+	node --test tests/js/
+
+# The database tests again, against PostgreSQL (CI runs this after `make test`).
+TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+test-postgres: setup
+	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser"
+
+setup: $(VENV)/.installed node_modules/.installed vendor translations
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.installed
+	@node scripts/copy_vendor.mjs
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -f -d passresot/translations 2>/dev/null || true
+
+migrate: setup
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask load-demo
+
+bench: setup
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

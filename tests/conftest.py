@@ -1,0 +1,98 @@
+"""Shared fixtures: one migrated database per run (SQLite, or TEST_DATABASE_URL), emptied after each test."""
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
+
+from passresot import create_app
+from passresot.extensions import db
+
+from . import factories
+
+PASSWORD = "correct-horse-battery"
+FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def _database_url(tmp_dir) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url or "sqlite:///" + os.path.join(tmp_dir, "test.db")
+
+
+def _reset_postgres_schema(engine):
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(str(instance)),
+        "SERVER_NAME": "localhost",
+    })
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres_schema(db.engine)
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def clean_db(app):
+    """Empties every table after the test; `client`, `app_ctx` and `make` depend on it."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app, clean_db):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app, clean_db):
+    """A test client; CSRF is on, so posts carry `csrf_token(client, url)`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app_ctx):
+    """Factories bound to the test database: make.office(), make.agent(office), make.user(role, ...)."""
+    return factories.Factory(FAST_HASH)
+
+
+def csrf_token(client, url="/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def login(client, email, password=PASSWORD):
+    """Sign in through the real form (CSRF included); returns the response."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
