@@ -26,7 +26,8 @@ def create_app(test_config=None):
     """Build the Flask application; `test_config` overrides settings in tests."""
     test_config = dict(test_config or {})
     app = Flask(__name__, instance_relative_config=True,
-                instance_path=test_config.pop("INSTANCE_PATH", None),
+                instance_path=test_config.pop("INSTANCE_PATH", None)
+                or os.environ.get("PASSRESOT_INSTANCE_PATH") or None,
                 template_folder=os.path.join(ROOT_DIR, "templates"),
                 static_folder=os.path.join(ROOT_DIR, "static"))
     os.makedirs(app.instance_path, exist_ok=True)
@@ -45,7 +46,15 @@ def create_app(test_config=None):
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
+    _init_pass_keys(app)
     return app
+
+
+def _init_pass_keys(app):
+    from .passes.keys import init_app as init_keys, register_key_commands
+
+    init_keys(app)
+    register_key_commands(app)
 
 
 def _init_extensions(app):
