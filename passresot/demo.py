@@ -12,6 +12,7 @@ from .agents.photos import reencode_photo
 from .extensions import db
 from .offices.models import Office
 from .partners.models import Partner, PartnerCategory
+from .passes.api import issue_pass
 from .timeutil import paris_today
 
 DEMO_ACCOUNTS = (
@@ -139,6 +140,9 @@ def load_demo(password: str) -> None:
     db.session.flush()
     for agent in agents:
         db.session.add(AgentPhoto(user_id=agent.id, jpeg=avatar_jpeg(agent, rng)))
+    db.session.flush()
+    for agent in agents:
+        issue_pass(None, agent)
     db.session.flush()
 
 

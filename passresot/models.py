@@ -4,3 +4,4 @@ from .agents.models import AgentPhoto  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .offices.models import Office  # noqa: F401
 from .partners.models import Partner  # noqa: F401
+from .passes.models import Pass  # noqa: F401

@@ -1,4 +1,6 @@
 """What routes call for an office's agents."""
+from flask_babel import lazy_gettext as _l
+
 from ..accounts.api import create_user, ensure_email_free, normalize_email, set_active
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
@@ -69,8 +71,12 @@ def has_photo_ids(agent_ids) -> set:
 
 
 def set_agent_active(actor, agent: User, active: bool) -> None:
-    """Deactivate an agent who left the office (the pass issue also revokes their pass)."""
+    """Deactivate an agent who left the office: the account closes and the live pass is revoked (R3)."""
+    from ..passes.api import revoke_live_pass
+
     set_active(actor, agent, active)
+    if not active:
+        revoke_live_pass(actor, agent, str(_l("Agent désactivé (ne fait plus partie de l'office)")))
 
 
 def office_agents(office_id: int, *, search: str = "", show_inactive: bool = False):

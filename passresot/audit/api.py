@@ -1,4 +1,6 @@
 """Recording audit events."""
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db
 from .models import AuditEvent
 
@@ -30,3 +32,25 @@ def _plain(value):
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+ACTION_LABELS = {
+    "user.created": _l("Compte créé"),
+    "user.setup_link_created": _l("Lien de connexion créé"),
+    "user.password_set": _l("Mot de passe choisi"),
+    "user.activated": _l("Compte réactivé"),
+    "user.deactivated": _l("Compte désactivé"),
+    "agent.updated": _l("Fiche modifiée"),
+    "agent.photo_changed": _l("Photo changée"),
+    "pass.issued": _l("Pass délivré"),
+    "pass.renewed": _l("Pass renouvelé"),
+    "pass.replaced": _l("Pass remplacé"),
+    "pass.returned": _l("Pass rendu"),
+    "pass.revoked": _l("Pass révoqué"),
+    "office.created": _l("Office créé"),
+    "office.updated": _l("Office modifié"),
+    "office.activated": _l("Office réactivé"),
+    "office.deactivated": _l("Office désactivé"),
+    "partner.created": _l("Site créé"),
+    "partner.updated": _l("Site modifié"),
+}

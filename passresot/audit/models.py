@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -23,3 +23,11 @@ class AuditEvent(db.Model):
     target_id: Mapped[int]
     #: Changed fields (never passwords or tokens) and the reason when one is required.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", foreign_keys=[actor_id])
+
+    @property
+    def label(self):
+        from .api import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)

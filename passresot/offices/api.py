@@ -59,9 +59,13 @@ def set_office_active(actor, office: Office, active: bool) -> None:
     record_event(actor, "office.activated" if active else "office.deactivated", "office", office.id)
     if not active:
         from ..accounts.api import set_active
+        from ..agents.api import set_agent_active
 
         for user in User.query.filter_by(office_id=office.id, active=True):
-            set_active(actor, user, False)
+            if user.role is Role.agent:
+                set_agent_active(actor, user, False)
+            else:
+                set_active(actor, user, False)
 
 
 def create_office_admin(actor, office: Office, *, email, first_name, last_name) -> User:

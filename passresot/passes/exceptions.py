@@ -69,3 +69,31 @@ class KeyNotFound(KeyRingError):
 
     code = "key_not_found"
     status = 404
+
+
+class PassCannotBeIssued(DomainError):
+    """R3: a pass needs a photo, first and last name, an office, and an active agent."""
+
+    code = "pass_cannot_be_issued"
+    status = 409
+    message = _l("Le pass ne peut pas être délivré.")
+
+    def __init__(self, missing: list):
+        self.missing = missing
+        super().__init__(_l("Pass impossible à délivrer pour l'instant : %(items)s.",
+                            items=", ".join(str(item) for item in missing)))
+
+
+class PassNotActive(DomainError):
+    code = "pass_not_active"
+    status = 409
+    message = _l("Ce pass n'est plus actif : il ne peut plus être modifié.")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    status = 400
+    message = _l("Indiquez le motif de la révocation.")
+
+    def __init__(self):
+        super().__init__(fields={"reason": self.message})

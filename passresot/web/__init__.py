@@ -3,10 +3,14 @@
 
 def register_web_blueprints(app):
     from .agent_import import bp as agent_import_bp
+    from .agent_pass import bp as agent_pass_bp
     from .auth import bp as auth_bp
     from .home import bp as home_bp
     from .network import bp as network_bp
     from .office import bp as office_bp
+    from .office_passes import bp as office_passes_bp
+    from .pwa import bp as pwa_bp
 
-    for blueprint in (auth_bp, home_bp, network_bp, office_bp, agent_import_bp):
+    for blueprint in (auth_bp, home_bp, network_bp, office_bp, agent_import_bp,
+                      agent_pass_bp, office_passes_bp, pwa_bp):
         app.register_blueprint(blueprint)

@@ -12,7 +12,7 @@ bp = Blueprint("home", __name__)
 LANDING = {
     Role.network_admin: "network.offices",
     Role.office_admin: "office.agents",
-    Role.agent: "home.agent",
+    Role.agent: "agent_pass.pass_screen",
     Role.partner_staff: "home.partner",
 }
 

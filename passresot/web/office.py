@@ -7,6 +7,7 @@ from ..accounts.models import Role
 from ..agents import api as agents
 from ..errors import DomainError
 from ..extensions import db
+from ..passes.api import agent_history, latest_pass, missing_for_pass, office_passes
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
@@ -24,7 +25,8 @@ def agents_list():
     rows = agents.office_agents(current_user.office_id, search=search, show_inactive=show_inactive)
     return render_template("office/agents.html", agents=rows, search=search,
                            show_inactive=show_inactive,
-                           with_photo=agents.has_photo_ids([a.id for a in rows]))
+                           with_photo=agents.has_photo_ids([a.id for a in rows]),
+                           passes=office_passes(current_user.office_id, [a.id for a in rows]))
 
 
 @bp.route("/agents/new", methods=["GET", "POST"])
@@ -65,9 +67,12 @@ def agent_edit(agent_id):
 
 
 def _agent_page(agent, form, photo_form=None):
+    pass_ = latest_pass(agent.id)
     return render_template("office/agent_form.html", form=form, agent=agent,
                            photo_form=photo_form or PhotoForm(prefix="p"),
                            has_photo=agents.agent_photo(agent.id) is not None,
+                           pass_=pass_, pass_status=pass_.effective_status() if pass_ else None,
+                           missing=missing_for_pass(agent), history=agent_history(agent),
                            action_form=ActionForm())
 
 

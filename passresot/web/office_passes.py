@@ -1,0 +1,88 @@
+"""The OT admin issues, renews, returns and revokes the passes of their office's agents."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role, User
+from ..errors import DomainError
+from ..extensions import db
+from ..passes import api as passes
+from ..passes.exceptions import PassCannotBeIssued
+from ..passes.models import Pass
+from .access import agent_of_my_office_or_404, roles_required
+from .agent_pass import pass_context
+
+bp = Blueprint("office_passes", __name__, url_prefix="/office")
+office_admin_only = roles_required(Role.office_admin)
+
+
+def _pass_of_my_office_or_404(pass_id: int) -> Pass:
+    pass_ = db.session.get(Pass, pass_id)
+    if pass_ is None or pass_.office_id != current_user.office_id:
+        abort(404)
+    return pass_
+
+
+@bp.route("/agents/<int:agent_id>/pass", methods=["POST"])
+@office_admin_only
+def issue(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    try:
+        new = passes.issue_pass(current_user, agent)
+    except PassCannotBeIssued as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Pass n° %(number)s délivré à %(name)s, valable jusqu'au %(date)s.",
+                number=new.display_number, name=agent.full_name,
+                date=new.valid_until.strftime("%d/%m/%Y")), "success")
+    return redirect(url_for("office.agent_edit", agent_id=agent.id) + "#pass")
+
+
+@bp.route("/passes/issue", methods=["POST"])
+@office_admin_only
+def issue_many():
+    ids = {int(v) for v in request.form.getlist("agent_ids") if v.isdigit()}
+    agents = User.query.filter(User.id.in_(ids), User.role == Role.agent,
+                               User.office_id == current_user.office_id).all() if ids else []
+    if not agents:
+        flash(_("Cochez au moins un agent."), "error")
+        return redirect(url_for("office.agents_list"))
+    issued, failed = passes.issue_passes(current_user, agents)
+    db.session.commit()
+    return render_template("office/passes_issued.html", issued=issued, failed=failed)
+
+
+@bp.route("/passes/<int:pass_id>/return", methods=["POST"])
+@office_admin_only
+def return_pass(pass_id):
+    pass_ = _pass_of_my_office_or_404(pass_id)
+    return _close(pass_, lambda: passes.return_pass(current_user, pass_, request.form.get("note", "")),
+                  _("Pass n° %(number)s marqué comme rendu.", number=pass_.display_number))
+
+
+@bp.route("/passes/<int:pass_id>/revoke", methods=["POST"])
+@office_admin_only
+def revoke(pass_id):
+    pass_ = _pass_of_my_office_or_404(pass_id)
+    return _close(pass_, lambda: passes.revoke_pass(current_user, pass_, request.form.get("reason", "")),
+                  _("Pass n° %(number)s révoqué.", number=pass_.display_number))
+
+
+def _close(pass_, action, success_message):
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(success_message, "success")
+    return redirect(url_for("office.agent_edit", agent_id=pass_.user_id) + "#pass")
+
+
+@bp.route("/agents/<int:agent_id>/card")
+@office_admin_only
+def card(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    return render_template("pass/card.html", **pass_context(agent))
