@@ -10,8 +10,8 @@ from .access import can_view_agent_photo, roles_required
 bp = Blueprint("home", __name__)
 
 LANDING = {
-    Role.network_admin: "network.offices",
-    Role.office_admin: "office.agents",
+    Role.network_admin: "network.offices_list",
+    Role.office_admin: "office.agents_list",
     Role.agent: "agent_pass.pass_screen",
     Role.partner_staff: "home.partner",
 }
