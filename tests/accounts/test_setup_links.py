@@ -205,9 +205,7 @@ def test_only_the_sha256_of_the_token_is_stored(office_admin_client, new_agent_t
 # --- e-mail -------------------------------------------------------------------------------------
 
 @pytest.fixture
-def mail_log(caplog, monkeypatch):
-    # Alembic's fileConfig() may have disabled loggers that existed when the test database was migrated.
-    monkeypatch.setattr(logging.getLogger("passresot.mail"), "disabled", False)
+def mail_log(caplog):
     caplog.set_level(logging.INFO, logger="passresot.mail")
     return caplog
 
