@@ -71,9 +71,34 @@ def _init_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(user_from_session_id)
+    login_manager.request_loader(_user_from_bearer_token)
+    login_manager.unauthorized_handler(_unauthorized)
 
 
 def _register_blueprints(app):
+    from .api import register_api
     from .web import register_web_blueprints
 
     register_web_blueprints(app)
+    register_api(app)
+
+
+def _user_from_bearer_token(request):
+    """API clients and scanner devices sign their calls with `Authorization: Bearer <token>`."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from .accounts.tokens import user_for_api_token
+
+    return user_for_api_token(header[len("Bearer "):].strip())
+
+
+def _unauthorized():
+    """401 JSON for the API, the sign-in page for people."""
+    from flask import redirect, request, url_for
+
+    from .errors import HTTP_MESSAGES, error_response, wants_json
+
+    if wants_json():
+        return error_response(401, "unauthorized", HTTP_MESSAGES[401])
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -1,5 +1,5 @@
 """Imports every domain's tables, so metadata and migrations see them all."""
-from .accounts.models import LoginAttempt, SetupLink, User  # noqa: F401
+from .accounts.models import ApiToken, LoginAttempt, SetupLink, User  # noqa: F401
 from .agents.models import AgentPhoto  # noqa: F401
 from .audit.models import AuditEvent  # noqa: F401
 from .offices.models import Office  # noqa: F401

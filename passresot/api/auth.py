@@ -1,0 +1,36 @@
+"""POST/DELETE /api/v1/auth/token: bearer tokens for devices, with the sign-in throttle."""
+from flask import jsonify, request
+
+from ..accounts import api as accounts
+from ..accounts.tokens import create_api_token, revoke_api_token
+from ..errors import DomainError
+from ..extensions import db
+from . import bp
+from .validation import json_body, require_string
+
+
+@bp.route("/auth/token", methods=["POST"])
+def create_token():
+    body = json_body()
+    email = require_string(body, "email", 254)
+    password = require_string(body, "password", 200)
+    device_name = require_string(body, "device_name", 80)
+    try:
+        user = accounts.authenticate(email, password, request.remote_addr or "")
+    except DomainError:
+        db.session.commit()  # the failed attempt counts towards the throttle
+        raise
+    token, row = create_api_token(user, device_name)
+    db.session.commit()
+    return jsonify(token=token, token_type="Bearer", expires_at=row.expires_at.isoformat() + "Z",
+                   role=user.role.value), 201
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+def delete_token():
+    header = request.headers.get("Authorization", "")
+    token = header[len("Bearer "):] if header.startswith("Bearer ") else ""
+    revoked = revoke_api_token(None, token)
+    db.session.commit()
+    return ("", 204) if revoked else (jsonify(error={"code": "unknown_token",
+                                                     "message": "Jeton inconnu ou déjà révoqué."}), 404)
