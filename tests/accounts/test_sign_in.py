@@ -2,7 +2,7 @@
 import html
 import re
 from datetime import timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
@@ -241,26 +241,18 @@ def test_next_to_a_local_page_is_followed(client, make):
     pytest.param("//evil.example", id="protocol-relative"),
     pytest.param("https://evil.example", id="absolute-https"),
     pytest.param("http://evil.example/office/agents", id="absolute-http"),
+    pytest.param("/\\evil.example", id="backslash"),
+    pytest.param("\t//evil.example", id="leading-tab"),
     pytest.param("javascript:alert(1)", id="javascript"),
-    pytest.param("evil.example", id="no-leading-slash"),
 ])
 def test_next_to_another_site_is_ignored(client, make, target):
     user = make.office_admin()
     response = post_login(client, user.email, PASSWORD, query="?next=" + quote(target, safe=""))
     assert response.status_code == 302
-    location = urlsplit(response.location)
-    assert location.netloc in ("", "localhost")
-    assert "evil" not in response.location and "javascript" not in response.location
-    assert location.path == "/"
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: _safe_next() in passresot/web/auth.py accepts '/\\evil.example'; "
-                                       "browsers read a backslash as a slash, so it leaves the site")
-def test_next_with_a_backslash_is_ignored(client, make):
-    user = make.office_admin()
-    response = post_login(client, user.email, PASSWORD, query="?next=" + quote("/\\evil.example", safe=""))
-    assert response.status_code == 302
-    assert "evil" not in response.location
+    # Resolve the Location as a browser would (it reads a backslash as a slash).
+    resolved = urlsplit(urljoin("http://localhost/login", response.location.replace("\\", "/")))
+    assert resolved.scheme in ("http", "https")
+    assert resolved.netloc == "localhost"
 
 
 # --- sign-out -----------------------------------------------------------------------------------
