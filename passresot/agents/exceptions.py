@@ -17,3 +17,15 @@ class SeasonalNeedsContractEnd(DomainError):
     code = "seasonal_needs_contract_end"
     status = 400
     message = _l("La date de fin est obligatoire pour un saisonnier.")
+
+
+class AgentImportRejected(DomainError):
+    """The CSV file has file-level or row errors: nothing was imported. `preview` says which."""
+
+    code = "agent_import_rejected"
+    status = 400
+    message = _l("Le fichier contient des erreurs : aucun agent n'a été importé.")
+
+    def __init__(self, preview):
+        super().__init__()
+        self.preview = preview
