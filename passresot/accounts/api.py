@@ -35,7 +35,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     user = User.query.filter_by(email=email).first()
     hash_ = user.password_hash if user and user.password_hash else _DUMMY_HASH
     password_ok = check_password_hash(hash_, password or "")
-    if not (user and user.password_hash and password_ok and user.active):
+    if not (user and user.password_hash and password_ok and user.is_active):
         db.session.add(LoginAttempt(email=email, address=address))
         raise InvalidCredentials()
     LoginAttempt.query.filter_by(email=email).delete()
@@ -143,7 +143,7 @@ def user_from_session_id(session_id: str):
     except (ValueError, AttributeError):
         return None
     user = db.session.get(User, user_id)
-    if user is None or user.session_version != version or not user.active:
+    if user is None or user.session_version != version or not user.is_active:
         return None
     return user
 

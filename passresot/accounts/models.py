@@ -97,8 +97,13 @@ class User(UserMixin, db.Model):
         return f"{self.first_name} {self.last_name}"
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
+    def is_active(self) -> bool:
+        """Flask-Login refuses inactive users; a deactivated office or site closes its accounts too."""
+        if not self.active:
+            return False
+        if self.office_id is not None and not self.office.active:
+            return False
+        return self.partner_id is None or self.partner.active
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

@@ -32,7 +32,7 @@ def user_for_api_token(token: str):
     """The active user behind a valid, unrevoked, unexpired token, or None."""
     row = ApiToken.query.filter_by(token_hash=_digest(token or "")).first()
     now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.active:
+    if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.is_active:
         return None
     if row.last_used_at is None or now - row.last_used_at > TOUCH_INTERVAL:
         row.last_used_at = now

@@ -12,6 +12,10 @@ REQUIRED = _l("Ce champ est obligatoire.")
 PHONE_PATTERN = r"^\+?[0-9 .()-]{6,20}$"
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 def _required():
     return InputRequired(message=REQUIRED)
 
@@ -20,13 +24,12 @@ def _email_field(label=_l("Adresse e-mail")):
     return EmailField(label, validators=[
         _required(), Length(max=254, message=_l("254 caractères au plus.")),
         Email(message=_l("Saisissez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."),
-              check_deliverability=False)])
+              check_deliverability=False)], filters=[_strip])
 
 
 def _name_field(label):
     return StringField(label, validators=[
-        _required(), Length(max=80, message=_l("80 caractères au plus."))],
-        filters=[lambda v: v.strip() if isinstance(v, str) else v])
+        _required(), Length(max=80, message=_l("80 caractères au plus."))], filters=[_strip])
 
 
 class ActionForm(FlaskForm):
