@@ -76,9 +76,6 @@ def test_email_is_matched_whatever_its_case(client, make):
     assert client.get("/office/agents").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: LoginForm's EmailField (passresot/web/forms.py) has no strip "
-                                       "filter, so a trailing space (phone autocomplete) is refused as an "
-                                       "invalid address although accounts.normalize_email strips it")
 def test_email_with_surrounding_spaces_signs_in(client, make):
     make.office_admin(email="directrice@ot-ceret.fr")
     assert login(client, "directrice@ot-ceret.fr ").status_code == 302

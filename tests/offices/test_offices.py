@@ -170,9 +170,6 @@ def test_reactivating_an_office(network, make):
     assert len(events("office.activated", office.id)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: offices/api.py set_office_active only deactivates the users "
-                                       "present at that moment; an OT admin created afterwards for the "
-                                       "inactive office (or reactivated one by one) can sign in")
 def test_an_admin_added_to_an_inactive_office_cannot_sign_in(network, make):
     office = make.office()
     post(network, f"/admin/offices/{office.id}/active", active="0")
