@@ -56,13 +56,10 @@ def clean_db(app):
     with app.app_context():
         db.session.remove()
         tables = [t for t in reversed(db.metadata.sorted_tables)]
+        # DELETE beats TRUNCATE on PostgreSQL for tables this small.
         with db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
+            for table in tables:
+                connection.execute(table.delete())
 
 
 @pytest.fixture
