@@ -1,0 +1,129 @@
+"""The installable web app: service worker at the root scope, web app manifest, offline page.
+
+The service worker's cache VERSION is a short hash of every static file, of the
+worker and offline templates, and of the optional PASSRESOT_SW_SALT environment variable; it is
+computed once per process, so a deploy that changes any of them makes browsers install the new
+worker (and show the "Nouvelle version disponible" banner). Setting PASSRESOT_SW_SALT forces a
+new version without changing a file (the browser tests use it to simulate a deploy).
+"""
+import hashlib
+import os
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+bp = Blueprint("pwa", __name__)
+
+THEME_COLOR = "#0b5563"  # --teal in static/css/app.css
+BACKGROUND_COLOR = "#f5f7f7"  # --bg in static/css/app.css
+
+#: Static files the worker stores at install, relative to static/; missing ones are skipped
+#: (static/vendor/ is filled by `make vendor`). The pass and card pages' own files are here
+#: because those pages are shown offline.
+PRECACHED_STATIC = (
+    "css/app.css",
+    "css/pwa.css",
+    "css/pass.css",
+    "css/card.css",
+    "img/icon.svg",
+    "img/icons/icon-192.png",
+    "img/icons/icon-512.png",
+    "img/icons/icon-maskable-512.png",
+    "img/icons/apple-touch-icon.png",
+    "js/ui.js",
+    "js/base45.js",
+    "js/verify.js",
+    "js/sw-register.js",
+    "js/pass.js",
+    "js/print.js",
+    "vendor/noble-ed25519/index.js",
+)
+VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")
+SALT_ENV = "PASSRESOT_SW_SALT"
+
+
+def precached_static(app) -> list[str]:
+    """The PRECACHED_STATIC files that exist on disk."""
+    return [name for name in PRECACHED_STATIC if os.path.isfile(os.path.join(app.static_folder, name))]
+
+
+def _static_files(app) -> list[str]:
+    root = app.static_folder
+    found = [os.path.relpath(os.path.join(folder, name), root)
+             for folder, _dirs, names in os.walk(root) for name in names]
+    return sorted(found)
+
+
+def compute_version(app, salt: str = "") -> str:
+    """A 12-hex-digit hash of every static file, the worker's templates and `salt`.
+
+    Every static file, not only the precached ones: the worker serves all of static/ cache-first,
+    so any change there must come with a new version.
+    """
+    digest = hashlib.sha256()
+    for name in _static_files(app):
+        with open(os.path.join(app.static_folder, name), "rb") as handle:
+            digest.update(name.encode() + b"\0" + handle.read() + b"\0")
+    for name in VERSIONED_TEMPLATES:
+        source, _filename, _uptodate = app.jinja_loader.get_source(app.jinja_env, name)
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    digest.update(salt.encode())
+    return digest.hexdigest()[:12]
+
+
+def cache_version(app=None) -> str:
+    """The version of this process, computed on first use."""
+    app = app or current_app
+    if "pwa_version" not in app.extensions:
+        app.extensions["pwa_version"] = compute_version(app, os.environ.get(SALT_ENV, ""))
+    return app.extensions["pwa_version"]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    urls = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in precached_static(current_app)]
+    body = render_template("pwa/sw.js", version=cache_version(), precache_urls=urls,
+                           offline_url=url_for("pwa.offline"))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    # Installed once and shared by whoever uses the device: always in the network's language.
+    with force_locale("fr"):
+        description = _("Le pass des agents des offices de tourisme des Pyrénées-Orientales, "
+                        "utilisable même sans réseau.")
+    icon = lambda name: url_for("static", filename=f"img/icons/{name}")  # noqa: E731
+    response = jsonify({
+        "id": "/",
+        "name": "PassResOT66",
+        "short_name": "PassResOT66",
+        "description": description,
+        "lang": "fr",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOR,
+        "background_color": BACKGROUND_COLOR,
+        "icons": [
+            {"src": icon("icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": icon("icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {"src": icon("icon-maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"},
+        ],
+    })
+    response.headers["Content-Type"] = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline")
+def offline():
+    """Shown by the service worker instead of a page it cannot fetch; never personal (it is cached)."""
+    response = make_response(render_template("pwa/offline.html"))
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,80 @@
+// Registers the service worker (/sw.js, whole site) and offers to reload when a new version waits.
+const BANNER_ID = "sw-update";
+const STYLESHEET = new URL("../css/pwa.css", import.meta.url).href;
+const TEXT = {
+  fr: { available: "Nouvelle version disponible", reload: "Recharger" },
+  en: { available: "New version available", reload: "Reload" },
+};
+
+let reloadRequested = false;
+
+function text(key) {
+  return (TEXT[document.documentElement.lang] || TEXT.fr)[key];
+}
+
+function loadStylesheet() {
+  return new Promise((resolve) => {
+    if (document.querySelector(`link[href="${STYLESHEET}"]`)) return resolve();
+    const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: STYLESHEET });
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", resolve);  // the banner still works unstyled
+    document.head.append(link);
+  });
+}
+
+async function offerUpdate(worker) {
+  if (document.getElementById(BANNER_ID)) return;
+  await loadStylesheet();
+  const banner = Object.assign(document.createElement("div"), { id: BANNER_ID, className: "sw-update" });
+  banner.setAttribute("role", "status");
+  const message = Object.assign(document.createElement("span"), { textContent: `${text("available")} — ` });
+  const button = Object.assign(document.createElement("button"), {
+    type: "button", className: "button small", textContent: text("reload"),
+  });
+  button.addEventListener("click", () => {
+    reloadRequested = true;
+    button.disabled = true;
+    worker.postMessage({ type: "SKIP_WAITING" });
+  });
+  banner.append(message, button);
+  document.body.append(banner);
+}
+
+// The first visit loads before the worker controls the page: hand it what the page showed (the
+// page itself, photos, API answers) so that it can keep the pass for offline use.
+function keepPageForOffline() {
+  const urls = [window.location.href, ...performance.getEntriesByType("resource").map((entry) => entry.name)];
+  navigator.serviceWorker.controller?.postMessage({ type: "KEEP_FOR_OFFLINE", urls });
+}
+
+function watchForUpdates(registration) {
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      // With no controller this is the first install, not an update.
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  });
+}
+
+// The worker answered this page from its cache: <html data-offline-copy> and a
+// "passresot:offline-copy" event let page scripts (pass.js) say so.
+function onWorkerMessage(event) {
+  if (event.data?.type !== "OFFLINE_COPY") return;
+  document.documentElement.dataset.offlineCopy = "";
+  window.dispatchEvent(new CustomEvent("passresot:offline-copy"));
+}
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", onWorkerMessage);
+  navigator.serviceWorker.startMessages();
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloadRequested) window.location.reload();
+    else if (!hadController) keepPageForOffline();
+  });
+  navigator.serviceWorker.register("/sw.js", { scope: "/" })
+    .then(watchForUpdates)
+    .catch((error) => console.warn("Service worker non enregistré :", error));
+}

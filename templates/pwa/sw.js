@@ -1,0 +1,175 @@
+// PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
+// Static files: cache first. The agent's pass, its photo and its data: network first, the last
+// copy when the network is gone, emptied at sign-out. Other pages: network, else the offline page.
+const VERSION = {{ version|tojson }};
+const STATIC_CACHE = `passresot-static-${VERSION}`;
+const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
+const PRECACHE_URLS = {{ precache_urls|tojson }};
+const OFFLINE_URL = {{ offline_url|tojson }};
+const NETWORK_TIMEOUT_MS = 4000;
+
+const OFFLINE_PAGES = new Set(["/pass", "/pass/card"]);
+const CACHED_API = new Set(["/api/v1/me/pass", "/api/v1/keys"]);
+const PHOTO = /^\/photos\/agents\/\d+\.jpg$/;
+const LOGOUT_PATH = "/logout";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(activate());
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "SKIP_WAITING") self.skipWaiting();
+  if (data.type === "KEEP_FOR_OFFLINE" && Array.isArray(data.urls)) event.waitUntil(keepForOffline(data.urls));
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === LOGOUT_PATH) {
+    // A shared phone: the next person must not find the previous agent's pass.
+    event.waitUntil(caches.delete(PAGES_CACHE));
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (url.pathname.startsWith("/api/")) {
+    if (CACHED_API.has(url.pathname)) event.respondWith(networkFirst(event));
+    return;
+  }
+  if (PHOTO.test(url.pathname) || (request.mode === "navigate" && OFFLINE_PAGES.has(url.pathname))) {
+    event.respondWith(networkFirst(event));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkOrOfflinePage(request));
+  } else if (url.pathname.startsWith("/static/")) {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function precache() {
+  const cache = await caches.open(STATIC_CACHE);
+  // "reload" skips the HTTP cache so a new version never stores an old file; "omit" keeps the
+  // offline page anonymous (it is shown to whoever uses the device).
+  await cache.addAll(PRECACHE_URLS.map((url) => new Request(url, { cache: "reload", credentials: "omit" })));
+}
+
+async function activate() {
+  const names = await caches.keys();
+  const older = names.filter((name) => name.startsWith("passresot-") && name !== STATIC_CACHE && name !== PAGES_CACHE);
+  // An update may activate while offline: carry the pass over before dropping the old caches.
+  for (const name of older.filter((name) => name.startsWith("passresot-pages-"))) {
+    await copyMissing(name, PAGES_CACHE);
+  }
+  await Promise.all(older.map((name) => caches.delete(name)));
+  await self.clients.claim();
+}
+
+async function copyMissing(fromName, toName) {
+  const [from, to] = await Promise.all([caches.open(fromName), caches.open(toName)]);
+  for (const request of await from.keys()) {
+    if (await to.match(request, { ignoreVary: true })) continue;
+    const response = await from.match(request, { ignoreVary: true });
+    if (response) await to.put(request, response);
+  }
+}
+
+function keepsOffline(url, navigation) {
+  if (url.origin !== self.location.origin) return false;
+  return CACHED_API.has(url.pathname) || PHOTO.test(url.pathname) || (navigation && OFFLINE_PAGES.has(url.pathname));
+}
+
+// The page loaded before this worker took control (first visit): fetch again what it showed.
+async function keepForOffline(urls) {
+  const cache = await caches.open(PAGES_CACHE);
+  await Promise.all(urls.map(async (href, index) => {
+    const url = new URL(href, self.location.origin);
+    if (!keepsOffline(url, index === 0)) return;  // the first URL is the page itself
+    try {
+      const response = await fetch(url.href, { credentials: "same-origin" });
+      if (storable(response)) await cache.put(cacheKey(url, index === 0), response);
+    } catch {
+      // Offline again already: the next visit online stores it.
+    }
+  }));
+}
+
+function storable(response) {
+  return response.status === 200 && response.type === "basic" && !response.redirected;
+}
+
+// Pages are kept by path (a query string does not make another pass); the rest by full URL.
+function cacheKey(url, navigation) {
+  return navigation ? url.origin + url.pathname : url.href;
+}
+
+async function networkFirst(event) {
+  const request = event.request;
+  const navigation = request.mode === "navigate";
+  const key = cacheKey(new URL(request.url), navigation);
+  const network = fetch(request).then(async (response) => {
+    if (storable(response)) await (await caches.open(PAGES_CACHE)).put(key, response.clone());
+    return response;
+  });
+  event.waitUntil(network.catch(() => null));  // finish storing even when the cached copy won
+  const cached = () => caches.match(key, { cacheName: PAGES_CACHE, ignoreVary: true });
+  try {
+    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
+    if (response.status < 500) return response;  // a redirect to /login too: the session is over
+    return (await cached()) || response;  // a proxy's 502 while the app is down
+  } catch {
+    const copy = await cached();
+    if (copy) {
+      if (navigation) event.waitUntil(tellOfflineCopy(event.resultingClientId));
+      return copy;
+    }
+    try {
+      return await network;  // only slow: keep waiting
+    } catch {
+      return navigation ? offlinePage() : Response.error();
+    }
+  }
+}
+
+// navigator.onLine stays true when only the server is unreachable: tell the page it shows a copy.
+async function tellOfflineCopy(clientId) {
+  const client = clientId && await self.clients.get(clientId);  // resolves once the page exists
+  client?.postMessage({ type: "OFFLINE_COPY" });
+}
+
+async function networkOrOfflinePage(request) {
+  try {
+    return await fetch(request);
+  } catch {
+    return offlinePage();
+  }
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(STATIC_CACHE);
+  const cached = await cache.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (storable(response)) await cache.put(request, response.clone());
+  return response;
+}
+
+async function offlinePage() {
+  const cached = await caches.match(OFFLINE_URL, { ignoreVary: true });
+  return cached || new Response("Vous êtes hors connexion.", {
+    status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+function withTimeout(promise, milliseconds) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), milliseconds);
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
+      (error) => { clearTimeout(timer); reject(error); },
+    );
+  });
+}
