@@ -10,6 +10,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 
+from ..accounts.api import create_setup_link
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
 from ..errors import Forbidden, NotFound
@@ -150,9 +151,19 @@ def import_agents(actor, office_id: int, data: bytes) -> list:
     preview = check_agents_csv(data)
     if not preview.ok:
         raise AgentImportRejected(preview)
-    agents = [create_agent(actor, office_id, **row.agent_fields()) for row in preview.rows]
+    # create_user flushes each agent itself; autoflush before its e-mail query would add a second.
+    with db.session.no_autoflush:
+        agents = [create_agent(actor, office_id, **row.agent_fields()) for row in preview.rows]
     record_event(actor, "agent.csv_imported", "office", office_id, count=len(agents))
     return agents
+
+
+def issue_setup_links(actor, agents: list) -> list:
+    """One create_setup_link token per imported agent, in order (flushed by the caller's commit)."""
+    # Brand-new agents have no earlier link, so create_setup_link's UPDATE need not flush the
+    # batch first; with autoflush it did, and compared it against the identity map, row by row.
+    with db.session.no_autoflush:
+        return [create_setup_link(actor, agent) for agent in agents]
 
 
 def example_csv() -> bytes:
