@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
-from ..accounts.api import create_setup_link
-from ..accounts.models import Role
+from ..accounts.models import Role, User
 from ..agents import csv_import
 from ..agents.exceptions import AgentImportRejected
 from ..errors import DomainError
@@ -56,8 +55,12 @@ def confirm():
         db.session.rollback()
         flash(str(error.message), "error")
         return _upload_page(ImportForm(formdata=None), status=error.status)
-    links = [(agent, setup_link_url(create_setup_link(current_user, agent))) for agent in agents]
+    tokens = csv_import.issue_setup_links(current_user, agents)
+    ids = [agent.id for agent in agents]
     db.session.commit()
+    # One query reloads every agent the commit expired (instead of one SELECT each below).
+    by_id = {agent.id: agent for agent in User.query.filter(User.id.in_(ids))}
+    links = [(by_id[agent_id], setup_link_url(token)) for agent_id, token in zip(ids, tokens)]
     mailed = {agent.id: _mail_setup_link(agent, url) for agent, url in links}
     return render_template("office/import_result.html", links=links, mailed=mailed,
                            days=current_app.config["SETUP_LINK_DAYS"])
