@@ -1,0 +1,310 @@
+"""Who may open what: one table for every rule of app.url_map, checked for every principal over real HTTP."""
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from flask import url_for
+
+from passresot.accounts.api import create_setup_link
+from passresot.accounts.tokens import create_api_token
+from passresot.agents.models import AgentPhoto
+from passresot.agents.photos import reencode_photo
+from passresot.extensions import db
+from passresot.offices.models import Office
+from passresot.passes.api import issue_pass
+from tests import factories
+from tests.conftest import FAST_HASH, login
+from tests.factories import jpeg_bytes
+
+ANON = "anonymous"
+NETWORK = "network_admin"
+OFFICE = "office_admin"
+OTHER_OFFICE = "office_admin_of_another_office"
+AGENT = "agent"
+OTHER_AGENT = "agent_of_another_office"
+PARTNER = "partner_staff"
+OTHER_PARTNER = "partner_staff_of_another_site"
+PRINCIPALS = (ANON, NETWORK, OFFICE, OTHER_OFFICE, AGENT, OTHER_AGENT, PARTNER, OTHER_PARTNER)
+SIGNED_IN = frozenset(PRINCIPALS) - {ANON}
+
+# Expected outcomes.
+OK = "ok"          # 2xx/302/400, never 401/403/404 (and not a CSRF refusal)
+LOGIN = "login"    # 302 to /login (pages) or 401 JSON (/api/)
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to call one endpoint and who may."""
+
+    methods: tuple
+    #: url_for arguments built from the world's real ids.
+    args: object = lambda w: {}
+    #: Principals allowed through (besides anonymous when `public`).
+    allowed: frozenset = frozenset()
+    #: Principals who must not even learn the record exists.
+    not_found: frozenset = frozenset()
+    #: Anyone, signed in or not, may use it.
+    public: bool = False
+    #: Its normal answer is a redirect to /login (e.g. sign-out).
+    lands_on_login: bool = False
+    #: Extra request headers, built from the world.
+    headers: object = lambda w: {}
+
+    def expected(self, principal):
+        if self.public:
+            return OK
+        if principal == ANON:
+            return LOGIN
+        if principal in self.allowed:
+            return OK
+        if principal in self.not_found:
+            return NOT_FOUND
+        return FORBIDDEN
+
+
+NETWORK_ONLY = frozenset({NETWORK})
+OFFICE_ADMINS = frozenset({OFFICE, OTHER_OFFICE})
+AGENTS = frozenset({AGENT, OTHER_AGENT})
+PARTNERS = frozenset({PARTNER, OTHER_PARTNER})
+OTHER_PEOPLE = frozenset({OTHER_OFFICE, OTHER_AGENT, PARTNER, OTHER_PARTNER})
+THIS_OFFICE_ONLY = {"allowed": frozenset({OFFICE}), "not_found": frozenset({OTHER_OFFICE})}
+
+
+def AGENT_ARGS(w):
+    return {"agent_id": w.agent_id}
+
+
+def PASS_ARGS(w):
+    return {"pass_id": w.pass_id}
+
+
+#: Every endpoint of the application. A new route must be added here (see the completeness test).
+ROUTES = {
+    # Public: signing in and out, the one-time password link, the language switch, the web app shell.
+    "auth.login": Route(("GET", "POST"), public=True),
+    "auth.logout": Route(("POST",), public=True, lands_on_login=True),
+    "auth.set_password": Route(("GET", "POST"), lambda w: {"token": w.setup_token}, public=True),
+    "auth.set_language": Route(("POST",), lambda w: {"code": "en"}, public=True),
+    "pwa.service_worker": Route(("GET",), public=True),
+    "pwa.manifest": Route(("GET",), public=True),
+    "pwa.offline": Route(("GET",), public=True),
+    # Every signed-in person: the landing redirect.
+    "home.index": Route(("GET",), allowed=SIGNED_IN),
+    "home.agent": Route(("GET",), allowed=AGENTS),
+    "home.partner": Route(("GET",), allowed=PARTNERS),
+    # The agent of office A's photo: themself, their OT admin, the network admin; 404 for anyone else.
+    "home.photo": Route(("GET",), lambda w: {"agent_id": w.agent_id},
+                        allowed=frozenset({NETWORK, OFFICE, AGENT}), not_found=OTHER_PEOPLE),
+    # Agents: their own pass.
+    "agent_pass.pass_screen": Route(("GET",), allowed=AGENTS),
+    "agent_pass.card": Route(("GET",), allowed=AGENTS),
+    # Network admin.
+    "network.offices_list": Route(("GET",), allowed=NETWORK_ONLY),
+    "network.office_new": Route(("GET", "POST"), allowed=NETWORK_ONLY),
+    "network.office_edit": Route(("GET", "POST"), lambda w: {"office_id": w.office_id},
+                                 allowed=NETWORK_ONLY),
+    "network.office_set_active": Route(("POST",), lambda w: {"office_id": w.office_id},
+                                       allowed=NETWORK_ONLY),
+    "network.office_admin_new": Route(("POST",), lambda w: {"office_id": w.office_id},
+                                      allowed=NETWORK_ONLY),
+    "network.partners_list": Route(("GET",), allowed=NETWORK_ONLY),
+    "network.partner_new": Route(("GET", "POST"), allowed=NETWORK_ONLY),
+    "network.partner_edit": Route(("GET", "POST"), lambda w: {"partner_id": w.partner_id},
+                                  allowed=NETWORK_ONLY),
+    "network.partner_staff_new": Route(("POST",), lambda w: {"partner_id": w.partner_id},
+                                       allowed=NETWORK_ONLY),
+    "network.user_setup_link": Route(("POST",), lambda w: {"user_id": w.target_user_id},
+                                     allowed=NETWORK_ONLY),
+    "network.user_set_active": Route(("POST",), lambda w: {"user_id": w.target_user_id},
+                                     allowed=NETWORK_ONLY),
+    # OT admin: their own office's agents and passes; another office's admin gets 404 on this
+    # office's agent and pass URLs.
+    "office.agents_list": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office.agent_new": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
+    "office.agent_edit": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office.agent_photo": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office.agent_setup_link": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office.agent_set_active": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "agent_import.upload": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
+    "agent_import.confirm": Route(("POST",), allowed=OFFICE_ADMINS),
+    "agent_import.example": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_passes.issue": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office_passes.card": Route(("GET",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office_passes.issue_many": Route(("POST",), allowed=OFFICE_ADMINS),
+    "office_passes.return_pass": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
+    "office_passes.revoke": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
+    # JSON API v1 (DESIGN.md §4): 401 JSON when signed out, 403 JSON for a wrong role.
+    "api.create_token": Route(("POST",), public=True),
+    "api.delete_token": Route(("DELETE",), public=True,
+                              headers=lambda w: {"Authorization": "Bearer " + w.spare_api_token}),
+    "api.keys": Route(("GET",), public=True),
+    "api.my_pass": Route(("GET",), allowed=AGENTS),
+    "api.revocations": Route(("GET",), allowed=frozenset({NETWORK, PARTNER, OTHER_PARTNER})),
+}
+
+COOKIE, BEARER = "session", "bearer"
+
+
+def _cases():
+    """(endpoint, method, principal, how they sign in): API routes are also called with bearer tokens."""
+    for endpoint, route in sorted(ROUTES.items()):
+        for method in route.methods:
+            for principal in PRINCIPALS:
+                yield endpoint, method, principal, COOKIE
+                if endpoint.startswith("api.") and principal != ANON:
+                    yield endpoint, method, principal, BEARER
+
+
+CASES = list(_cases())
+
+
+def _case_id(endpoint, method, principal, auth):
+    return f"{endpoint}-{method}-{principal}" + ("-bearer" if auth == BEARER else "")
+
+
+#: One photo for every agent of the world, re-encoded once (re-encoding is slow).
+PHOTO = reencode_photo(jpeg_bytes(size=(60, 80)))
+
+
+@pytest.fixture
+def world(make):
+    """Two offices, two partner sites, one person of every kind with a bearer token, agents with passes,
+    a pending setup link: real rows."""
+    office, other_office = make.office(), make.office()
+    partner, other_partner = make.partner(), make.partner()
+    people = {
+        NETWORK: make.network_admin(),
+        OFFICE: make.office_admin(office),
+        OTHER_OFFICE: make.office_admin(other_office),
+        AGENT: make.agent(office, photo=False),
+        OTHER_AGENT: make.agent(other_office, photo=False),
+        PARTNER: make.partner_staff(partner),
+        OTHER_PARTNER: make.partner_staff(other_partner),
+    }
+    newcomer = make.agent(office, photo=False, password_hash=None)
+    target = make.partner_staff(partner)  # the account network.user_* act on
+    db.session.add_all([AgentPhoto(user_id=people[name].id, jpeg=PHOTO) for name in AGENTS])
+    setup_token = create_setup_link(None, newcomer)
+    pass_ = issue_pass(None, people[AGENT])
+    issue_pass(None, people[OTHER_AGENT])
+    api_tokens = {name: create_api_token(user, "matrix")[0] for name, user in people.items()}
+    spare_api_token = create_api_token(people[NETWORK], "spare")[0]
+    db.session.commit()
+    return SimpleNamespace(
+        emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
+        office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
+        target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token)
+
+
+def page_csrf_token(client) -> str:
+    """The CSRF token of the current session, from the page `/` leads to (login page or landing page)."""
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the landing page"
+    return match.group(1)
+
+
+def _path(location: str) -> str:
+    return urlsplit(location or "").path
+
+
+def check_outcome(route: Route, expected, response, path: str):
+    status = response.status_code
+    body = response.get_data(as_text=True) if response.mimetype.startswith("text/") else ""
+    api = path.startswith("/api/")
+    if expected == OK:
+        assert status in (200, 201, 204, 302, 400), f"{path}: {status}"
+        assert "Le formulaire a expiré" not in body, f"{path}: CSRF refused"
+        if status == 400 and api:
+            assert response.get_json()["error"]["code"] != "csrf_failed", f"{path}: CSRF refused"
+        if status == 302 and not route.lands_on_login:
+            assert _path(response.location) != "/login", f"{path}: sent to sign in"
+    elif expected == LOGIN:
+        if api:
+            assert status == 401, f"{path}: {status}"
+            assert response.get_json()["error"]["code"] == "unauthorized"
+        else:
+            assert status == 302, f"{path}: {status}"
+            assert _path(response.location) == "/login"
+    else:
+        assert status == expected, f"{path}: {status}"
+        if api:
+            assert response.is_json and "error" in response.get_json()
+
+
+@pytest.mark.parametrize("endpoint,method,principal,auth", CASES,
+                         ids=[_case_id(*case) for case in CASES])
+def test_access(app, client, world, endpoint, method, principal, auth):
+    route = ROUTES[endpoint]
+    headers = route.headers(world)
+    if auth == BEARER:
+        headers["Authorization"] = "Bearer " + world.api_tokens[principal]
+    elif principal != ANON:
+        assert login(client, world.emails[principal]).status_code == 302
+    with app.test_request_context():
+        path = url_for(endpoint, **route.args(world))
+    if method == "GET":
+        response = client.get(path, headers=headers)
+    else:
+        token = page_csrf_token(client) if auth == COOKIE else ""
+        headers.setdefault("X-CSRFToken", token)
+        response = client.open(path, method=method, headers=headers, data={"csrf_token": token})
+    check_outcome(route, route.expected(principal), response, path)
+
+
+def _app_endpoints(app) -> dict:
+    endpoints = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            endpoints.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return endpoints
+
+
+def test_every_endpoint_of_the_url_map_is_in_the_matrix(app):
+    missing = sorted(set(_app_endpoints(app)) - set(ROUTES))
+    print("Endpoints missing from the access matrix:", ", ".join(missing) or "none")
+    assert not missing, "add these endpoints to ROUTES in tests/web/test_access_matrix.py: " + \
+        ", ".join(missing)
+
+
+def test_matrix_has_no_stale_endpoint_and_the_same_methods(app):
+    endpoints = _app_endpoints(app)
+    stale = sorted(set(ROUTES) - set(endpoints))
+    assert not stale, "endpoints in the matrix but not in the app: " + ", ".join(stale)
+    wrong = {e: sorted(endpoints[e]) for e in ROUTES if set(ROUTES[e].methods) != endpoints[e]}
+    assert not wrong, f"methods differ from the url_map: {wrong}"
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(client, make):
+    admin = make.network_admin()
+    office = make.office()
+    login(client, admin.email)
+    created = client.post("/admin/offices/new", data={
+        "name": "Office sans jeton", "commune": "Elne", "email": "elne@example.fr"})
+    deactivated = client.post(f"/admin/offices/{office.id}/active", data={"active": "0"})
+    assert created.status_code == 400
+    assert deactivated.status_code == 400
+    assert "Le formulaire a expiré" in created.get_data(as_text=True)
+    db.session.expire_all()
+    assert Office.query.filter_by(name="Office sans jeton").count() == 0
+    assert db.session.get(Office, office.id).active is True
+
+
+def test_post_with_a_token_from_another_session_is_refused(app, client, clean_db):
+    # Rows are written in a short app context of their own: `make` keeps one pushed, which every
+    # request would reuse, and Flask-WTF caches the CSRF token in that context's `g`.
+    with app.app_context():
+        email = factories.Factory(FAST_HASH).network_admin().email
+    login(client, email)
+    own_token = page_csrf_token(client)
+    foreign_token = page_csrf_token(app.test_client())
+    assert foreign_token != own_token
+    form = {"name": "Office au jeton volé", "commune": "Elne", "email": "elne@example.fr"}
+    assert client.post("/admin/offices/new", data={**form, "csrf_token": foreign_token}).status_code == 400
+    with app.app_context():
+        assert Office.query.filter_by(name="Office au jeton volé").count() == 0
+    assert client.post("/admin/offices/new", data={**form, "csrf_token": own_token}).status_code == 302
