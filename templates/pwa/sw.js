@@ -1,6 +1,7 @@
 // PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
 // Static files: cache first. The agent's pass, its photo and its data: network first, the last
-// copy when the network is gone, emptied at sign-out. Other pages: network, else the offline page.
+// copy when the network is gone, emptied at sign-out. Other pages: network, else the offline page
+// (or, for the app's start URL "/", the saved pass).
 const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
@@ -44,7 +45,7 @@ self.addEventListener("fetch", (event) => {
   if (PHOTO.test(url.pathname) || (request.mode === "navigate" && OFFLINE_PAGES.has(url.pathname))) {
     event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate") {
-    event.respondWith(networkOrOfflinePage(request));
+    event.respondWith(networkOrOfflinePage(event));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
   }
@@ -140,10 +141,18 @@ async function tellOfflineCopy(clientId) {
   client?.postMessage({ type: "OFFLINE_COPY" });
 }
 
-async function networkOrOfflinePage(request) {
+async function networkOrOfflinePage(event) {
   try {
-    return await fetch(request);
+    return await fetch(event.request);
   } catch {
+    // The installed app opens on "/" (start_url): offline, the agent's saved pass is the answer.
+    if (new URL(event.request.url).pathname === "/") {
+      const pass = await caches.match(self.location.origin + "/pass", { cacheName: PAGES_CACHE, ignoreVary: true });
+      if (pass) {
+        event.waitUntil(tellOfflineCopy(event.resultingClientId));
+        return pass;
+      }
+    }
     return offlinePage();
   }
 }

@@ -46,6 +46,16 @@ def test_the_pass_seen_once_online_is_shown_with_the_server_stopped(phone, live_
     assert re.search(r"\d{1,2} \w+ (à )?\d{2}:\d{2}", freshness(phone)), freshness(phone)
 
 
+def test_the_installed_app_opening_offline_on_its_start_url_shows_the_saved_pass(phone, live_server):
+    open_pass_online(phone, live_server)
+    live_server.stop()
+
+    phone.goto(live_server.url + "/")  # the manifest's start_url
+
+    assert phone.locator("[data-qr] svg").is_visible()
+    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+
+
 def test_with_no_network_at_all_the_pass_says_it_is_an_offline_copy(phone, live_server):
     open_pass_online(phone, live_server)
     live_server.stop()
