@@ -3,6 +3,7 @@ import json
 import os
 import re
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
@@ -93,10 +94,16 @@ def test_precache_lists_only_static_files_that_exist(live_server):
     assert len(json.loads(listed)) > 1 + len(PRECACHED_STATIC) // 2
 
 
-def test_a_salt_or_a_changed_file_makes_a_new_version(app, tmp_path):
-    assert compute_version(app) == compute_version(app)
-    assert compute_version(app, "deploy-2") != compute_version(app)
-    assert len(compute_version(app)) == 12
+def test_a_salt_or_a_changed_static_file_makes_a_new_version(app, tmp_path):
+    site = SimpleNamespace(static_folder=str(tmp_path), jinja_loader=app.jinja_loader, jinja_env=app.jinja_env)
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "scanner.js").write_text("export const a = 1;")
+    before = compute_version(site)
+
+    assert compute_version(site) == before and len(before) == 12
+    assert compute_version(site, "deploy-2") != before
+    (tmp_path / "js" / "scanner.js").write_text("export const a = 2;")
+    assert compute_version(site) != before
 
 
 def test_offline_page_says_what_still_works(live_server):
