@@ -5,3 +5,5 @@ from .audit.models import AuditEvent  # noqa: F401
 from .offices.models import Office  # noqa: F401
 from .partners.models import Partner  # noqa: F401
 from .passes.models import Pass  # noqa: F401
+from .partners.models import PartnerPeriod  # noqa: F401
+from .visits.models import Visit  # noqa: F401
