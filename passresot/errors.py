@@ -85,8 +85,21 @@ def register_error_handlers(app):
 
         db.session.rollback()
         status = 503 if _is_database_down(error) else 500
-        return error_response(status, "server_error" if status == 500 else "unavailable",
-                              HTTP_MESSAGES[status])
+        code = "server_error" if status == 500 else "unavailable"
+        if status == 503:
+            _forget_current_user()  # the page must not ask the unreachable database who is signed in
+        try:
+            return error_response(status, code, HTTP_MESSAGES[status])
+        except Exception:  # noqa: BLE001 - the error page itself failed: answer in plain text
+            log.exception("Error page failed for %s", request.path)
+            return str(HTTP_MESSAGES[status]), status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _forget_current_user():
+    from flask import g
+    from .extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
 
 
 def _is_database_down(error) -> bool:

@@ -1,12 +1,14 @@
 """Language choice and French-first formatting helpers for templates."""
-from flask import current_app, request, session
-from flask_babel import format_date, format_datetime
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
 def select_locale():
     """The language chosen by the person, else French (English offered)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
@@ -21,8 +23,12 @@ def register_template_helpers(app):
         return format_date(value, fmt) if value else ""
 
     @app.template_filter("datetime")
-    def _datetime(value, fmt="d MMM y 'à' HH:mm"):
-        return format_datetime(value, fmt) if value else ""
+    def _datetime(value, fmt=None):
+        if not value:
+            return ""
+        if fmt is None:
+            fmt = "d MMM y 'à' HH:mm" if str(get_locale()) == "fr" else "d MMM y, HH:mm"
+        return format_datetime(value, fmt)
 
     @app.context_processor
     def _inject():

@@ -89,7 +89,7 @@ def create_setup_link(actor, user: User) -> str:
     """Make a one-time link token valid for SETUP_LINK_DAYS; older unused links of this user end."""
     now = utcnow()
     SetupLink.query.filter(SetupLink.user_id == user.id, SetupLink.used_at.is_(None)).update(
-        {SetupLink.used_at: now})
+        {SetupLink.used_at: now}, synchronize_session=False)
     token = secrets.token_urlsafe(32)
     days = current_app.config["SETUP_LINK_DAYS"]
     db.session.add(SetupLink(user_id=user.id, token_hash=_hash_token(token),

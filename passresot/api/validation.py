@@ -36,8 +36,8 @@ def optional_timestamp(name: str):
         return None
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise InvalidRequest(fields={name: _l("Date ISO 8601 attendue, par exemple 2026-03-12T08:00:00Z.")})
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
     return moment

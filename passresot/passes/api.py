@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..accounts.models import AgentKind, Role, User
 from ..agents.models import AgentPhoto
 from ..audit.api import record_event
+from ..errors import DomainError
 from ..extensions import db
 from ..timeutil import PARIS, paris_today, utcnow
 from .exceptions import PassCannotBeIssued, PassNotActive, ReasonRequired
@@ -18,7 +19,7 @@ from .token import sign_pass_token
 CLOSED_STATUSES = (PassStatus.returned, PassStatus.revoked, PassStatus.replaced)
 
 
-def missing_for_pass(agent: User) -> list:
+def missing_for_pass(agent: User, today: date | None = None) -> list:
     """What R3 still lacks before this agent can hold a pass (empty when nothing does)."""
     missing = []
     if not db.session.get(AgentPhoto, agent.id):
@@ -31,8 +32,11 @@ def missing_for_pass(agent: User) -> list:
         missing.append(_l("l'office"))
     if not agent.active:
         missing.append(_l("un compte actif"))
-    if agent.kind is AgentKind.seasonal and (agent.contract_end is None or agent.contract_end < paris_today()):
+    ended = agent.contract_end is not None and agent.contract_end < (today or paris_today())
+    if agent.kind is AgentKind.seasonal and (agent.contract_end is None or ended):
         missing.append(_l("un contrat saisonnier en cours"))
+    elif ended:
+        missing.append(_l("un contrat en cours"))
     return missing
 
 
@@ -68,7 +72,7 @@ def display_name(agent: User) -> str:
 
 def issue_pass(actor, agent: User, today: date | None = None) -> Pass:
     """Issue a pass (closing the agent's live one, if any) or raise PassCannotBeIssued listing what lacks."""
-    missing = missing_for_pass(agent)
+    missing = missing_for_pass(agent, today)
     if missing:
         raise PassCannotBeIssued(missing)
     valid_from, valid_until = validity_window(agent, today or paris_today())
@@ -98,7 +102,7 @@ def issue_passes(actor, agents) -> tuple[list, list]:
         try:
             with db.session.begin_nested():
                 issued.append(issue_pass(actor, agent))
-        except PassCannotBeIssued as error:
+        except DomainError as error:
             failed.append((agent, error))
     return issued, failed
 
@@ -141,12 +145,14 @@ def revoke_live_pass(actor, agent: User, reason: str) -> Pass | None:
 
 
 def _close(actor, pass_: Pass, status: PassStatus, reason) -> None:
+    # Read the actor first: loading an expired actor autoflushes, and a half-closed pass must not be.
+    actor_id = getattr(actor, "id", None)
     if pass_.status is not PassStatus.active:
         raise PassNotActive()
-    pass_.status = status
-    pass_.closed_at = utcnow()
-    pass_.closed_by_id = getattr(actor, "id", None)
     pass_.close_reason = reason
+    pass_.closed_at = utcnow()
+    pass_.closed_by_id = actor_id
+    pass_.status = status
     record_event(actor, f"pass.{status.value}", "pass", pass_.id, reason=reason,
                  agent_id=pass_.user_id)
 
