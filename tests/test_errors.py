@@ -153,17 +153,13 @@ def test_a_database_that_cannot_be_opened_is_a_503_for_a_visitor(other_app):
     assert_no_leak(body)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: errors.py handle_unexpected renders error.html, whose base "
-                                       "template reads current_user; with a session cookie Flask-Login "
-                                       "queries the database again inside the handler, so a signed-in "
-                                       "person gets the WSGI server's bare 500 instead of the French 503")
 def test_a_database_that_cannot_be_opened_is_a_503_for_a_signed_in_person(other_app):
     with other_app.app_context():
         email = Factory(FAST_HASH).network_admin().email
     client = other_app.test_client()
     assert login(client, email).status_code == 302
     with database_unreachable(other_app):
-        response = client.get("/admin/offices")  # raises today: the error handler itself fails
+        response = client.get("/admin/offices")
     body = text(response)
     assert response.status_code == 503
     assert "Le service est momentanément indisponible" in body
