@@ -46,5 +46,5 @@ def revoke_api_token(actor, token: str) -> bool:
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()
-    record_event(actor, "token.revoked", "user", row.user_id, token_id=row.id)
+    record_event(actor or row.user, "token.revoked", "user", row.user_id, token_id=row.id)
     return True

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..errors import NotFound
 from ..passes.api import latest_pass, revocations_since
+from ..passes.models import PassStatus
 from ..timeutil import utcnow
 from ..web.access import roles_required
 from . import bp
@@ -23,15 +24,17 @@ def my_pass():
     if pass_ is None:
         raise NotFound(_l("Aucun pass ne vous a encore été délivré."))
     agent = current_user
+    status = pass_.effective_status()
     return jsonify(
-        qr=pass_.token,
+        # Like the pass screen, no code to show once the pass is not valid any more.
+        qr=pass_.token if status is PassStatus.active else None,
         pass_number=pass_.display_number,
         holder={"first_name": agent.first_name, "last_name": agent.last_name,
                 "photo_url": url_for("home.photo", agent_id=agent.id)},
         office={"id": agent.office.id, "name": agent.office.name},
         valid_from=_iso(pass_.valid_from),
         valid_until=_iso(pass_.valid_until),
-        status=pass_.effective_status().value,
+        status=status.value,
     )
 
 

@@ -16,6 +16,7 @@ from .models import Pass, PassStatus
 from .numbers import new_pass_number, normalize_pass_number
 from .token import sign_pass_token
 
+SYNC_OVERLAP = timedelta(minutes=2)
 CLOSED_STATUSES = (PassStatus.returned, PassStatus.revoked, PassStatus.replaced)
 
 
@@ -161,7 +162,9 @@ def revocations_since(since: datetime | None) -> list[dict]:
     """Passes that must no longer admit anyone, closed after `since` (all when None), oldest first."""
     query = Pass.query.filter(Pass.status.in_(CLOSED_STATUSES))
     if since is not None:
-        query = query.filter(Pass.closed_at > since)
+        # closed_at is stamped before its commit: overlap a little so a pass closed while a scanner
+        # synced is sent again rather than never (scanners merge by pass id).
+        query = query.filter(Pass.closed_at > since - SYNC_OVERLAP)
     rows = query.order_by(Pass.closed_at, Pass.id).with_entities(Pass.id, Pass.closed_at, Pass.status)
     return [{"pass_id": pid, "revoked_at": closed.isoformat() + "Z", "status": status.value}
             for pid, closed, status in rows]

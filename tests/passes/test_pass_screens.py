@@ -279,9 +279,6 @@ def test_issue_is_refused_in_french_for_an_agent_without_photo(app, world, seed)
     assert passes_of(seed, world.no_photo.id) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: passes/api.py missing_for_pass() does not check the contract "
-                   "end of a permanent agent; validity_window() then ends the pass before it starts and "
-                   "the ck_passes_validity_ordered CHECK turns 'Délivrer le pass' into a 500")
 def test_issue_for_a_permanent_agent_whose_contract_ended_is_refused_in_french(app, world, seed):
     from passresot.accounts.models import User
 
