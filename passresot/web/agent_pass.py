@@ -1,5 +1,5 @@
 """The agent's pass screen (works offline once seen) and its printable card."""
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -39,4 +39,5 @@ def pass_screen():
 @bp.route("/pass/card")
 @roles_required(Role.agent)
 def card():
-    return render_template("pass/card.html", **pass_context(current_user))
+    return render_template("pass/card.html", back_url=url_for("agent_pass.pass_screen"),
+                           **pass_context(current_user))

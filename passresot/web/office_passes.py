@@ -85,4 +85,5 @@ def _close(pass_, action, success_message):
 @office_admin_only
 def card(agent_id):
     agent = agent_of_my_office_or_404(agent_id)
-    return render_template("pass/card.html", **pass_context(agent))
+    return render_template("pass/card.html", back_url=url_for("office.agent_edit", agent_id=agent.id),
+                           **pass_context(agent))

@@ -1,8 +1,10 @@
 // The pass screen: a ticking clock (a screenshot would not tick) and how fresh the shown copy is.
 const lang = document.documentElement.lang === "en" ? "en-GB" : "fr-FR";
 const T = lang === "en-GB"
-  ? { fresh: "Pass up to date", offline: "Offline", copy: "saved copy from", updated: "Updated" }
-  : { fresh: "Pass à jour", offline: "Hors connexion", copy: "copie enregistrée le", updated: "Mis à jour le" };
+  ? { fresh: "Pass up to date", offline: "Offline", unreachable: "Server unreachable",
+      copy: "saved copy from", updated: "updated" }
+  : { fresh: "Pass à jour", offline: "Hors connexion", unreachable: "Serveur injoignable",
+      copy: "copie enregistrée le", updated: "mis à jour le" };
 
 const clock = document.querySelector("[data-clock]");
 const timeFormat = new Intl.DateTimeFormat(lang, {
@@ -18,13 +20,14 @@ function tick() {
 
 const freshness = document.querySelector("[data-freshness]");
 const renderedAt = freshness ? new Date(freshness.dataset.renderedAt) : null;
-// Served more than two minutes after the server made it: this is the service worker's copy.
-const fromCache = renderedAt && Date.now() - renderedAt.getTime() > 120_000;
+// The service worker's copy: it says so (data-offline-copy), or the page is older than two minutes.
+let fromCache = document.documentElement.hasAttribute("data-offline-copy")
+  || (renderedAt && Date.now() - renderedAt.getTime() > 120_000);
 
 export function describeFreshness(online, cached, when) {
   if (!online || cached) {
     return { state: online ? "stale" : "offline",
-      text: `${online ? T.updated : T.offline} · ${T.copy} ${dateFormat.format(when)}` };
+      text: `${online ? T.unreachable : T.offline} · ${T.copy} ${dateFormat.format(when)}` };
   }
   return { state: "fresh", text: `${T.fresh} · ${T.updated} ${dateFormat.format(when)}` };
 }
@@ -40,4 +43,5 @@ tick();
 setInterval(tick, 1000);
 showFreshness();
 window.addEventListener("online", showFreshness);
+window.addEventListener("passresot:offline-copy", () => { fromCache = true; showFreshness(); });
 window.addEventListener("offline", showFreshness);
