@@ -230,8 +230,6 @@ def test_datetime_filter_is_french_by_default(app):
     assert shown == "22 nov. 2026 à 14:30"  # stored in UTC, shown in Paris time
 
 
-@pytest.mark.xfail(strict=True, reason="the datetime filter's default pattern in passresot/i18n.py "
-                                       "has a literal French 'à', also used in English")
 def test_datetime_filter_has_no_french_word_in_english(app):
     with app.test_request_context("/"):
         session["locale"] = "en"
