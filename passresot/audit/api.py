@@ -53,4 +53,8 @@ ACTION_LABELS = {
     "office.deactivated": _l("Office désactivé"),
     "partner.created": _l("Site créé"),
     "partner.updated": _l("Site modifié"),
+    "partner.activated": _l("Site réactivé"),
+    "partner.deactivated": _l("Site désactivé"),
+    "token.created": _l("Appareil connecté"),
+    "token.revoked": _l("Appareil déconnecté"),
 }

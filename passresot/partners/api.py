@@ -7,6 +7,7 @@ from ..accounts.api import create_user
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
+from ..timeutil import utcnow
 from .listing import LISTING_FIELDS, STAFF_FIELDS, clean_listing
 from .models import Booking, Partner, PartnerPeriod
 
@@ -35,6 +36,7 @@ def update_partner(actor, partner: Partner, raw: dict, *, only=LISTING_FIELDS) -
         _replace_periods(partner, raw["periods"])
         changes["periods"] = describe_periods(raw["periods"])
     if changes:
+        partner.updated_at = utcnow()  # periods live in their own table: bump the listing's version
         record_event(actor, "partner.updated", "partner", partner.id, **changes)
     return changes
 
@@ -76,6 +78,24 @@ def missing_information(partner: Partner) -> list:
     if partner.booking is Booking.unknown:
         missing.append(_l("la règle de réservation"))
     return missing
+
+
+def set_partner_active(actor, partner: Partner, active: bool) -> None:
+    """Deactivate (or reactivate) a site: it leaves the agents' list and its staff cannot sign in."""
+    if partner.active != active:
+        partner.active = active
+        partner.updated_at = utcnow()
+        record_event(actor, "partner.activated" if active else "partner.deactivated", "partner", partner.id)
+
+
+def search_partners(text: str = ""):
+    """Partners by name, filtered by a free-text search on name and commune."""
+    query = Partner.query
+    if text:
+        like = f"%{text.lower()}%"
+        query = query.filter(db.or_(db.func.lower(Partner.name).like(like),
+                                    db.func.lower(Partner.commune).like(like)))
+    return query.order_by(Partner.name).all()
 
 
 def create_partner_staff(actor, partner: Partner, *, email, first_name, last_name) -> User:

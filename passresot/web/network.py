@@ -12,7 +12,9 @@ from ..offices.models import Office
 from ..partners import api as partners
 from ..partners.models import Partner
 from .access import roles_required
-from .forms import ActionForm, OfficeForm, PartnerForm, PersonForm
+from ..audit.api import events_for
+from .forms import ActionForm, OfficeForm, PersonForm
+from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error
 
@@ -96,19 +98,26 @@ def office_admin_new(office_id):
 @bp.route("/partners")
 @network_only
 def partners_list():
-    rows = Partner.query.order_by(Partner.name).all()
-    return render_template("network/partners.html", partners=rows)
+    search = request.args.get("q", "").strip()[:80]
+    rows = partners.search_partners(search)
+    return render_template("network/partners.html", partners=rows, search=search)
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
 @network_only
 def partner_new():
     form = PartnerForm()
+    if request.method == "GET":
+        form.periods.append_entry()
     if form.validate_on_submit():
-        partner = partners.create_partner(current_user, **_partner_fields(form))
-        db.session.commit()
-        flash(_("Site partenaire « %(name)s » créé.", name=partner.name), "success")
-        return redirect(url_for("network.partner_edit", partner_id=partner.id))
+        try:
+            partner = partners.create_partner(current_user, **form.listing_values())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Site partenaire « %(name)s » créé.", name=partner.name), "success")
+            return redirect(url_for("network.partner_edit", partner_id=partner.id))
     return render_template("network/partner_form.html", form=form, partner=None), _status(form)
 
 
@@ -116,14 +125,30 @@ def partner_new():
 @network_only
 def partner_edit(partner_id):
     partner = db.get_or_404(Partner, partner_id)
-    form = PartnerForm(obj=partner, category=partner.category.value) if request.method == "GET" \
-        else PartnerForm()
+    form = PartnerForm(formdata=None).load(partner) if request.method == "GET" else PartnerForm()
     if form.validate_on_submit():
-        partners.update_partner(current_user, partner, **_partner_fields(form))
-        db.session.commit()
-        flash(_("Modifications enregistrées."), "success")
-        return redirect(url_for("network.partner_edit", partner_id=partner.id))
+        try:
+            partners.update_partner(current_user, partner, form.listing_values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Modifications enregistrées."), "success")
+            return redirect(url_for("network.partner_edit", partner_id=partner.id))
     return _partner_page(partner, form, PersonForm(prefix="staff")), _status(form)
+
+
+@bp.route("/partners/<int:partner_id>/active", methods=["POST"])
+@network_only
+def partner_set_active(partner_id):
+    partner = db.get_or_404(Partner, partner_id)
+    active = request.form.get("active") == "1"
+    partners.set_partner_active(current_user, partner, active)
+    db.session.commit()
+    flash(_("Site réactivé.") if active else _("Site désactivé : il n'apparaît plus dans la liste des agents."),
+          "success")
+    return redirect(url_for("network.partner_edit", partner_id=partner.id))
 
 
 @bp.route("/partners/<int:partner_id>/staff", methods=["POST"])
@@ -140,13 +165,15 @@ def partner_staff_new(partner_id):
             return issue_and_show_setup_link(
                 current_user, user, created=True,
                 back_url=url_for("network.partner_edit", partner_id=partner.id))
-    return _partner_page(partner, PartnerForm(obj=partner, category=partner.category.value), form), 400
+    return _partner_page(partner, PartnerForm(formdata=None).load(partner), form), 400
 
 
 def _partner_page(partner, form, staff_form):
     staff = User.query.filter_by(partner_id=partner.id).order_by(User.last_name).all()
     return render_template("network/partner_form.html", form=form, partner=partner, staff=staff,
-                           staff_form=staff_form, action_form=ActionForm())
+                           staff_form=staff_form, action_form=ActionForm(),
+                           history=events_for("partner", partner.id, limit=20),
+                           missing=partners.missing_information(partner))
 
 
 @bp.route("/users/<int:user_id>/setup-link", methods=["POST"])
@@ -187,10 +214,6 @@ def _office_fields(form):
 
 def _person_fields(form):
     return {k: getattr(form, k).data for k in ("email", "first_name", "last_name")}
-
-
-def _partner_fields(form):
-    return {k: getattr(form, k).data for k in ("name", "commune", "category")}
 
 
 def _status(form):

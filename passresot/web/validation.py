@@ -7,7 +7,10 @@ def apply_domain_error(form, error) -> None:
     placed = False
     for name, message in (error.fields or {}).items():
         field = getattr(form, name, None)
-        if field is not None:
+        if hasattr(field, "entries"):  # a list of sub-forms (periods): one message for the list
+            setattr(form, f"{name}_error", str(message))
+            placed = True
+        elif field is not None:
             field.errors = list(field.errors) + [str(message)]
             placed = True
     if not placed:
