@@ -1,9 +1,5 @@
 """Reading an office's agents from a CSV file: every row checked first, then all created or none."""
-import codecs
-import csv
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +9,8 @@ from flask_babel import lazy_gettext as _l, lazy_ngettext
 from ..accounts.api import create_setup_link
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
+from ..csvfiles import FileRejected as _FileRejected, decode_text
+from ..csvfiles import read_records as _records, simplify as _simplify
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..offices.models import Office
@@ -46,8 +44,6 @@ KIND_ALIASES = {
 }
 _FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: 00:00(?::00)?)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-#: Control bytes never found in a text CSV (tab, CR and LF excepted); the same in UTF-8 and cp1252.
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -94,10 +90,6 @@ class ImportPreview:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows) and not self.error_rows
-
-
-class _FileRejected(Exception):
-    """A file-level problem; its French message goes to ImportPreview.errors."""
 
 
 def parse_agents_csv(data: bytes) -> ImportPreview:
@@ -181,56 +173,7 @@ def _decode(data: bytes) -> tuple:
         raise _FileRejected(_l("Le fichier est vide."))
     if len(data) > MAX_BYTES:
         raise _FileRejected(_l("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _FileRejected(_l("Ce fichier est encodé en UTF-16 : dans Excel, enregistrez-le au "
-                              "format « CSV UTF-8 (délimité par des virgules) »."))
-    if data.startswith(b"PK\x03\x04"):
-        raise _FileRejected(_l("Ce fichier est un classeur Excel, pas un CSV : dans Excel, "
-                              "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »."))
-    if _CONTROL.search(data):
-        raise _FileRejected(_l("Ce fichier n'est pas un fichier texte CSV : dans Excel, "
-                              "enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »."))
-    try:
-        if data.startswith(codecs.BOM_UTF8):
-            text, encoding = data[len(codecs.BOM_UTF8):].decode("utf-8"), "UTF-8"
-        else:
-            try:
-                text, encoding = data.decode("utf-8"), "UTF-8"
-            except UnicodeDecodeError:
-                text, encoding = data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        raise _FileRejected(_l("Encodage du fichier non reconnu : enregistrez-le en UTF-8 ou en "
-                              "Windows-1252 (« CSV UTF-8 » dans Excel).")) from None
-    return text, encoding
-
-
-def _records(text: str) -> tuple:
-    """The delimiter and the non-empty records as (line number, cells); an Excel 'sep=' line is obeyed."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    declared = re.fullmatch(r"(?i)sep=(.)", first)
-    if declared:
-        delimiter = declared.group(1)
-        text = text[text.index(first) + len(first):]
-        first = next((line for line in text.splitlines() if line.strip()), "")
-    else:
-        delimiter = max(";,", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records, line = [], 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                records.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error:
-        raise _FileRejected(_l("Le fichier CSV est mal formé vers la ligne %(line)s : vérifiez "
-                              "les guillemets.", line=reader.line_num)) from None
-    return delimiter, records
-
-
-def _simplify(name: str) -> str:
-    """'Début du contrat' → 'debut_du_contrat': case, accents and punctuation do not matter."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")
+    return decode_text(data)
 
 
 def _map_header(header: list) -> tuple:
