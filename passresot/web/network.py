@@ -16,7 +16,7 @@ from ..audit.api import events_for
 from .forms import ActionForm, OfficeForm, PersonForm
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
-from .validation import apply_domain_error
+from .validation import apply_domain_error, form_status
 
 bp = Blueprint("network", __name__, url_prefix="/admin")
 network_only = roles_required(Role.network_admin)
@@ -42,7 +42,7 @@ def office_new():
             db.session.commit()
             flash(_("Office « %(name)s » créé.", name=office.name), "success")
             return redirect(url_for("network.office_edit", office_id=office.id))
-    return render_template("network/office_form.html", form=form, office=None), _status(form)
+    return render_template("network/office_form.html", form=form, office=None), form_status(form)
 
 
 @bp.route("/offices/<int:office_id>", methods=["GET", "POST"])
@@ -61,7 +61,7 @@ def office_edit(office_id):
             return redirect(url_for("network.office_edit", office_id=office.id))
     admins = User.query.filter_by(office_id=office.id, role=Role.office_admin).order_by(User.last_name)
     return render_template("network/office_form.html", form=form, office=office, admins=admins.all(),
-                           admin_form=PersonForm(prefix="admin"), action_form=ActionForm()), _status(form)
+                           admin_form=PersonForm(prefix="admin"), action_form=ActionForm()), form_status(form)
 
 
 @bp.route("/offices/<int:office_id>/active", methods=["POST"])
@@ -118,7 +118,7 @@ def partner_new():
             db.session.commit()
             flash(_("Site partenaire « %(name)s » créé.", name=partner.name), "success")
             return redirect(url_for("network.partner_edit", partner_id=partner.id))
-    return render_template("network/partner_form.html", form=form, partner=None), _status(form)
+    return render_template("network/partner_form.html", form=form, partner=None), form_status(form)
 
 
 @bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
@@ -136,7 +136,7 @@ def partner_edit(partner_id):
             db.session.commit()
             flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("network.partner_edit", partner_id=partner.id))
-    return _partner_page(partner, form, PersonForm(prefix="staff")), _status(form)
+    return _partner_page(partner, form, PersonForm(prefix="staff")), form_status(form)
 
 
 @bp.route("/partners/<int:partner_id>/active", methods=["POST"])
@@ -216,5 +216,3 @@ def _person_fields(form):
     return {k: getattr(form, k).data for k in ("email", "first_name", "last_name")}
 
 
-def _status(form):
-    return 400 if form.errors else 200

@@ -11,7 +11,7 @@ from ..passes.api import agent_history, latest_pass, missing_for_pass, office_pa
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
-from .validation import apply_domain_error
+from .validation import apply_domain_error, form_status
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)
@@ -44,7 +44,7 @@ def agent_new():
             return issue_and_show_setup_link(
                 current_user, agent, created=True,
                 back_url=url_for("office.agent_edit", agent_id=agent.id))
-    return render_template("office/agent_form.html", form=form, agent=None), _status(form)
+    return render_template("office/agent_form.html", form=form, agent=None), form_status(form)
 
 
 @bp.route("/agents/<int:agent_id>", methods=["GET", "POST"])
@@ -63,7 +63,7 @@ def agent_edit(agent_id):
             db.session.commit()
             flash(_("Fiche de %(name)s enregistrée.", name=agent.full_name), "success")
             return redirect(url_for("office.agent_edit", agent_id=agent.id))
-    return _agent_page(agent, form), _status(form)
+    return _agent_page(agent, form), form_status(form)
 
 
 def _agent_page(agent, form, photo_form=None):
@@ -125,5 +125,3 @@ def _agent_fields(form):
     return {k: getattr(form, k).data for k in agents.AGENT_FIELDS}
 
 
-def _status(form):
-    return 400 if form.errors else 200

@@ -23,7 +23,8 @@ class PartnerPracticalForm(FlaskForm):
     website = StringField(_l("Site web"))
     socials = TextAreaField(_l("Réseaux sociaux (une adresse par ligne)"))
     manager_name = StringField(_l("Responsable du site"))
-    booking = SelectField(_l("Réservation"), choices=[(b.value, label) for b, label in BOOKING_LABELS.items()])
+    booking = SelectField(_l("Réservation"), default="unknown", validate_choice=False,
+                          choices=[(b.value, label) for b, label in BOOKING_LABELS.items()])
     accepts_all_year = BooleanField(_l("Accueille les pass toute l'année"))
     periods = FieldList(FormField(PeriodForm), min_entries=1)
     description = TextAreaField(_l("Présentation courte"))
@@ -62,7 +63,8 @@ class PartnerForm(PartnerPracticalForm):
     """The whole listing, for the network admin."""
 
     name = StringField(_l("Nom du site"), validators=[InputRequired(message=_l("Ce champ est obligatoire."))])
-    category = SelectField(_l("Catégorie"), choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()])
+    category = SelectField(_l("Catégorie"), validate_choice=False,
+                           choices=[(c.value, label) for c, label in CATEGORY_LABELS.items()])
     commune = StringField(_l("Commune"), validators=[InputRequired(message=_l("Ce champ est obligatoire."))])
     insee_code = StringField(_l("Code INSEE de la commune"))
     address = StringField(_l("Adresse"))

@@ -3,7 +3,10 @@ from flask import flash
 
 
 def apply_domain_error(form, error) -> None:
-    """Attach each of the error's field messages to the form's field, or flash it when none fits."""
+    """Attach each of the error's field messages to the form's field, or flash it when none fits.
+
+    The form then counts as refused: `form_status(form)` answers 400."""
+    form.domain_error = error
     placed = False
     for name, message in (error.fields or {}).items():
         field = getattr(form, name, None)
@@ -15,3 +18,8 @@ def apply_domain_error(form, error) -> None:
             placed = True
     if not placed:
         flash(str(error.message), "error")
+
+
+def form_status(form) -> int:
+    """400 when the form was refused (field errors or a domain error), else 200."""
+    return 400 if form.errors or getattr(form, "domain_error", None) else 200
