@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from ..accounts.models import Role, User
 from ..agents.api import agent_photo
 from ..extensions import db
+from ..partners.api import missing_information
 from .access import can_view_agent_photo, roles_required
 
 bp = Blueprint("home", __name__)
@@ -34,7 +35,9 @@ def agent():
 @bp.route("/site")
 @roles_required(Role.partner_staff)
 def partner():
-    return render_template("home/partner.html", partner=current_user.partner)
+    partner = current_user.partner
+    return render_template("home/partner.html", partner=partner,
+                           missing=missing_information(partner))
 
 
 @bp.route("/photos/agents/<int:agent_id>.jpg")
