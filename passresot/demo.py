@@ -1,7 +1,7 @@
 """The Pyrénées-Orientales demo: real communes, varied partner sites, agents of both kinds."""
 import io
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 from werkzeug.security import generate_password_hash
@@ -11,7 +11,7 @@ from .agents.models import AgentPhoto
 from .agents.photos import reencode_photo
 from .extensions import db
 from .offices.models import Office
-from .partners.models import Partner, PartnerCategory
+from .partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from .passes.api import issue_pass
 from .timeutil import paris_today
 
@@ -101,8 +101,8 @@ def load_demo(password: str) -> None:
     offices = [Office(name=name, commune=commune, phone=phone,
                       email=f"contact@ot-{_slug(commune)}.demo.passresot66.fr")
                for name, commune, phone in OFFICES]
-    partners = [Partner(name=name, commune=commune, category=category)
-                for name, commune, category in PARTNERS]
+    partners = [_demo_partner(index, name, commune, category, rng)
+                for index, (name, commune, category) in enumerate(PARTNERS)]
     db.session.add_all(offices + partners)
     db.session.flush()
     perpignan = offices[0]
@@ -144,6 +144,51 @@ def load_demo(password: str) -> None:
     for agent in agents:
         issue_pass(None, agent)
     db.session.flush()
+
+
+#: Approximate coordinates and INSEE codes of the demo communes.
+COMMUNES = {
+    "Perpignan": ("66136", 42.6986, 2.8956), "Salses-le-Château": ("66190", 42.8336, 2.9186),
+    "Rivesaltes": ("66164", 42.7686, 2.8731), "Tautavel": ("66205", 42.8125, 2.7461),
+    "Collioure": ("66053", 42.5253, 3.0831), "Céret": ("66049", 42.4853, 2.7481),
+    "Banyuls-sur-Mer": ("66016", 42.4828, 3.1289), "Thuir": ("66210", 42.6336, 2.7569),
+    "Castelnou": ("66042", 42.6197, 2.6911), "Boule-d'Amont": ("66023", 42.5897, 2.5875),
+    "Casteil": ("66041", 42.5358, 2.3919), "Codalet": ("66052", 42.6094, 2.4139),
+    "Villefranche-de-Conflent": ("66223", 42.5878, 2.3675), "Fontrabiouse": ("66080", 42.6336, 2.0933),
+    "Font-Romeu-Odeillo-Via": ("66124", 42.5047, 2.0392), "Fontpédrouse": ("66082", 42.5136, 2.1889),
+    "Arles-sur-Tech": ("66009", 42.4572, 2.6342), "Elne": ("66065", 42.6003, 2.9711),
+    "Canet-en-Roussillon": ("66037", 42.7064, 3.0078), "Argelès-sur-Mer": ("66008", 42.5461, 3.0239),
+    "Latour-de-France": ("66096", 42.7711, 2.6508), "Baixas": ("66014", 42.7497, 2.8086),
+    "Ponteilla": ("66145", 42.6264, 2.8153), "Sorède": ("66196", 42.5303, 2.9572),
+    "Vernet-les-Bains": ("66222", 42.5486, 2.3878), "Ille-sur-Têt": ("66088", 42.6706, 2.6208),
+    "Prats-de-Mollo-la-Preste": ("66150", 42.4047, 2.4789),
+}
+SUMMER = (date(2026, 6, 1), date(2026, 9, 30))
+WINTER = (date(2026, 12, 15), date(2027, 3, 31))
+
+
+def _demo_partner(index: int, name: str, commune: str, category, rng: random.Random) -> Partner:
+    """A varied listing: most complete, some accepting only in season, a few with gaps (R6)."""
+    insee, lat, lon = COMMUNES[commune]
+    slug = _slug(name)[:40]
+    partner = Partner(
+        name=name, commune=commune, category=category, insee_code=insee,
+        latitude=round(lat + rng.uniform(-0.01, 0.01), 5), longitude=round(lon + rng.uniform(-0.01, 0.01), 5),
+        phone="" if index % 9 == 5 else f"04 68 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        email=f"accueil@{slug}.demo.passresot66.fr", website=f"https://www.{slug}.demo.passresot66.fr",
+        socials=[f"https://www.facebook.com/{slug}"] if index % 3 == 0 else [],
+        manager_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        booking=(Booking.required if category in (PartnerCategory.activity, PartnerCategory.winery)
+                 else Booking.unknown if index % 7 == 3 else Booking.not_required),
+        accepts_all_year=index == 0 or index % 4 != 1,
+        visit_minutes=rng.choice((45, 60, 90, 120)),
+        description=f"{category.label} à {commune}.",
+        opening_info="Ouvert tous les jours sauf le lundi, de 10 h à 18 h." if index % 2 else "")
+    if not partner.accepts_all_year and index % 8 != 5:
+        partner.periods = [PartnerPeriod(starts_on=SUMMER[0], ends_on=SUMMER[1], recurring=True)]
+        if category is PartnerCategory.nature:
+            partner.periods.append(PartnerPeriod(starts_on=WINTER[0], ends_on=WINTER[1], recurring=True))
+    return partner
 
 
 def avatar_jpeg(user: User, rng: random.Random) -> bytes:
