@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from ..partners.listing import clean_periods
+from ..partners.exceptions import InvalidListing
+from ..partners.listing import clean_listing, clean_periods
 from ..partners.models import BOOKING_LABELS, CATEGORY_LABELS
 
 EXTRA_PERIOD_ROWS = 2
@@ -36,7 +37,14 @@ class PartnerPracticalForm(FlaskForm):
         """The typed values as the domain expects them (periods checked; may raise InvalidListing)."""
         values = {name: getattr(self, name).data for name in self._listing_names()}
         rows = [(entry.starts_on.data, entry.ends_on.data, entry.recurring.data) for entry in self.periods]
-        values["periods"] = clean_periods(rows)
+        errors = {}
+        for check in (lambda: clean_listing(values), lambda: values.update(periods=clean_periods(rows))):
+            try:
+                check()
+            except InvalidListing as error:  # report every wrong field at once, not the first only
+                errors.update(error.fields)
+        if errors:
+            raise InvalidListing(fields=errors)
         return values
 
     def _listing_names(self):
