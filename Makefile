@@ -36,7 +36,7 @@ vendor: node_modules/.installed
 	@node scripts/copy_vendor.mjs
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -f -d passresot/translations 2>/dev/null || true
+	@$(BIN)/pybabel compile -q -d passresot/translations
 
 migrate: setup
 	$(BIN)/flask db upgrade
