@@ -36,7 +36,8 @@ vendor: node_modules/.installed
 	@node scripts/copy_vendor.mjs
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d passresot/translations
+	@$(BIN)/pybabel compile -d passresot/translations 2>&1 | grep -v "^compiling catalog" || true
+	@test -f passresot/translations/en/LC_MESSAGES/messages.mo
 
 migrate: setup
 	$(BIN)/flask db upgrade
