@@ -3,9 +3,12 @@ import click
 from flask import current_app
 
 from .extensions import db
+from .partners.generator import register_partner_commands
 
 
 def register_commands(app):
+    register_partner_commands(app)
+
     @app.cli.command("load-demo")
     @click.option("--force", is_flag=True, help="Load even if the database already has accounts.")
     def load_demo_command(force):
