@@ -21,6 +21,6 @@ def _csrf_for_cookies():
 
 
 def register_api(app):
-    from . import auth, passes  # noqa: F401  (routes attach to bp)
+    from . import auth, partners, passes  # noqa: F401  (routes attach to bp)
 
     app.register_blueprint(bp)
