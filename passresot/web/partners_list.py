@@ -49,9 +49,14 @@ def page_texts() -> dict:
     return {
         "categories": {category.value: str(label) for category, label in CATEGORY_LABELS.items()},
         "booking": {booking.value: str(label) for booking, label in BOOKING_LABELS.items()},
-        "today_yes": _("Accueille les pass aujourd'hui"),
+        "today_yes": _("Accueille aujourd'hui"),
         "today_no": _("Pas aujourd'hui"),
-        "today_unknown": _("Accueil à vérifier"),
+        "today_unknown": _("À vérifier"),
+        "today_yes_long": _("Accueille les pass aujourd'hui"),
+        "today_no_long": _("N'accueille pas les pass aujourd'hui"),
+        "today_unknown_long": _("Accueil des pass à vérifier avec le site"),
+        "next_welcome": _("Prochaine période d'accueil à partir du %(date)s"),
+        "booking_short": _("Sur réservation"),
         "visited": _("Déjà visité en %(year)s"),
         "count_one": _("1 site"),
         "count_many": _("%(count)s sites"),
@@ -60,6 +65,7 @@ def page_texts() -> dict:
         "no_data": _("La liste des partenaires n'est pas encore sur ce téléphone. "
                      "Ouvrez cette page une fois avec du réseau pour l'enregistrer."),
         "loading": _("Téléchargement de la liste des partenaires…"),
+        "sync_checking": _("Recherche de mises à jour… · liste enregistrée le %(when)s"),
         "sync_fresh": _("Liste à jour · %(count)s partenaires · vérifiée le %(when)s"),
         "sync_offline": _("Hors connexion · liste enregistrée le %(when)s"),
         "sync_failed": _("Serveur injoignable · liste enregistrée le %(when)s"),
@@ -94,5 +100,5 @@ def page_texts() -> dict:
         "socials": _("Réseaux sociaux"),
         "opening": _("Horaires"),
         "about": _("Présentation"),
-        "contact": _("Contact"),
+        "phone": _("Téléphone"),
     }

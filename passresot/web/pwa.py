@@ -19,13 +19,14 @@ THEME_COLOR = "#0b5563"  # --teal in static/css/app.css
 BACKGROUND_COLOR = "#f5f7f7"  # --bg in static/css/app.css
 
 #: Static files the worker stores at install, relative to static/; missing ones are skipped
-#: (static/vendor/ is filled by `make vendor`). The pass and card pages' own files are here
-#: because those pages are shown offline.
+#: (static/vendor/ is filled by `make vendor`). The pass, card and partner list pages' own files
+#: are here because those pages are shown offline.
 PRECACHED_STATIC = (
     "css/app.css",
     "css/pwa.css",
     "css/pass.css",
     "css/card.css",
+    "css/partners.css",
     "img/icon.svg",
     "img/icons/icon-192.png",
     "img/icons/icon-512.png",
@@ -37,6 +38,11 @@ PRECACHED_STATIC = (
     "js/sw-register.js",
     "js/pass.js",
     "js/print.js",
+    "js/partners.js",
+    "js/partners-db.js",
+    "js/partners-rules.js",
+    "js/partners-view.js",
+    "js/text-search.js",
     "vendor/noble-ed25519/index.js",
 )
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")

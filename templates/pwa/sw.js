@@ -1,7 +1,9 @@
 // PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
 // Static files: cache first. The agent's pass, its photo and its data: network first, the last
-// copy when the network is gone, emptied at sign-out. Other pages: network, else the offline page
-// (or, for the app's start URL "/", the saved pass).
+// copy when the network is gone, emptied at sign-out. The partner list (/partners) likewise; every
+// /partners/<id> page is the same shell, kept once under /partners, and its data lives in
+// IndexedDB (never in these caches; deleted at sign-out too). Other pages: network, else the
+// offline page (or, for the app's start URL "/", the saved pass).
 const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
@@ -9,7 +11,10 @@ const PRECACHE_URLS = {{ precache_urls|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const NETWORK_TIMEOUT_MS = 4000;
 
-const OFFLINE_PAGES = new Set(["/pass", "/pass/card"]);
+const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners"]);
+const PARTNER_PAGE = /^\/partners\/\d+\/?$/;  // answered by the /partners shell (partners.js)
+const PARTNERS_SHELL = "/partners";
+const PARTNERS_DB = "passresot-partners";  // static/js/partners-db.js
 const CACHED_API = new Set(["/api/v1/me/pass", "/api/v1/keys"]);
 const PHOTO = /^\/photos\/agents\/\d+\.jpg$/;
 const LOGOUT_PATH = "/logout";
@@ -34,7 +39,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === LOGOUT_PATH) {
     // A shared phone: the next person must not find the previous agent's pass.
-    event.waitUntil(caches.delete(PAGES_CACHE));
+    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), deleteDatabase(PARTNERS_DB)]));
     return;
   }
   if (request.method !== "GET") return;
@@ -42,7 +47,7 @@ self.addEventListener("fetch", (event) => {
     if (CACHED_API.has(url.pathname)) event.respondWith(networkFirst(event));
     return;
   }
-  if (PHOTO.test(url.pathname) || (request.mode === "navigate" && OFFLINE_PAGES.has(url.pathname))) {
+  if (PHOTO.test(url.pathname) || (request.mode === "navigate" && keptPage(url.pathname))) {
     event.respondWith(networkFirst(event));
   } else if (request.mode === "navigate") {
     event.respondWith(networkOrOfflinePage(event));
@@ -78,9 +83,20 @@ async function copyMissing(fromName, toName) {
   }
 }
 
+function keptPage(pathname) {
+  return OFFLINE_PAGES.has(pathname) || PARTNER_PAGE.test(pathname);
+}
+
 function keepsOffline(url, navigation) {
   if (url.origin !== self.location.origin) return false;
-  return CACHED_API.has(url.pathname) || PHOTO.test(url.pathname) || (navigation && OFFLINE_PAGES.has(url.pathname));
+  return CACHED_API.has(url.pathname) || PHOTO.test(url.pathname) || (navigation && keptPage(url.pathname));
+}
+
+function deleteDatabase(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
 }
 
 // The page loaded before this worker took control (first visit): fetch again what it showed.
@@ -104,7 +120,8 @@ function storable(response) {
 
 // Pages are kept by path (a query string does not make another pass); the rest by full URL.
 function cacheKey(url, navigation) {
-  return navigation ? url.origin + url.pathname : url.href;
+  if (!navigation) return url.href;
+  return url.origin + (PARTNER_PAGE.test(url.pathname) ? PARTNERS_SHELL : url.pathname);
 }
 
 async function networkFirst(event) {
