@@ -9,11 +9,12 @@ def register_web_blueprints(app):
     from .network import bp as network_bp
     from .office import bp as office_bp
     from .office_passes import bp as office_passes_bp
+    from .partner_import import bp as partner_import_bp
     from .partner_site import bp as partner_site_bp
     from .partners_list import bp as partners_list_bp
     from .pwa import bp as pwa_bp
 
     for blueprint in (auth_bp, home_bp, network_bp, office_bp, agent_import_bp,
-                      agent_pass_bp, office_passes_bp, pwa_bp,
+                      agent_pass_bp, office_passes_bp, pwa_bp, partner_import_bp,
                       partner_site_bp, partners_list_bp):
         app.register_blueprint(blueprint)
