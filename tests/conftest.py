@@ -40,13 +40,37 @@ def app(tmp_path_factory):
     })
     from flask_migrate import upgrade
 
+    _fresh_request_globals(app)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres_schema(db.engine)
+        else:
+            _fast_sqlite(db.engine)
         upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _fresh_request_globals(app):
+    """Tests hold an app context (fixtures `make`, `app_ctx`) that Flask reuses for every request,
+    so `g` would carry one client's signed-in user and CSRF token into another client's request.
+    In production each request has its own context; forget them at the start of each request."""
+    from flask import g
+
+    @app.before_request
+    def _forget_cached_user_and_token():
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+
+
+def _fast_sqlite(engine):
+    """The test database need not survive a power cut: skip fsync on every commit."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_sync(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 @pytest.fixture
