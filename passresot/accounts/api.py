@@ -152,7 +152,12 @@ def search_users(query, text: str):
     """Filter a user query by a free-text search on names and email."""
     if not text:
         return query
-    like = f"%{text.strip().lower()}%"
-    return query.filter(or_(func.lower(User.first_name).like(like),
-                            func.lower(User.last_name).like(like),
-                            User.email.like(like)))
+    like = f"%{escape_like(text.strip().lower())}%"
+    return query.filter(or_(func.lower(User.first_name).like(like, escape="\\"),
+                            func.lower(User.last_name).like(like, escape="\\"),
+                            User.email.like(like, escape="\\")))
+
+
+def escape_like(text: str) -> str:
+    """Make % and _ typed in a search box match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

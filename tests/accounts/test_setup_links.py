@@ -275,5 +275,6 @@ def test_when_smtp_fails_the_page_says_the_link_was_not_sent(office_admin_client
     response = create_agent(office_admin_client)
     assert response.status_code == 200
     token_in(response)
-    assert "le lien n'a pas été envoyé" in text(response)
+    assert "L'e-mail n'a pas pu être envoyé" in text(response)
+    assert "n'est pas configuré" not in text(response)
     assert User.query.filter_by(email="nouvel.agent@example.fr").count() == 1
