@@ -3,12 +3,14 @@
 // filters, sorts (distance when the agent allows the position), and a detail view for
 // /partners/<id> served by the same page. Only PAGE_SIZE rows are drawn, more on scroll.
 // Timing marks for bench/partners_list.py: "partners:first-results" and "partners:search".
-import { readMany, write } from "./partners-db.js";
+import { readMany, saved, writeMany } from "./partners-db.js";
 import { acceptsOn, distanceKm, parisDay } from "./partners-rules.js";
 import { detailContent, format, listItem } from "./partners-view.js";
 import { matchesWords, normalize, queryWords } from "./text-search.js";
 
 const PAGE_SIZE = 50;
+// What the list needs of each partner (the "list" record); the rest waits for a detail page.
+const LIST_FIELDS = ["id", "name", "commune", "category", "booking", "all_year", "periods", "lat", "lon", "postal_code"];
 const DETAIL_PATH = /\/partners\/(\d+)\/?$/;
 const root = document.querySelector("[data-partners]");
 const $ = (selector) => root.querySelector(selector);
@@ -29,7 +31,7 @@ const whenFormat = new Intl.DateTimeFormat(lang, {
 });
 
 const state = {
-  partners: [], byId: new Map(), sorted: {}, results: [], shown: 0, visited: new Set(),
+  partners: [], byId: new Map(), full: null, indexed: false, sorted: {}, results: [], shown: 0, visited: new Set(),
   day: parisDay(), year: Number(parisDay().slice(0, 4)), position: null,
   etag: null, savedAt: null, checkedAt: null, syncing: false, firstShown: false,
 };
@@ -37,20 +39,47 @@ const filters = { words: [], commune: "", category: "", booking: "", today: fals
 
 // ---- Data ----------------------------------------------------------------------------------
 
-function useDirectory(text) {
-  const { partners } = JSON.parse(text);
+/** Show `partners` (in name order); `complete` when they carry every field (just downloaded). */
+function useDirectory(partners, complete = false) {
   partners.forEach((partner, index) => {
     partner._order = index;
     partner._url = `${listUrl}/${partner.id}`;
-    partner._commune = normalize(partner.commune);
-    partner._hay = normalize(`${partner.name} ${partner.commune} ${T.categories[partner.category] || ""} ${partner.postal_code || ""}`);
     partner._today = acceptsOn(partner, state.day);
   });
   state.partners = partners;
   state.byId = new Map(partners.map((partner) => [partner.id, partner]));
+  state.full = complete ? state.byId : null;
+  state.indexed = false;
   state.sorted = {};
   fillCommunes(partners);
   if (state.position) measureDistances();
+}
+
+// Normalized text for search and sort, made when first needed (after the first results show).
+function ensureIndex() {
+  if (state.indexed) return;
+  for (const partner of state.partners) {
+    partner._commune = normalize(partner.commune);
+    partner._hay = normalize(`${partner.name} ${partner.commune} ${T.categories[partner.category] || ""} ${partner.postal_code || ""}`);
+  }
+  state.indexed = true;
+}
+
+function listRecord(partners) {
+  return JSON.stringify(partners.map((partner) => Object.fromEntries(
+    LIST_FIELDS.filter((key) => partner[key] !== undefined).map((key) => [key, partner[key]]))));
+}
+
+/** Every field of one partner, from the whole directory (read from IndexedDB once, when first needed). */
+async function fullPartner(id) {
+  if (!state.full) {
+    const { directory } = await readMany(["directory"]);
+    const partners = directory ? JSON.parse(directory.text).partners : [];
+    state.full = new Map(partners.map((partner) => [partner.id, partner]));
+  }
+  const partner = state.full.get(id);
+  const listed = state.byId.get(id);
+  return partner && listed ? Object.assign(partner, { _today: listed._today, _url: listed._url }) : null;
 }
 
 function useVisits(record) {
@@ -81,6 +110,7 @@ function byKey(key) {
 
 function sortedPartners(sort) {
   if (sort === "name") return state.partners;  // the server sends them by name
+  ensureIndex();
   if (!state.sorted[sort]) {
     const compare = sort === "commune" ? byKey("_commune")
       : (a, b) => (a._distance ?? Infinity) - (b._distance ?? Infinity) || a._order - b._order;
@@ -101,6 +131,7 @@ function matches(partner) {
 }
 
 function showResults() {
+  if (filters.words.length) ensureIndex();
   state.results = sortedPartners(filters.sort).filter(matches);
   state.shown = 0;
   ui.list.replaceChildren();
@@ -174,7 +205,7 @@ function locate() {
 
 // ---- Detail and navigation -----------------------------------------------------------------
 
-function route() {
+async function route() {
   const match = window.location.pathname.match(DETAIL_PATH);
   ui.listView.hidden = Boolean(match);
   ui.detailView.hidden = !match;
@@ -182,7 +213,8 @@ function route() {
     document.title = document.title.replace(/^.*? · /, `${$("#partners-title").textContent} · `);
     return;
   }
-  const partner = state.byId.get(Number(match[1]));
+  const partner = state.partners.length ? await fullPartner(Number(match[1])) : null;
+  if (window.location.pathname.match(DETAIL_PATH)?.[1] !== match[1]) return;  // moved on meanwhile
   if (partner) {
     ui.detail.replaceChildren(...detailContent(partner, {
       T, lang, day: state.day, visited: state.visited.has(partner.id), year: state.year }));
@@ -248,14 +280,17 @@ async function syncDirectory() {
   if (response.status === 401) return "signed_out";
   if (response.status !== 200 && response.status !== 304) return "failed";
   state.checkedAt = new Date();
+  const records = { checked: { at: state.checkedAt } };
   if (response.status === 200) {
     const text = await response.text();
-    useDirectory(text);
+    const { partners } = JSON.parse(text);
+    useDirectory(partners, true);
     state.etag = response.headers.get("ETag");
     state.savedAt = state.checkedAt;
-    await write("directory", { etag: state.etag, text, savedAt: state.savedAt });
+    records.directory = { etag: state.etag, text, savedAt: state.savedAt };
+    records.list = { etag: state.etag, text: listRecord(partners), savedAt: state.savedAt };
   }
-  await write("checked", { at: state.checkedAt });
+  await writeMany(records);
   return "fresh";
 }
 
@@ -266,7 +301,7 @@ async function syncVisits() {
   const body = await response.json();
   const record = { userId, year: body.year, ids: body.visits.map((visit) => visit.partner_id), savedAt: new Date() };
   useVisits(record);
-  await write("visits", record);
+  await writeMany({ visits: record });
 }
 
 async function sync() {
@@ -299,21 +334,19 @@ function markFirstResults() {
   requestAnimationFrame(() => {
     performance.mark("partners:first-results");
     root.dataset.ready = "";
+    setTimeout(ensureIndex, 50);  // ready before the first keystroke, after the first paint
   });
 }
 
 async function start() {
+  performance.mark("partners:start");
   readFilters();
   route();
-  let stored = {};
-  try {
-    stored = await readMany(["directory", "checked", "visits"]);
-  } catch (error) {
-    console.warn("Liste enregistrée illisible :", error);
-  }
-  if (stored.directory) {
-    useDirectory(stored.directory.text);
-    Object.assign(state, { etag: stored.directory.etag, savedAt: stored.directory.savedAt, checkedAt: stored.checked?.at });
+  const stored = await saved;
+  if (stored.list) {
+    useDirectory(JSON.parse(stored.list.text));
+    performance.mark("partners:parsed");
+    Object.assign(state, { etag: stored.list.etag, savedAt: stored.list.savedAt, checkedAt: stored.checked?.at });
     useVisits(stored.visits);
   }
   refresh();
