@@ -262,8 +262,6 @@ def _check_row(row: ImportRow) -> None:
             row.cleaned.update(clean_listing({name: value}, only=(name,)))
         except InvalidListing as error:
             row.errors.update(error.fields)
-    if row.errors:
-        row.cleaned.pop("periods", None)
 
 
 def _flag_repeated_ids(rows: list) -> None:
