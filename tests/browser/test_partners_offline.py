@@ -256,3 +256,15 @@ def test_a_period_spanning_new_year_reads_in_plain_french(phone, live_server):
         with live_database(live_server):
             db.session.delete(db.session.get(Partner, partner_id))
             db.session.commit()
+
+
+def test_signing_out_forgets_the_stored_list_and_visits(phone, live_server):
+    open_list_online(phone, live_server)
+    assert "passresot-partners" in phone.evaluate("indexedDB.databases().then(dbs => dbs.map(db => db.name))")
+
+    phone.locator(".usermenu summary").click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Se déconnecter").click()
+
+    phone.wait_for_function("indexedDB.databases().then(dbs => !dbs.some(db => db.name === 'passresot-partners'))")
+    assert phone.evaluate("caches.match(location.origin + '/partners')") is None
