@@ -27,7 +27,7 @@ const ui = {
   moreFilters: $("[data-more-filters]"),
 };
 const whenFormat = new Intl.DateTimeFormat(lang, {
-  day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris",
+  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris",
 });
 
 const state = {
@@ -253,14 +253,14 @@ function showSync(kind) {
   const when = state.checkedAt || state.savedAt;
   const texts = {
     loading: T.loading, checking: format(T.sync_checking, { when: when && whenFormat.format(when) }),
-    fresh: format(T.sync_fresh, { count: state.partners.length.toLocaleString(lang), when: when && whenFormat.format(when) }),
+    fresh: format(T.sync_fresh, { when: when && whenFormat.format(when) }),
     offline: format(T.sync_offline, { when: when && whenFormat.format(when) }),
     failed: format(T.sync_failed, { when: when && whenFormat.format(when) }),
     signed_out: T.sync_signed_out,
   };
   const stale = (kind === "offline" || kind === "failed") && !state.partners.length;
   ui.sync.dataset.state = kind;
-  ui.syncText.textContent = stale ? T.no_data : texts[kind];
+  ui.syncText.textContent = stale ? T[`${kind}_short`] : texts[kind];  // the empty list says the rest
 }
 
 async function fetchWithTimeout(url, headers) {
