@@ -1,6 +1,6 @@
 """Language choice and French-first formatting helpers for templates."""
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import LazyString, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -18,6 +18,10 @@ def select_locale():
 
 
 def register_template_helpers(app):
+    # Flask-Babel's lazy strings call themselves safe HTML (__html__), so a message quoting user
+    # input (a CSV cell, a partner name) would reach the page unescaped: make them plain text first.
+    app.jinja_env.finalize = lambda value: str(value) if isinstance(value, LazyString) else value
+
     @app.template_filter("date")
     def _date(value, fmt="d MMMM y"):
         return format_date(value, fmt) if value else ""

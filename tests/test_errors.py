@@ -164,3 +164,14 @@ def test_a_database_that_cannot_be_opened_is_a_503_for_a_signed_in_person(other_
     assert response.status_code == 503
     assert "Le service est momentanément indisponible" in body
     assert_no_leak(body)
+
+
+def test_a_lazy_message_quoting_user_input_is_escaped_in_pages(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context("/"):
+        message = lazy_gettext("Ligne %(n)s : « %(value)s »", n=2, value="<img src=x onerror=alert(1)>")
+        html = render_template_string("<ul>{% for m in messages %}<li>{{ m }}</li>{% endfor %}</ul>",
+                                      messages=[message])
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html

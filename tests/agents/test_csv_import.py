@@ -452,3 +452,10 @@ def test_anonymous_confirm_is_sent_to_login(client, app_ctx):
                                               "payload": base64.b64encode(example_csv()).decode()})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert agent_count() == 0
+
+
+def test_a_cell_with_html_is_shown_as_text_in_the_errors(client, office_admin):
+    data = csv_bytes("Anna;Roca;anna@example.fr;<img src=x onerror=alert(1)>;;")
+    html = post_file(client, data).get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
