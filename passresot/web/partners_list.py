@@ -97,6 +97,7 @@ def page_texts() -> dict:
         "visit_length": _("Durée de visite"),
         "minutes": _("%(n)s min"),
         "hours": _("%(h)s h %(m)s"),
+        "whole_hours": _("%(h)s h"),
         "address": _("Adresse"),
         "manager": _("Responsable"),
         "socials": _("Réseaux sociaux"),

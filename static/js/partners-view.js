@@ -126,8 +126,9 @@ function fact(label, ...content) {
 
 function minutes(T, total) {
   if (!total) return null;
-  return total < 60 ? format(T.minutes, { n: total })
-    : format(T.hours, { h: Math.floor(total / 60), m: String(total % 60).padStart(2, "0") }).replace(/ 00$/, "");
+  const [h, m] = [Math.floor(total / 60), total % 60];
+  if (!h) return format(T.minutes, { n: m });
+  return m ? format(T.hours, { h, m: String(m).padStart(2, "0") }) : format(T.whole_hours, { h });
 }
 
 function periodsList(partner, T, lang, day) {
