@@ -41,6 +41,7 @@ PRECACHED_STATIC = (
     "js/partners.js",
     "js/partners-db.js",
     "js/partners-rules.js",
+    "js/partners-sync.js",
     "js/partners-view.js",
     "js/text-search.js",
     "vendor/noble-ed25519/index.js",

@@ -3,14 +3,13 @@
 // filters, sorts (distance when the agent allows the position), and a detail view for
 // /partners/<id> served by the same page. Only PAGE_SIZE rows are drawn, more on scroll.
 // Timing marks for bench/partners_list.py: "partners:first-results" and "partners:search".
-import { readMany, saved, writeMany } from "./partners-db.js";
+import { readMany, saved } from "./partners-db.js";
 import { acceptsOn, distanceKm, parisDay } from "./partners-rules.js";
+import { downloadDirectory, downloadVisits } from "./partners-sync.js";
 import { detailContent, format, listItem } from "./partners-view.js";
 import { matchesWords, normalize, queryWords } from "./text-search.js";
 
 const PAGE_SIZE = 50;
-// What the list needs of each partner (the "list" record); the rest waits for a detail page.
-const LIST_FIELDS = ["id", "name", "commune", "category", "booking", "all_year", "periods", "lat", "lon", "postal_code"];
 const DETAIL_PATH = /\/partners\/(\d+)\/?$/;
 const root = document.querySelector("[data-partners]");
 const $ = (selector) => root.querySelector(selector);
@@ -63,11 +62,6 @@ function ensureIndex() {
     partner._hay = normalize(`${partner.name} ${partner.commune} ${T.categories[partner.category] || ""} ${partner.postal_code || ""}`);
   }
   state.indexed = true;
-}
-
-function listRecord(partners) {
-  return JSON.stringify(partners.map((partner) => Object.fromEntries(
-    LIST_FIELDS.filter((key) => partner[key] !== undefined).map((key) => [key, partner[key]]))));
 }
 
 /** Every field of one partner, from the whole directory (read from IndexedDB once, when first needed). */
@@ -263,45 +257,21 @@ function showSync(kind) {
   ui.syncText.textContent = stale ? T[`${kind}_short`] : texts[kind];  // the empty list says the rest
 }
 
-async function fetchWithTimeout(url, headers) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 15_000);
-  try {
-    return await fetch(url, { headers, credentials: "same-origin", cache: "no-store", signal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function syncDirectory() {
-  const headers = { Accept: "application/json" };
-  if (state.etag && state.partners.length) headers["If-None-Match"] = state.etag;
-  const response = await fetchWithTimeout(root.dataset.api, headers);
-  if (response.status === 401) return "signed_out";
-  if (response.status !== 200 && response.status !== 304) return "failed";
-  state.checkedAt = new Date();
-  const records = { checked: { at: state.checkedAt } };
-  if (response.status === 200) {
-    const text = await response.text();
-    const { partners } = JSON.parse(text);
-    useDirectory(partners, true);
-    state.etag = response.headers.get("ETag");
-    state.savedAt = state.checkedAt;
-    records.directory = { etag: state.etag, text, savedAt: state.savedAt };
-    records.list = { etag: state.etag, text: listRecord(partners), savedAt: state.savedAt };
+  const result = await downloadDirectory(root.dataset.api, state.partners.length ? state.etag : null);
+  if (result.outcome !== "fresh") return result.outcome;
+  state.checkedAt = result.at;
+  if (result.partners) {
+    useDirectory(result.partners, true);
+    Object.assign(state, { etag: result.etag, savedAt: result.at });
   }
-  await writeMany(records);
   return "fresh";
 }
 
 async function syncVisits() {
   if (!root.dataset.visitsApi) return;
-  const response = await fetchWithTimeout(root.dataset.visitsApi, { Accept: "application/json" });
-  if (!response.ok) return;
-  const body = await response.json();
-  const record = { userId, year: body.year, ids: body.visits.map((visit) => visit.partner_id), savedAt: new Date() };
-  useVisits(record);
-  await writeMany({ visits: record });
+  const record = await downloadVisits(root.dataset.visitsApi, userId);
+  if (record) useVisits(record);
 }
 
 async function sync() {
@@ -309,6 +279,7 @@ async function sync() {
   if (!navigator.onLine) return showSync("offline");
   state.syncing = true;
   showSync(state.partners.length ? "checking" : "loading");
+  if (!state.partners.length) showResults();  // "downloading…" rather than "not on this phone yet"
   let outcome;
   try {
     outcome = await syncDirectory();
