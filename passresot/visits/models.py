@@ -1,17 +1,26 @@
-"""An admission of a pass holder at a partner site. The scans that lead to it come with the scanner."""
-from datetime import datetime
+"""Admissions of pass holders at partner sites (once per site and calendar year, R1) and every scan behind them."""
+import enum
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
 from ..partners.models import Partner
+from ..passes.exceptions import REFUSAL_REASONS
+from ..passes.models import Pass
 from ..timeutil import utcnow
+
+#: How much of a scanned code is kept: a real pass is 169 characters; garbage is cut.
+QR_KEPT_CHARS = 300
 
 
 class Visit(db.Model):
+    """A holder let in free. Undoing an admission deletes its row (the Scan keeps the trace)."""
+
     __tablename__ = "visits"
     __table_args__ = (
         # R1: once per partner site per calendar year (Europe/Paris), enforced by the database.
@@ -30,3 +39,80 @@ class Visit(db.Model):
 
     holder: Mapped[User] = relationship()
     partner: Mapped[Partner] = relationship()
+
+
+class ScanStatus(enum.Enum):
+    admitted = "admitted"
+    refused = "refused"
+
+
+def _enum(cls, name):
+    return Enum(cls, native_enum=False, create_constraint=True, length=20, name=name)
+
+
+_REASON = Enum(*REFUSAL_REASONS, native_enum=False, create_constraint=True, length=30,
+               name="scan_reason")
+_OFFLINE_REASON = Enum(*REFUSAL_REASONS, native_enum=False, create_constraint=True, length=30,
+                       name="scan_offline_reason")
+
+
+class Scan(db.Model):
+    """One scan as a partner device made it, uploaded once (its id is the device's UUID)."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        CheckConstraint("status = 'admitted' OR reason IS NOT NULL", name="refused_has_reason"),
+        CheckConstraint("NOT conflict OR (status = 'admitted' AND offline_verdict = 'admitted')",
+                        name="conflict_is_an_offline_admission"),
+        CheckConstraint("NOT override OR status = 'admitted'", name="override_admits"),
+        CheckConstraint("visit_id IS NULL OR status = 'admitted'", name="visit_needs_admission"),
+        CheckConstraint("(undone_at IS NULL) = (undone_by_id IS NULL)", name="undone_has_actor"),
+        CheckConstraint("qr IS NOT NULL OR pass_number IS NOT NULL", name="has_code"),
+        Index("ix_scans_partner_received", "partner_id", "received_at"),
+        Index("ix_scans_pass_id", "pass_id"),
+        # What the network admin reviews: few rows among many.
+        Index("ix_scans_flagged", "received_at", sqlite_where=text("conflict OR override"),
+              postgresql_where=text("conflict OR override")),
+    )
+
+    #: The UUID the device made before showing any verdict, lower-case with dashes.
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    scanned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The scanner's own identifier (an installation id), as the device sent it.
+    device_id: Mapped[str] = mapped_column(String(100))
+    #: The scanned text, cut to QR_KEPT_CHARS; None for a typed pass number. Never logged.
+    qr: Mapped[Optional[str]] = mapped_column(String(QR_KEPT_CHARS))
+    #: The pass number typed instead of a scan: canonical when it checks out, else as typed.
+    pass_number: Mapped[Optional[str]] = mapped_column(String(20))
+    #: The device's clock when the code was seen (naive UTC): it decides the year and the period.
+    scanned_at: Mapped[datetime]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: What the device showed before the server answered (None: it waited for the server).
+    offline_verdict: Mapped[Optional[ScanStatus]] = mapped_column(_enum(ScanStatus, "scan_offline_verdict"))
+    offline_reason: Mapped[Optional[str]] = mapped_column(_OFFLINE_REASON)
+    #: The outcome that counts: the server's verdict, or an offline admission kept as a conflict.
+    status: Mapped[ScanStatus] = mapped_column(_enum(ScanStatus, "scan_status"))
+    #: The server's refusal reason (also set on a conflict or an override: why it was flagged).
+    reason: Mapped[Optional[str]] = mapped_column(_REASON)
+    #: Admitted offline although the server refuses: kept, never dropped, shown to the network admin.
+    conflict: Mapped[bool] = mapped_column(default=False)
+    #: "Accepter quand même": admitted outside the site's accepted periods by the staff's choice.
+    override: Mapped[bool] = mapped_column(default=False)
+    #: For already_visited: the Paris date of the earlier admission, as first answered.
+    visited_on: Mapped[Optional[date]]
+    #: The pass the code names, once its signature held and the pass exists.
+    pass_id: Mapped[Optional[int]] = mapped_column(ForeignKey("passes.id"))
+    #: The admission this scan made; None when refused, when the slot was taken, or once undone.
+    visit_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), unique=True)
+    undone_at: Mapped[Optional[datetime]]
+    undone_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+    partner: Mapped[Partner] = relationship()
+    pass_: Mapped[Optional[Pass]] = relationship()
+    scanned_by: Mapped[User] = relationship(foreign_keys=[scanned_by_id])
+    visit: Mapped[Optional[Visit]] = relationship()
+
+    def __repr__(self):
+        return f"<Scan {self.id} {self.status.value} {self.reason}>"
