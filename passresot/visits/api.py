@@ -1,0 +1,220 @@
+"""What routes call for scans: record a device's batch (idempotent per UUID), undo an admission, manual entry.
+
+Every scan is kept, admitted or refused. An admission inserts a Visit under the database's
+once-per-(holder, site, year) constraint inside a SAVEPOINT of its own, so a scan racing another
+one of the same holder becomes `already_visited` for that item only. An offline admission the
+server would refuse stays admitted with `conflict` set (never dropped). Functions flush, the
+route commits once per batch.
+"""
+import logging
+from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role, User
+from ..audit.api import record_event
+from ..extensions import db
+from ..partners.models import Partner
+from ..passes.numbers import normalize_pass_number
+from ..timeutil import utcnow
+from .exceptions import (InvalidScan, NotAPartnerAccount, NotAnAdmission, ScanIdTaken,
+                         ScanNotFound, TooManyScans, UndoTooLate)
+from .items import ScanItem, parse_item, sent_id
+from .models import QR_KEPT_CHARS, Scan, ScanStatus, Visit
+from .verdict import (Verdict, current_keys, decide, decide_pass_number, earlier_admission,
+                      paris_date, paris_moment)
+
+__all__ = ["decide", "record_scans", "manual_entry", "undo_admission", "scan_result", "staff_partner"]
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+UNDO_WINDOW = timedelta(minutes=10)
+
+
+def staff_partner(user) -> Partner:
+    """The site a partner staff account works for; anyone else is not_a_partner_account."""
+    if getattr(user, "role", None) is not Role.partner_staff or user.partner_id is None:
+        raise NotAPartnerAccount()
+    return db.session.get(Partner, user.partner_id)
+
+
+def record_scans(staff: User, items: list, *, received_at: Optional[datetime] = None,
+                 keys=None) -> list[dict]:
+    """Record a device's batch and return one result per item, in the same order."""
+    partner = staff_partner(staff)
+    if len(items) > MAX_BATCH:
+        raise TooManyScans(MAX_BATCH)
+    received_at = received_at or utcnow()
+    keys = current_keys() if keys is None else keys
+    results = []
+    for raw in items:
+        try:
+            item = parse_item(raw, received_at)
+            results.append(_record(staff, partner, item, received_at, keys))
+        except (InvalidScan, ScanIdTaken) as error:
+            results.append(_error_entry(raw, error))
+    return results
+
+
+def manual_entry(staff: User, pass_number: str, *, scan_id: str, device_id: str,
+                 scanned_at: Optional[datetime] = None, **extra) -> dict:
+    """A typed pass number: the same verdict as a scan, on the token the pass was issued with."""
+    moment = scanned_at or utcnow()
+    item = {"id": scan_id, "pass_number": pass_number, "device_id": device_id,
+            "scanned_at": moment.isoformat() + "Z", **extra}
+    return record_scans(staff, [item])[0]
+
+
+def undo_admission(staff: User, scan_id, now: Optional[datetime] = None) -> Scan:
+    """"Annuler cette entrée": within UNDO_WINDOW of its receipt, at the staff's own site; frees the slot."""
+    partner = staff_partner(staff)
+    now = now or utcnow()
+    scan = db.session.get(Scan, str(scan_id).lower(), with_for_update=True)
+    if scan is None or scan.partner_id != partner.id:
+        raise ScanNotFound()
+    if scan.status is not ScanStatus.admitted:
+        raise NotAnAdmission()
+    if scan.undone_at is not None:
+        return scan  # a retried undo changes nothing
+    if now - scan.received_at > UNDO_WINDOW:
+        raise UndoTooLate(int(UNDO_WINDOW.total_seconds() // 60))
+    visit = scan.visit
+    details = {"scan_id": scan.id, "pass_id": scan.pass_id}
+    if visit is not None:
+        details.update(visit_id=visit.id, holder_id=visit.user_id, year=visit.year,
+                       admitted_at=visit.admitted_at.isoformat())
+        scan.visit_id = None
+        db.session.delete(visit)  # the (holder, site, year) slot is free again
+    scan.undone_at, scan.undone_by_id = now, staff.id
+    record_event(staff, "scan.undone", "partner", partner.id, **details)
+    db.session.flush()
+    return scan
+
+
+def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = None) -> dict:
+    """The answer for one scan, the same on first upload and on replay (apart from `replayed`)."""
+    return {
+        "id": sent_id or scan.id,
+        "status": scan.status.value,
+        "reason": scan.reason,
+        "replayed": replayed,
+        "conflict": scan.conflict,
+        "override": scan.override,
+        "undone": scan.undone_at is not None,
+        "holder": _holder(scan.pass_) if scan.pass_id is not None else None,
+        "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
+    }
+
+
+def _holder(pass_) -> dict:
+    # What the verdict screen needs to compare with the holder's phone, nothing more.
+    return {"first_name": pass_.holder.first_name, "last_name": pass_.holder.last_name,
+            "office": pass_.office.name}
+
+
+def _error_entry(raw, error) -> dict:
+    body = {"code": error.code, "message": str(error.message)}
+    if error.fields:
+        body["fields"] = {name: str(text) for name, text in error.fields.items()}
+    return {"id": sent_id(raw), "status": None, "error": body}
+
+
+def _record(staff, partner, item: ScanItem, received_at, keys) -> dict:
+    existing = db.session.get(Scan, item.id)
+    if existing is not None:
+        return _replay(existing, staff, item)
+    moment = min(item.scanned_at, received_at)  # a clock ahead does not move the scan forward
+    if item.qr is not None:
+        verdict = decide(item.qr, partner, moment, keys=keys)
+    else:
+        verdict = decide_pass_number(item.pass_number, partner, moment, keys=keys)
+    try:
+        with db.session.begin_nested():
+            scan = _new_scan(staff, partner, item, verdict, received_at)
+            db.session.add(scan)
+            db.session.flush()
+            if _makes_visit(scan, verdict):
+                _admit(scan, verdict.pass_, partner, moment)
+            if scan.override:
+                record_event(staff, "scan.override", "partner", partner.id, scan_id=scan.id,
+                             pass_id=scan.pass_id, holder_id=verdict.pass_.user_id)
+    except IntegrityError:
+        # The same UUID uploaded twice at once (a retry racing its original): the first one won.
+        existing = db.session.get(Scan, item.id, populate_existing=True)
+        if existing is None:
+            raise
+        return _replay(existing, staff, item)
+    if scan.conflict:
+        log.info("Scan %s at partner %s admitted offline, server says %s", scan.id, partner.id,
+                 scan.reason)
+    return scan_result(scan, sent_id=item.sent_id)
+
+
+def _replay(existing: Scan, staff, item: ScanItem) -> dict:
+    if existing.partner_id != staff.partner_id:
+        raise ScanIdTaken()
+    return scan_result(existing, replayed=True, sent_id=item.sent_id)
+
+
+def _new_scan(staff, partner, item: ScanItem, verdict: Verdict, received_at) -> Scan:
+    status, conflict, override = _outcome(verdict, item)
+    reason = verdict.reason
+    if item.offline_verdict is ScanStatus.refused and verdict.admitted:
+        reason = item.offline_reason  # turned away at the door: no admission behind the staff's back
+    visited_on = paris_date(verdict.earlier.admitted_at) if verdict.earlier else None
+    return Scan(id=item.id, partner_id=partner.id, scanned_by_id=staff.id, device_id=item.device_id,
+                qr=item.qr[:QR_KEPT_CHARS] if item.qr is not None else None,
+                pass_number=_typed_number(item.pass_number), scanned_at=item.scanned_at,
+                received_at=received_at, offline_verdict=item.offline_verdict,
+                offline_reason=item.offline_reason, status=status, reason=reason,
+                conflict=conflict, override=override, visited_on=visited_on,
+                pass_id=verdict.pass_.id if verdict.pass_ is not None else None)
+
+
+def _typed_number(typed: Optional[str]) -> Optional[str]:
+    return None if typed is None else (normalize_pass_number(typed) or typed)
+
+
+def _outcome(verdict: Verdict, item: ScanItem) -> tuple[ScanStatus, bool, bool]:
+    """(status, conflict, override) for the server's verdict and what the device did."""
+    if item.offline_verdict is ScanStatus.refused:
+        return ScanStatus.refused, False, False
+    if verdict.admitted:
+        return ScanStatus.admitted, False, False
+    if verdict.reason == "outside_accepted_period" and item.override:
+        return ScanStatus.admitted, False, True
+    if item.offline_verdict is ScanStatus.admitted:
+        return ScanStatus.admitted, True, False
+    return ScanStatus.refused, False, False
+
+
+def _makes_visit(scan: Scan, verdict: Verdict) -> bool:
+    # An offline admission of a pass the server refuses still counts when the pass is a real one
+    # and the slot is free; a forged or unreadable code names no one.
+    return (scan.status is ScanStatus.admitted and verdict.pass_ is not None
+            and verdict.reason != "already_visited")
+
+
+def _admit(scan: Scan, pass_, partner: Partner, moment: datetime) -> None:
+    year = paris_moment(moment).year
+    try:
+        with db.session.begin_nested():
+            visit = Visit(user_id=pass_.user_id, partner_id=partner.id, pass_id=pass_.id,
+                          year=year, admitted_at=moment)
+            db.session.add(visit)
+            db.session.flush()
+    except IntegrityError:
+        # Another scan of the same holder at this site took the year's slot meanwhile.
+        earlier = earlier_admission(pass_.user_id, partner.id, year)
+        scan.visited_on = paris_date(earlier.admitted_at) if earlier else None
+        scan.reason = "already_visited"
+        if scan.offline_verdict is ScanStatus.admitted:
+            scan.conflict, scan.override = True, False
+        else:
+            scan.status, scan.override = ScanStatus.refused, False
+        db.session.flush()
+        return
+    scan.visit_id = visit.id
+    db.session.flush()

@@ -1,0 +1,127 @@
+"""Scans at the same moment, each in its own thread, app context and database session: the database's
+unique constraints decide, so one holder gets exactly one admission per site and year, and one UUID is
+recorded once. Runs on SQLite and, under `make test-postgres`, on PostgreSQL.
+
+Both threads are held at a barrier right after their verdict, so each has seen the slot free before
+either writes: the race is forced, not hoped for.
+"""
+import threading
+
+import pytest
+
+from passresot.accounts.models import User
+from passresot.extensions import db
+from passresot.visits import api as visits_api
+from passresot.visits.api import record_scans
+from passresot.visits.models import Scan, Visit
+
+from .conftest import item
+
+TIMEOUT = 30
+
+
+@pytest.fixture
+def held_after_verdict(monkeypatch):
+    """Make `decide` wait until `parties` threads have all decided."""
+    def hold(parties):
+        barrier = threading.Barrier(parties, timeout=TIMEOUT)
+        real = visits_api.decide
+
+        def decide_then_wait(*args, **kwargs):
+            verdict = real(*args, **kwargs)
+            barrier.wait()
+            return verdict
+        monkeypatch.setattr(visits_api, "decide", decide_then_wait)
+    return hold
+
+
+def run_together(app, jobs):
+    """Run each job in its own thread with its own app context (hence its own session); commit each."""
+    results, errors = [None] * len(jobs), []
+
+    def work(index, job):
+        try:
+            with app.app_context():
+                try:
+                    results[index] = job()
+                    db.session.commit()
+                finally:
+                    db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "a scan is stuck"
+    assert not errors, errors
+    return results
+
+
+def scan_job(staff_id, body):
+    def job():
+        return record_scans(db.session.get(User, staff_id), [body])[0]
+    return job
+
+
+def counts():
+    db.session.expire_all()
+    return Scan.query.count(), Visit.query.count()
+
+
+def test_two_scans_of_one_pass_at_once_make_exactly_one_admission(app, site, held_after_verdict):
+    held_after_verdict(2)
+    staff_id, token = site.staff.id, site.pass_.token
+    results = run_together(app, [scan_job(staff_id, item(token)), scan_job(staff_id, item(token))])
+    assert sorted((r["status"], r["reason"] or "") for r in results) == [
+        ("admitted", ""), ("refused", "already_visited")]
+    assert counts() == (2, 1)
+    refused = next(r for r in results if r["status"] == "refused")
+    assert refused["visited_on"] is not None and refused["holder"]["last_name"] == "Roca"
+
+
+def test_two_offline_admissions_at_once_keep_both_scans_and_one_visit(app, site, held_after_verdict):
+    held_after_verdict(2)
+    staff_id, token = site.staff.id, site.pass_.token
+    jobs = [scan_job(staff_id, item(token, offline_verdict="admitted")) for _ in range(2)]
+    results = run_together(app, jobs)
+    assert sorted((r["status"], r["conflict"]) for r in results) == [("admitted", False), ("admitted", True)]
+    assert counts() == (2, 1)
+
+
+def test_one_uuid_uploaded_twice_at_once_is_recorded_once(app, site, held_after_verdict):
+    held_after_verdict(2)
+    body = item(site.pass_.token)
+    results = run_together(app, [scan_job(site.staff.id, dict(body)), scan_job(site.staff.id, dict(body))])
+    assert sorted(r["replayed"] for r in results) == [False, True]
+    assert {r["status"] for r in results} == {"admitted"}
+    assert counts() == (1, 1)
+
+
+def test_two_devices_posting_at_once_over_http_make_one_admission(app, site, held_after_verdict):
+    from passresot.accounts.tokens import create_api_token
+
+    tokens = [create_api_token(site.staff, f"Tablette {n}")[0] for n in (1, 2)]
+    db.session.commit()
+    held_after_verdict(2)
+    token = site.pass_.token
+
+    def post(bearer):
+        def job():
+            response = app.test_client().post("/api/v1/scans", json={"scans": [item(token)]},
+                                              headers={"Authorization": f"Bearer {bearer}"})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            return response.get_json()["results"][0]
+        return job
+    results = run_together(app, [post(bearer) for bearer in tokens])
+    assert sorted(r["reason"] or "" for r in results) == ["", "already_visited"]
+    assert counts() == (2, 1)
+
+
+def test_many_scans_of_one_pass_at_once_still_make_one_admission(app, site):
+    staff_id, token = site.staff.id, site.pass_.token
+    results = run_together(app, [scan_job(staff_id, item(token)) for _ in range(6)])
+    assert [r["status"] for r in results].count("admitted") == 1
+    assert counts() == (6, 1)
