@@ -22,5 +22,6 @@ def _csrf_for_cookies():
 
 def register_api(app):
     from . import auth, partners, passes  # noqa: F401  (routes attach to bp)
+    from . import openapi, scans  # noqa: F401
 
     app.register_blueprint(bp)

@@ -1,0 +1,183 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.0 description of every /api/v1 route (DESIGN.md §4).
+
+tests/api/test_openapi.py checks that each /api/v1 rule of the URL map is described here with
+its methods, and nothing more; keep the shapes in step with the routes.
+"""
+from flask import jsonify
+
+from ..passes.exceptions import REFUSAL_REASONS
+from . import bp
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema, description):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description):
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _obj(properties, required=(), **extra):
+    schema = {"type": "object", "properties": properties, **extra}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+STR, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC (suffix Z)"}
+NULLABLE_TIME = {**TIME, "nullable": True}
+REASON = {"type": "string", "enum": list(REFUSAL_REASONS)}
+SIGNED_IN = [{"bearer": []}, {"session": []}]
+UNAUTHORIZED = _error("Not signed in (`unauthorized`).")
+NOT_PARTNER = _error("Not a partner staff account (`not_a_partner_account`).")
+SCAN_ID = {"name": "scan_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+SINCE = {"name": "since", "in": "query", "required": False, "schema": TIME,
+         "description": "Only what changed after this time (the previous answer's `server_time`)."}
+
+SCHEMAS = {
+    "Error": _obj({"error": _obj({
+        "code": STR, "message": {"type": "string", "description": "In the reader's language (French by default)."},
+        "fields": {"type": "object", "additionalProperties": STR}}, ("code", "message"))}, ("error",)),
+    "Key": _obj({"kid": {"type": "string", "pattern": "^[0-9a-f]{8}$"}, "alg": {"type": "string", "enum": ["Ed25519"]},
+                 "public_key": {"type": "string", "description": "Raw 32-byte key, base64url without padding."}},
+                ("kid", "alg", "public_key")),
+    "Revocation": _obj({"pass_id": INT, "revoked_at": TIME,
+                        "status": {"type": "string", "enum": ["returned", "revoked", "replaced"]}},
+                       ("pass_id", "revoked_at", "status")),
+    "ScanIn": _obj({
+        "id": {"type": "string", "format": "uuid", "description": "Made on the device before the verdict shows."},
+        "qr": {"type": "string", "description": "The exact text of the code seen (give `qr` or `pass_number`)."},
+        "pass_number": {"type": "string", "maxLength": 20, "description": "Manual entry: the number typed (4K7M-X9Q2)."},
+        "scanned_at": {**TIME, "description": "The device's clock when the code was seen."},
+        "device_id": {"type": "string", "maxLength": 100},
+        "offline_verdict": {"type": "string", "enum": ["admitted", "refused"], "nullable": True,
+                            "description": "What the device showed on its own; absent when it waited for the server."},
+        "offline_reason": {**REASON, "nullable": True, "description": "Required with offline_verdict `refused`."},
+        "override": {"type": "boolean", "default": False,
+                     "description": "« Accepter quand même » outside the site's accepted periods."}},
+        ("id", "scanned_at", "device_id")),
+    "Holder": _obj({"first_name": STR, "last_name": STR, "office": STR,
+                    "photo_url": {"type": "string", "description": "JPEG, served for 10 minutes after the scan."}},
+                   ("first_name", "last_name", "office")),
+    "ScanResult": _obj({
+        "id": {"type": "string", "nullable": True},
+        "status": {"type": "string", "enum": ["admitted", "refused"], "nullable": True,
+                   "description": "null only with `error`: the item was not recorded and never will be."},
+        "reason": {**REASON, "nullable": True,
+                   "description": "Why refused; on a conflict or an override, why it was flagged."},
+        "replayed": {"type": "boolean", "description": "This UUID was already recorded: its first result."},
+        "conflict": {"type": "boolean", "description": "Admitted offline although the server refuses."},
+        "override": BOOL, "undone": BOOL,
+        "holder": {**_ref("Holder"), "nullable": True, "description": "Only when the pass's signature held."},
+        "visited_on": {**DATE, "nullable": True, "description": "For already_visited: the earlier admission."},
+        "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
+                       "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),
+    "Period": _obj({"starts_on": DATE, "ends_on": DATE, "recurring": BOOL}),
+    "Bundle": _obj({
+        "full": {"type": "boolean", "description": "true without `since`: replace what the device holds."},
+        "keys": {"type": "array", "items": _ref("Key")},
+        "revocations": {"type": "array", "items": _ref("Revocation")},
+        "site": _obj({"id": INT, "name": STR, "accepts_all_year": BOOL,
+                      "periods": {"type": "array", "items": _ref("Period")},
+                      "booking": {"type": "string", "enum": ["required", "not_required", "unknown"]}}),
+        "year": {"type": "integer", "description": "The calendar year (Europe/Paris) of the admissions."},
+        "admissions": {"type": "array", "items": _obj({"pass_id": INT, "user_id": INT, "visited_on": DATE}),
+                       "description": "Keyed by pass id; a holder appears under each pass that may still verify."},
+        "admissions_removed": {"type": "array", "items": _obj({"pass_id": INT, "user_id": INT}),
+                               "description": "Undone since `since`: drop these first, then add `admissions`."},
+        "server_time": TIME, "max_age": {"type": "integer", "description": "Seconds; warn past it."},
+        "tolerance_seconds": {"type": "integer", "description": "Allowed clock drift on the validity window."}}),
+}
+
+
+def _op(summary, responses, *, security=SIGNED_IN, **extra):
+    operation = {"summary": summary, "responses": responses, **extra}
+    operation["security"] = security
+    return operation
+
+
+PATHS = {
+    "/auth/token": {
+        "post": _op("A bearer token for a device (stored hashed, revocable, rate-limited).", {
+            "201": _json(_obj({"token": STR, "token_type": STR, "expires_at": TIME, "role": STR}), "Created."),
+            "400": _error("Missing or wrong fields."), "401": _error("Bad credentials."),
+            "429": _error("Too many attempts.")}, security=[],
+            requestBody={"required": True, "content": {"application/json": {"schema": _obj(
+                {"email": STR, "password": STR, "device_name": {"type": "string", "maxLength": 80}},
+                ("email", "password", "device_name"))}}}),
+        "delete": _op("Revoke the bearer token sent in Authorization.", {
+            "204": {"description": "Revoked."}, "404": _error("Unknown or already revoked.")},
+            security=[{"bearer": []}]),
+    },
+    "/me/pass": {"get": _op("The agent's pass; `qr` is the exact text of the QR code (null once closed).", {
+        "200": _json(_obj({"qr": {"type": "string", "nullable": True}, "pass_number": STR,
+                           "holder": _obj({"first_name": STR, "last_name": STR, "photo_url": STR}),
+                           "office": _obj({"id": INT, "name": STR}), "valid_from": TIME, "valid_until": TIME,
+                           "status": {"type": "string", "enum": ["active", "returned", "revoked", "replaced",
+                                                                 "expired"]}}), "The pass."),
+        "401": UNAUTHORIZED, "403": _error("Not an agent."), "404": _error("No pass issued yet.")})},
+    "/me/visits": {"get": _op("The agent's admissions this calendar year (Europe/Paris).", {
+        "200": _json(_obj({"year": INT, "visits": {"type": "array", "items": _obj(
+            {"partner_id": INT, "admitted_at": TIME})}}), "Visits."),
+        "401": UNAUTHORIZED, "403": _error("Not an agent.")})},
+    "/keys": {"get": _op("Public keys that verify pass tokens.", {
+        "200": _json(_obj({"keys": {"type": "array", "items": _ref("Key")}}), "Active keys.")}, security=[])},
+    "/revocations": {"get": _op("Passes that no longer admit anyone, closed after `since`.", {
+        "200": _json(_obj({"revocations": {"type": "array", "items": _ref("Revocation")}, "server_time": TIME}),
+                     "Revocations."),
+        "400": _error("Bad `since`."), "401": UNAUTHORIZED, "403": _error("Not partner staff or network admin.")},
+        parameters=[SINCE])},
+    "/partners": {"get": _op("The partner directory (format 1), with a strong ETag; gzip when accepted.", {
+        "200": _json(_obj({"format": INT, "count": INT, "partners": {"type": "array", "items": {"type": "object"}}}),
+                     "The directory (see passresot/partners/directory.py for each partner's keys)."),
+        "304": {"description": "Unchanged (If-None-Match)."}, "401": UNAUTHORIZED})},
+    "/scans": {"post": _op("Record scans from a partner device; idempotent per UUID; results in the order sent.", {
+        "200": _json(_obj({"results": {"type": "array", "items": _ref("ScanResult")}, "server_time": TIME}),
+                     "One result per scan, in order; a bad item has `error` and the others are recorded."),
+        "400": _error("Not a JSON object with a `scans` list."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
+        "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`).")},
+        requestBody={"required": True, "content": {"application/json": {"schema": _obj(
+            {"scans": {"type": "array", "maxItems": 500, "items": _ref("ScanIn")}}, ("scans",))}}})},
+    "/scans/{scan_id}/undo": {"post": _op("« Annuler cette entrée » within 10 minutes, at one's own site.", {
+        "200": _json(_ref("ScanResult"), "Undone (again: unchanged)."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
+        "404": _error("No such scan at this site."),
+        "409": _error("Not an admission (`not_an_admission`) or too late (`undo_too_late`).")},
+        parameters=[SCAN_ID])},
+    "/scans/{scan_id}/photo": {"get": _op("The holder's photo, for 10 minutes after a scan of their pass here.", {
+        "200": {"description": "JPEG.", "content": {"image/jpeg": {}}}, "401": UNAUTHORIZED, "403": NOT_PARTNER,
+        "404": _error("No such recent scan of a real pass at this site, or no photo.")}, parameters=[SCAN_ID])},
+    "/scanner/bundle": {"get": _op("What the scanner needs offline, in full or changed since `since`.", {
+        "200": _json(_ref("Bundle"), "The bundle."), "400": _error("Bad `since`."), "401": UNAUTHORIZED,
+        "403": NOT_PARTNER}, parameters=[SINCE])},
+    "/openapi.json": {"get": _op("This description.", {"200": {"description": "OpenAPI 3.0 document."}},
+                                 security=[])},
+}
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "PassResOT66 API", "version": "1",
+             "description": "Errors are `{error: {code, message, fields?}}`. Refusal reasons: "
+                            + ", ".join(REFUSAL_REASONS) + ". Cookie sessions send X-CSRFToken on writes."},
+    "servers": [{"url": "/api/v1"}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "From POST /auth/token."},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+        },
+    },
+}
+
+
+@bp.route("/openapi.json")
+def openapi():
+    response = jsonify(SPEC)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,89 @@
+"""POST /api/v1/scans, POST /scans/<id>/undo, GET /scans/<id>/photo and GET /scanner/bundle: partner devices.
+
+Manual entry is part of /scans: an item carries `pass_number` instead of `qr`, so a number typed
+offline waits in the same outbox and is recorded once by the same UUID rule.
+"""
+from flask import jsonify, make_response, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..agents.api import agent_photo
+from ..errors import NotFound
+from ..extensions import db
+from ..timeutil import utcnow
+from ..visits.api import record_scans, scan_result, staff_partner, undo_admission
+from ..visits.bundle import scanner_bundle
+from ..visits.exceptions import ScansBodyTooLarge
+from ..visits.photos import recent_scan_photo
+from . import bp
+from .validation import InvalidRequest, json_body, optional_timestamp
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@bp.route("/scans", methods=["POST"])
+@login_required
+def record_scans_batch():
+    staff_partner(current_user)  # before reading the body: the wrong account learns nothing more
+    body = _small_json_body()
+    scans = body.get("scans")
+    if not isinstance(scans, list):
+        raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
+    results = record_scans(current_user, scans)
+    db.session.commit()
+    return jsonify(results=[_with_photo_url(result) for result in results],
+                   server_time=utcnow().isoformat() + "Z")
+
+
+@bp.route("/scans/<uuid:scan_id>/undo", methods=["POST"])
+@login_required
+def undo_scan(scan_id):
+    scan = undo_admission(current_user, scan_id)
+    db.session.commit()
+    return jsonify(_with_photo_url(scan_result(scan)))
+
+
+@bp.route("/scans/<uuid:scan_id>/photo")
+@login_required
+def scan_photo(scan_id):
+    scan = recent_scan_photo(current_user, scan_id)
+    stored = agent_photo(scan.pass_.user_id)
+    if stored is None:
+        raise NotFound()
+    response = make_response(stored.jpeg)
+    response.headers["Content-Type"] = "image/jpeg"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/scanner/bundle")
+@login_required
+def scanner_bundle_view():
+    bundle = scanner_bundle(current_user, since=optional_timestamp("since"))
+    response = jsonify(bundle)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with_photo_url(result: dict) -> dict:
+    """Where the verdict screen fetches the holder's photo (served for a few minutes only)."""
+    if result.get("holder"):
+        result["holder"]["photo_url"] = url_for("api.scan_photo", scan_id=result["id"])
+    return result
+
+
+def _small_json_body() -> dict:
+    """The JSON body, refused with a clear 413 past MAX_BODY_BYTES (declared or streamed)."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise ScansBodyTooLarge(MAX_BODY_BYTES)
+    # A streamed body has no length: read one byte past the limit to tell "too large" from "full".
+    request.max_content_length = MAX_BODY_BYTES + 1
+    try:
+        too_large = len(request.get_data(cache=True)) > MAX_BODY_BYTES
+    except RequestEntityTooLarge:
+        too_large = True
+    if too_large:
+        raise ScansBodyTooLarge(MAX_BODY_BYTES)
+    return json_body()

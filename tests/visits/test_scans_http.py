@@ -1,0 +1,202 @@
+"""POST /api/v1/scans, /scans/<id>/undo, /scans/<id>/photo over HTTP: who may, limits, JSON errors in French."""
+import io
+import json
+from datetime import timedelta
+
+import pytest
+
+from passresot.accounts.tokens import create_api_token
+from passresot.extensions import db
+from passresot.visits.models import Scan, Visit
+
+from .conftest import item, new_id
+
+URL = "/api/v1/scans"
+
+
+@pytest.fixture
+def device(app, site):
+    """A scanner device of the site: a client with the staff's bearer token."""
+    token = create_api_token(site.staff, "Tablette accueil")[0]
+    db.session.commit()
+    return app.test_client(), {"Authorization": f"Bearer {token}"}
+
+
+def bearer_for(user):
+    token = create_api_token(user, "test")[0]
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    error = response.get_json()["error"]
+    assert error["code"] == code and error["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return error
+
+
+def test_a_device_posts_a_batch_and_gets_one_result_per_scan(device, site):
+    client, headers = device
+    sent = [item(site.pass_.token), item("https://exemple.fr"), item(site.pass_.token)]
+    response = client.post(URL, json={"scans": sent}, headers=headers)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [r["id"] for r in body["results"]] == [s["id"] for s in sent]
+    assert [(r["status"], r["reason"]) for r in body["results"]] == [
+        ("admitted", None), ("refused", "malformed"), ("refused", "already_visited")]
+    assert body["server_time"].endswith("Z")
+    photo_url = body["results"][0]["holder"]["photo_url"]
+    assert photo_url == f"/api/v1/scans/{sent[0]['id']}/photo"
+    db.session.expire_all()
+    assert Scan.query.count() == 3 and Visit.query.count() == 1
+
+
+def test_the_same_batch_sent_again_is_replayed(device, site):
+    client, headers = device
+    sent = {"scans": [item(site.pass_.token), item("PR1:xyz")]}
+    first = client.post(URL, json=sent, headers=headers).get_json()["results"]
+    again = client.post(URL, json=sent, headers=headers).get_json()["results"]
+    assert again == [{**result, "replayed": True} for result in first]
+    db.session.expire_all()
+    assert Scan.query.count() == 2 and Visit.query.count() == 1
+
+
+@pytest.mark.parametrize("who", ["agent", "network_admin", "office_admin"])
+def test_only_partner_staff_may_post_scans_or_read_the_bundle(app, site, who):
+    user = {"agent": site.agent, "network_admin": site.make.network_admin(),
+            "office_admin": site.make.office_admin(site.office)}[who]
+    client, headers = app.test_client(), bearer_for(user)
+    error = assert_error(client.post(URL, json={"scans": [item(site.pass_.token)]}, headers=headers),
+                         403, "not_a_partner_account")
+    assert error["message"] == "Ce compte n'est pas celui d'un site partenaire."
+    assert_error(client.get("/api/v1/scanner/bundle", headers=headers), 403, "not_a_partner_account")
+    assert_error(client.post(f"{URL}/{new_id()}/undo", headers=headers), 403, "not_a_partner_account")
+    db.session.expire_all()
+    assert Scan.query.count() == 0
+
+
+def test_anonymous_callers_get_a_401(app, site):
+    client = app.test_client()
+    assert_error(client.post(URL, json={"scans": []}), 401, "unauthorized")
+    assert_error(client.get("/api/v1/scanner/bundle"), 401, "unauthorized")
+
+
+def test_more_than_500_scans_is_a_413_in_french(device, site):
+    client, headers = device
+    response = client.post(URL, json={"scans": [item("PR1:A") for _ in range(501)]}, headers=headers)
+    error = assert_error(response, 413, "too_many_scans")
+    assert "500" in error["message"] and "découpez" in error["message"]
+    db.session.expire_all()
+    assert Scan.query.count() == 0
+
+
+def test_a_body_over_one_megabyte_is_a_413_in_french(device, site):
+    client, headers = device
+    body = json.dumps({"scans": [item("PR1:" + "A" * 4000) for _ in range(300)]})
+    assert len(body) > 1024 * 1024
+    response = client.post(URL, data=body, content_type="application/json", headers=headers)
+    error = assert_error(response, 413, "body_too_large")
+    assert "1 Mo" in error["message"]
+
+
+def test_a_streamed_body_over_one_megabyte_is_a_413_too(device, site):
+    client, headers = device
+    data = b'{"scans": ["' + b"A" * (1100 * 1024) + b'"]}'
+    response = client.post(URL, input_stream=io.BytesIO(data), content_type="application/json",
+                           headers={**headers, "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert_error(response, 413, "body_too_large")
+
+
+@pytest.mark.parametrize("body", [{"scans": "PR1:"}, {"scan": []}, ["a"], None])
+def test_a_body_without_a_scans_list_is_a_400(device, body):
+    client, headers = device
+    if body is None:
+        response = client.post(URL, data="pas du json", content_type="application/json", headers=headers)
+    else:
+        response = client.post(URL, json=body, headers=headers)
+    assert_error(response, 400, "invalid_request")
+
+
+def test_a_bad_item_gets_an_error_entry_and_the_batch_goes_on(device, site):
+    client, headers = device
+    bad = {"id": "123", "qr": site.pass_.token, "scanned_at": "demain", "device_id": "x"}
+    results = client.post(URL, json={"scans": [bad, item(site.pass_.token)]}, headers=headers).get_json()["results"]
+    assert results[0]["error"]["code"] == "invalid_scan"
+    assert set(results[0]["error"]["fields"]) == {"id", "scanned_at"}
+    assert "UUID" in results[0]["error"]["fields"]["id"]
+    assert results[1]["status"] == "admitted"
+
+
+def test_manual_entry_is_an_item_with_a_pass_number(device, site):
+    client, headers = device
+    sent = item(pass_number=site.pass_.display_number)
+    result = client.post(URL, json={"scans": [sent]}, headers=headers).get_json()["results"][0]
+    assert (result["status"], result["holder"]["first_name"]) == ("admitted", "Amélie")
+
+
+def test_a_browser_session_must_send_the_csrf_token(app, site):
+    from tests.conftest import login
+    from tests.web.test_access_matrix import page_csrf_token
+
+    client = app.test_client()
+    assert login(client, site.staff.email).status_code == 302
+    sent = {"scans": [item(site.pass_.token)]}
+    assert_error(client.post(URL, json=sent), 400, "csrf_failed")
+    token = page_csrf_token(client)
+    assert client.post(URL, json=sent, headers={"X-CSRFToken": token}).status_code == 200
+
+
+# --- undo over HTTP -------------------------------------------------------------------------------
+
+def test_undo_over_http_and_its_refusals(device, site):
+    client, headers = device
+    sent = item(site.pass_.token)
+    client.post(URL, json={"scans": [sent]}, headers=headers)
+    response = client.post(f"{URL}/{sent['id']}/undo", headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["undone"] is True and response.get_json()["status"] == "admitted"
+    db.session.expire_all()
+    assert Visit.query.count() == 0
+    assert_error(client.post(f"{URL}/{new_id()}/undo", headers=headers), 404, "scan_not_found")
+    assert client.post(f"{URL}/pas-un-uuid/undo", headers=headers).status_code == 404
+
+
+def test_another_sites_staff_cannot_undo_or_see_the_photo(app, device, site):
+    client, headers = device
+    sent = item(site.pass_.token)
+    client.post(URL, json={"scans": [sent]}, headers=headers)
+    stranger = bearer_for(site.make.partner_staff(site.make.partner()))
+    assert_error(app.test_client().post(f"{URL}/{sent['id']}/undo", headers=stranger), 404, "scan_not_found")
+    assert_error(app.test_client().get(f"{URL}/{sent['id']}/photo", headers=stranger), 404, "scan_not_found")
+    db.session.expire_all()
+    assert Visit.query.count() == 1
+
+
+def test_undo_after_ten_minutes_is_a_409(device, site):
+    client, headers = device
+    sent = item(site.pass_.token)
+    client.post(URL, json={"scans": [sent]}, headers=headers)
+    scan = db.session.get(Scan, sent["id"])
+    scan.received_at -= timedelta(minutes=11)
+    db.session.commit()
+    error = assert_error(client.post(f"{URL}/{sent['id']}/undo", headers=headers), 409, "undo_too_late")
+    assert "10 minutes" in error["message"]
+
+
+# --- the holder's photo, for the verdict screen ---------------------------------------------------
+
+def test_the_photo_is_served_right_after_a_scan_and_not_later(device, site):
+    client, headers = device
+    sent, forged = item(site.pass_.token), item("PR1:faux")
+    client.post(URL, json={"scans": [sent, forged]}, headers=headers)
+    photo = client.get(f"{URL}/{sent['id']}/photo", headers=headers)
+    assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
+    assert photo.data[:2] == b"\xff\xd8" and "no-store" in photo.headers["Cache-Control"]
+    assert client.get(f"{URL}/{forged['id']}/photo", headers=headers).status_code == 404
+    scan = db.session.get(Scan, sent["id"])
+    scan.received_at -= timedelta(minutes=11)
+    db.session.commit()
+    assert client.get(f"{URL}/{sent['id']}/photo", headers=headers).status_code == 404
