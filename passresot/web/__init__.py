@@ -18,3 +18,5 @@ def register_web_blueprints(app):
                       agent_pass_bp, office_passes_bp, pwa_bp, partner_import_bp,
                       partner_site_bp, partners_list_bp):
         app.register_blueprint(blueprint)
+    from .scan_review import bp as scan_review_bp  # the network admin's review of scan conflicts
+    app.register_blueprint(scan_review_bp)
