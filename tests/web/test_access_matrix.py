@@ -1,5 +1,6 @@
 """Who may open what: one table for every rule of app.url_map, checked for every principal over real HTTP."""
 import re
+import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -14,6 +15,8 @@ from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
 from passresot.offices.models import Office
 from passresot.passes.api import issue_pass
+from passresot.timeutil import utcnow
+from passresot.visits.api import record_scans
 from tests import factories
 from tests.conftest import FAST_HASH, login
 from tests.factories import jpeg_bytes
@@ -150,6 +153,16 @@ ROUTES = {
     "api.keys": Route(("GET",), public=True),
     "api.my_pass": Route(("GET",), allowed=AGENTS),
     "api.revocations": Route(("GET",), allowed=frozenset({NETWORK, PARTNER, OTHER_PARTNER})),
+    "api.openapi": Route(("GET",), public=True),
+    # Scanner devices: partner staff only (403 `not_a_partner_account` for others); a scan made at
+    # one site is a 404 for the other site's staff.
+    "api.record_scans_batch": Route(("POST",), allowed=PARTNERS),
+    "api.scanner_bundle_view": Route(("GET",), allowed=PARTNERS),
+    "api.undo_scan": Route(("POST",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}),
+                           not_found=frozenset({OTHER_PARTNER})),
+    "api.scan_photo": Route(("GET",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}),
+                            not_found=frozenset({OTHER_PARTNER})),
+    "scan_review.conflicts": Route(("GET",), allowed=NETWORK_ONLY),
 }
 
 COOKIE, BEARER = "session", "bearer"
@@ -199,11 +212,14 @@ def world(make):
     issue_pass(None, people[OTHER_AGENT])
     api_tokens = {name: create_api_token(user, "matrix")[0] for name, user in people.items()}
     spare_api_token = create_api_token(people[NETWORK], "spare")[0]
+    scan_id = record_scans(people[PARTNER], [{"id": str(uuid.uuid4()), "qr": pass_.token, "device_id": "matrix",
+                                              "scanned_at": utcnow().isoformat() + "Z"}])[0]["id"]
     db.session.commit()
     return SimpleNamespace(
         emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
-        target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token)
+        target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
+        scan_id=scan_id)
 
 
 def page_csrf_token(client) -> str:
