@@ -62,6 +62,7 @@ def _fresh_request_globals(app):
     def _forget_cached_user_and_token():
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+        g.pop("_flask_babel", None)
 
 
 def _fast_sqlite(engine):

@@ -1,6 +1,4 @@
 """What routes call for an office's agents."""
-from flask_babel import lazy_gettext as _l
-
 from ..accounts.api import create_user, ensure_email_free, normalize_email, set_active
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
@@ -76,7 +74,8 @@ def set_agent_active(actor, agent: User, active: bool) -> None:
 
     set_active(actor, agent, active)
     if not active:
-        revoke_live_pass(actor, agent, str(_l("Agent désactivé (ne fait plus partie de l'office)")))
+        # Stored as a record in French, whatever the language of the admin who acted.
+        revoke_live_pass(actor, agent, "Agent désactivé (ne fait plus partie de l'office)")
 
 
 def office_agents(office_id: int, *, search: str = "", show_inactive: bool = False):

@@ -3,7 +3,9 @@ from flask import jsonify, request
 
 from ..accounts import api as accounts
 from ..accounts.tokens import create_api_token, revoke_api_token
-from ..errors import DomainError
+from flask_babel import lazy_gettext as _l
+
+from ..errors import DomainError, error_response
 from ..extensions import db
 from . import bp
 from .validation import json_body, require_string
@@ -32,5 +34,6 @@ def delete_token():
     token = header[len("Bearer "):] if header.startswith("Bearer ") else ""
     revoked = revoke_api_token(None, token)
     db.session.commit()
-    return ("", 204) if revoked else (jsonify(error={"code": "unknown_token",
-                                                     "message": "Jeton inconnu ou déjà révoqué."}), 404)
+    if revoked:
+        return "", 204
+    return error_response(404, "unknown_token", _l("Jeton inconnu ou déjà révoqué."))

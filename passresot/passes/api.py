@@ -79,7 +79,7 @@ def issue_pass(actor, agent: User, today: date | None = None) -> Pass:
     valid_from, valid_until = validity_window(agent, today or paris_today())
     previous = live_pass(agent.id)
     if previous is not None:
-        _close(actor, previous, PassStatus.replaced, str(_l("Renouvelé")))
+        _close(actor, previous, PassStatus.replaced, "Renouvelé")
         db.session.flush()  # the old row leaves the one-live-pass index before the new one enters
     new = Pass(number=_unused_number(), user_id=agent.id, office_id=agent.office_id, kind=agent.kind,
                valid_from=valid_from, valid_until=valid_until, issued_by_id=getattr(actor, "id", None),
