@@ -1,7 +1,7 @@
 // The partner list for a phone with no signal: shown from IndexedDB first, then synced with
 // GET /api/v1/partners (If-None-Match) when online, on open and on "online". Search as you type,
 // filters, sorts (distance when the agent allows the position), and a detail view for
-// /partners/<id> served by the same page. Only PAGE_SIZE rows are drawn, more on scroll.
+// /partners/<id> served by the same page. Only FIRST_ROWS rows are drawn, PAGE_SIZE more on scroll.
 // Timing marks for bench/partners_list.py: "partners:first-results" and "partners:search".
 import { readMany, saved } from "./partners-db.js";
 import { acceptsOn, distanceKm, parisDay } from "./partners-rules.js";
@@ -10,6 +10,7 @@ import { detailContent, format, listItem } from "./partners-view.js";
 import { matchesWords, normalize, queryWords } from "./text-search.js";
 
 const PAGE_SIZE = 50;
+const FIRST_ROWS = 24;  // more than a screenful; the rest follows in the next frames, as it scrolls
 const DETAIL_PATH = /\/partners\/(\d+)\/?$/;
 const root = document.querySelector("[data-partners]");
 const $ = (selector) => root.querySelector(selector);
@@ -129,7 +130,7 @@ function showResults() {
   state.results = sortedPartners(filters.sort).filter(matches);
   state.shown = 0;
   ui.list.replaceChildren();
-  drawMore();
+  drawMore(FIRST_ROWS);
   const total = state.results.length;
   ui.count.textContent = total === 1 ? T.count_one : format(T.count_many, { count: total.toLocaleString(lang) });
   ui.count.hidden = !state.partners.length;
@@ -142,8 +143,8 @@ function showResults() {
   ui.filterCount.textContent = advanced ? String(advanced) : "";
 }
 
-function drawMore() {
-  const next = state.results.slice(state.shown, state.shown + PAGE_SIZE);
+function drawMore(size = PAGE_SIZE) {
+  const next = state.results.slice(state.shown, state.shown + size);
   if (!next.length) return;
   const context = { T, lang, year: state.year };
   const rows = document.createDocumentFragment();
