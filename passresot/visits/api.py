@@ -11,12 +11,16 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
 from ..partners.models import Partner
+from ..passes.exceptions import TokenRefused
+from ..passes.models import Pass
 from ..passes.numbers import normalize_pass_number
+from ..passes.token import parse_pass_token
 from ..timeutil import utcnow
 from .exceptions import (InvalidScan, NotAPartnerAccount, NotAnAdmission, ScanIdTaken,
                          ScanNotFound, TooManyScans, UndoTooLate)
@@ -48,14 +52,42 @@ def record_scans(staff: User, items: list, *, received_at: Optional[datetime] = 
         raise TooManyScans(MAX_BATCH)
     received_at = received_at or utcnow()
     keys = current_keys() if keys is None else keys
+    parsed = [_parse(raw, received_at) for raw in items]
+    preloaded = _preload([item for item in parsed if isinstance(item, ScanItem)])  # noqa: F841 (kept alive)
     results = []
-    for raw in items:
+    for raw, item in zip(items, parsed):
         try:
-            item = parse_item(raw, received_at)
+            if isinstance(item, InvalidScan):
+                raise item
             results.append(_record(staff, partner, item, received_at, keys))
         except (InvalidScan, ScanIdTaken) as error:
             results.append(_error_entry(raw, error))
     return results
+
+
+def _parse(raw, received_at):
+    try:
+        return parse_item(raw, received_at)
+    except InvalidScan as error:
+        return error
+
+
+def _preload(items: list[ScanItem]) -> list:
+    """Load in two queries what the batch then looks up item by item (scans already recorded, the
+    passes the codes name, with holder and office): each item costs one read and its writes."""
+    if not items:
+        return []
+    scans = Scan.query.filter(Scan.id.in_([item.id for item in items])).all()
+    pass_ids = {scan.pass_id for scan in scans if scan.pass_id is not None}
+    for item in items:
+        try:
+            if item.qr is not None:
+                pass_ids.add(parse_pass_token(item.qr)[0].pass_id)
+        except TokenRefused:
+            continue  # not a token: the verdict needs no pass
+    passes = (Pass.query.options(joinedload(Pass.holder), joinedload(Pass.office))
+              .filter(Pass.id.in_(pass_ids)).all()) if pass_ids else []
+    return scans + passes
 
 
 def manual_entry(staff: User, pass_number: str, *, scan_id: str, device_id: str,
@@ -131,25 +163,37 @@ def _record(staff, partner, item: ScanItem, received_at, keys) -> dict:
     else:
         verdict = decide_pass_number(item.pass_number, partner, moment, keys=keys)
     try:
-        with db.session.begin_nested():
-            scan = _new_scan(staff, partner, item, verdict, received_at)
-            db.session.add(scan)
-            db.session.flush()
-            if _makes_visit(scan, verdict):
-                _admit(scan, verdict.pass_, partner, moment)
-            if scan.override:
-                record_event(staff, "scan.override", "partner", partner.id, scan_id=scan.id,
-                             pass_id=scan.pass_id, holder_id=verdict.pass_.user_id)
+        scan = _insert(staff, partner, item, verdict, received_at, moment)
     except IntegrityError:
-        # The same UUID uploaded twice at once (a retry racing its original): the first one won.
         existing = db.session.get(Scan, item.id, populate_existing=True)
-        if existing is None:
-            raise
-        return _replay(existing, staff, item)
+        if existing is not None:
+            return _replay(existing, staff, item)  # the same UUID raced its original: it won
+        # Another scan of the same holder took this year's slot at this site meanwhile.
+        year = paris_moment(moment).year
+        verdict = Verdict("already_visited", verdict.pass_,
+                          earlier_admission(verdict.pass_.user_id, partner.id, year))
+        scan = _insert(staff, partner, item, verdict, received_at, moment)
     if scan.conflict:
         log.info("Scan %s at partner %s admitted offline, server says %s", scan.id, partner.id,
                  scan.reason)
     return scan_result(scan, sent_id=item.sent_id)
+
+
+def _insert(staff, partner, item: ScanItem, verdict: Verdict, received_at, moment) -> Scan:
+    """The scan (and its Visit when it admits someone) in a SAVEPOINT of its own: a unique
+    constraint that says no undoes this item only."""
+    scan = _new_scan(staff, partner, item, verdict, received_at)
+    with db.session.begin_nested():
+        db.session.add(scan)
+        if _makes_visit(scan, verdict):
+            scan.visit = Visit(user_id=verdict.pass_.user_id, partner_id=partner.id,
+                               pass_id=verdict.pass_.id, year=paris_moment(moment).year,
+                               admitted_at=moment)
+        if scan.override:
+            record_event(staff, "scan.override", "partner", partner.id, scan_id=scan.id,
+                         pass_id=scan.pass_id, holder_id=verdict.pass_.user_id)
+        db.session.flush()
+    return scan
 
 
 def _replay(existing: Scan, staff, item: ScanItem) -> dict:
@@ -195,26 +239,3 @@ def _makes_visit(scan: Scan, verdict: Verdict) -> bool:
     # and the slot is free; a forged or unreadable code names no one.
     return (scan.status is ScanStatus.admitted and verdict.pass_ is not None
             and verdict.reason != "already_visited")
-
-
-def _admit(scan: Scan, pass_, partner: Partner, moment: datetime) -> None:
-    year = paris_moment(moment).year
-    try:
-        with db.session.begin_nested():
-            visit = Visit(user_id=pass_.user_id, partner_id=partner.id, pass_id=pass_.id,
-                          year=year, admitted_at=moment)
-            db.session.add(visit)
-            db.session.flush()
-    except IntegrityError:
-        # Another scan of the same holder at this site took the year's slot meanwhile.
-        earlier = earlier_admission(pass_.user_id, partner.id, year)
-        scan.visited_on = paris_date(earlier.admitted_at) if earlier else None
-        scan.reason = "already_visited"
-        if scan.offline_verdict is ScanStatus.admitted:
-            scan.conflict, scan.override = True, False
-        else:
-            scan.status, scan.override = ScanStatus.refused, False
-        db.session.flush()
-        return
-    scan.visit_id = visit.id
-    db.session.flush()
