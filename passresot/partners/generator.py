@@ -98,6 +98,8 @@ DESCRIPTIONS = {
 }
 #: Recurring periods as (start month, day, end month, day): summer, shoulder seasons, winter (spans New Year).
 SEASONS = ((6, 1, 9, 30), (4, 1, 10, 31), (7, 1, 8, 31), (12, 15, 4, 15), (9, 15, 6, 15), (3, 1, 11, 11))
+#: Two seasons that do not overlap: summer and winter, spring and autumn.
+SEASON_PAIRS = (((6, 1, 9, 30), (12, 15, 4, 15)), ((7, 1, 8, 31), (12, 20, 3, 31)), ((4, 1, 6, 30), (9, 1, 10, 31)))
 
 
 def generate_partners(count: int, seed: int = 66) -> int:
@@ -156,7 +158,7 @@ def _welcome(rng, year) -> dict:
     if roll < 0.48:
         return {"accepts_all_year": False, "periods": []}
     if roll < 0.85:
-        chosen = rng.sample(SEASONS, rng.choice((1, 1, 2)))
+        chosen = rng.choice(SEASON_PAIRS) if rng.random() < 0.3 else (rng.choice(SEASONS),)
         return {"accepts_all_year": False, "periods": [
             PartnerPeriod(starts_on=date(year, m1, d1), ends_on=date(year, m2, d2), recurring=True)
             for m1, d1, m2, d2 in chosen]}
