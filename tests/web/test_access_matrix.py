@@ -120,6 +120,12 @@ ROUTES = {
                                   allowed=NETWORK_ONLY),
     "network.partner_staff_new": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                        allowed=NETWORK_ONLY),
+    # The partner directory: agents and admins browse it; partner staff have their own site.
+    "api.partners_directory": Route(("GET",), allowed=SIGNED_IN),
+    "api.my_visits": Route(("GET",), allowed=AGENTS),
+    "partners_list.directory": Route(("GET",), allowed=AGENTS | OFFICE_ADMINS | NETWORK_ONLY),
+    "partners_list.detail": Route(("GET",), lambda w: {"partner_id": w.partner_id},
+                                  allowed=AGENTS | OFFICE_ADMINS | NETWORK_ONLY),
     "partner_import.upload": Route(("GET", "POST"), allowed=NETWORK_ONLY),
     "partner_import.confirm": Route(("POST",), allowed=NETWORK_ONLY),
     "partner_import.example": Route(("GET",), allowed=NETWORK_ONLY),
