@@ -5,6 +5,11 @@ once-per-(holder, site, year) constraint inside a SAVEPOINT of its own, so a sca
 one of the same holder becomes `already_visited` for that item only. An offline admission the
 server would refuse stays admitted with `conflict` set (never dropped). Functions flush, the
 route commits once per batch.
+
+On SQLite, pysqlite opens no transaction before a SAVEPOINT, so each item's outermost savepoint
+commits when released: items are then committed one by one. Nothing depends on the batch being
+all-or-nothing (each item is whole on its own and a replay is harmless), so both databases give
+the same results; PostgreSQL commits the batch once.
 """
 import logging
 from datetime import datetime, timedelta
