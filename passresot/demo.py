@@ -1,6 +1,7 @@
 """The Pyrénées-Orientales demo: real communes, varied partner sites, agents of both kinds."""
 import io
 import random
+import re
 from datetime import date, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
@@ -210,4 +211,4 @@ def _slug(text: str) -> str:
     import unicodedata
 
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(c if c.isalnum() else "-" for c in plain.lower()).strip("-")
+    return re.sub(r"-+", "-", "".join(c if c.isalnum() else "-" for c in plain.lower())).strip("-")
