@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "partner.updated": _l("Site modifié"),
     "partner.activated": _l("Site réactivé"),
     "partner.deactivated": _l("Site désactivé"),
+    "scan.override": _l("Entrée acceptée hors période"),
+    "scan.undone": _l("Entrée annulée"),
     "token.created": _l("Appareil connecté"),
     "token.revoked": _l("Appareil déconnecté"),
 }
