@@ -20,3 +20,5 @@ def register_web_blueprints(app):
         app.register_blueprint(blueprint)
     from .scan_review import bp as scan_review_bp  # the network admin's review of scan conflicts
     app.register_blueprint(scan_review_bp)
+    from .scanner import bp as scanner_bp  # partner staff at the entrance
+    app.register_blueprint(scanner_bp)

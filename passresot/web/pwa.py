@@ -19,14 +19,15 @@ THEME_COLOR = "#0b5563"  # --teal in static/css/app.css
 BACKGROUND_COLOR = "#f5f7f7"  # --bg in static/css/app.css
 
 #: Static files the worker stores at install, relative to static/; missing ones are skipped
-#: (static/vendor/ is filled by `make vendor`). The pass, card and partner list pages' own files
-#: are here because those pages are shown offline.
+#: (static/vendor/ is filled by `make vendor`). The pass, card, partner list and scanner pages'
+#: own files are here because those pages are shown offline.
 PRECACHED_STATIC = (
     "css/app.css",
     "css/pwa.css",
     "css/pass.css",
     "css/card.css",
     "css/partners.css",
+    "css/scanner.css",
     "img/icon.svg",
     "img/icons/icon-192.png",
     "img/icons/icon-512.png",
@@ -44,6 +45,10 @@ PRECACHED_STATIC = (
     "js/partners-sync.js",
     "js/partners-view.js",
     "js/text-search.js",
+    "js/scanner.js",
+    "js/scanner-decide.js",
+    "js/scanner-outbox.js",
+    "js/scanner-bundle.js",
     "vendor/noble-ed25519/index.js",
 )
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")

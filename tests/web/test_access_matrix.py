@@ -130,6 +130,7 @@ ROUTES = {
     "partner_import.confirm": Route(("POST",), allowed=NETWORK_ONLY),
     "partner_import.example": Route(("GET",), allowed=NETWORK_ONLY),
     "partner_site.edit": Route(("GET", "POST"), allowed=frozenset({PARTNER, OTHER_PARTNER})),
+    "scanner.scanner": Route(("GET",), allowed=frozenset({PARTNER, OTHER_PARTNER})),
     "network.partner_set_active": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                         allowed=NETWORK_ONLY),
     "network.user_setup_link": Route(("POST",), lambda w: {"user_id": w.target_user_id},

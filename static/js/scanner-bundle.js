@@ -1,0 +1,51 @@
+// The scanner bundle kept on the device (passresot/visits/bundle.py): fetched complete the first
+// time, then as changes since the last sync, merged here and stored in IndexedDB ("bundle").
+// Merge rules: keys, site and year are replaced; revocations are added by pass id;
+// `admissions_removed` are dropped first, then `admissions` added (keyed by pass id). A new year
+// starts from no admissions.
+import { readRecord, writeRecord } from "./scanner-outbox.js";
+
+const KEY = "bundle";
+
+export const storedBundle = () => readRecord(KEY);
+
+/** The stored bundle merged with one answer of GET /api/v1/scanner/bundle (pure: for tests too). */
+export function mergeBundle(stored, answer) {
+  if (!stored || answer.full) return { ...answer, syncedAt: answer.server_time };
+  const revocations = new Map((stored.revocations ?? []).map((r) => [r.pass_id, r]));
+  for (const r of answer.revocations ?? []) revocations.set(r.pass_id, r);
+  const sameYear = Number(stored.year) === Number(answer.year);
+  const admissions = new Map(sameYear ? (stored.admissions ?? []).map((a) => [a.pass_id, a]) : []);
+  for (const removed of answer.admissions_removed ?? []) admissions.delete(removed.pass_id);
+  for (const a of answer.admissions ?? []) admissions.set(a.pass_id, a);
+  return {
+    ...stored, ...answer, full: true,
+    revocations: [...revocations.values()],
+    admissions: [...admissions.values()],
+    syncedAt: answer.server_time,
+  };
+}
+
+/** Fetch the changes since the last sync and store the merged bundle; returns it (throws offline). */
+export async function syncBundle(url, { timeoutMs = 8000 } = {}) {
+  const stored = await storedBundle();
+  const address = new URL(url, location.href);
+  if (stored?.syncedAt) address.searchParams.set("since", stored.syncedAt);
+  const response = await fetch(address, {
+    credentials: "same-origin", headers: { Accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok || response.redirected) throw new Error(`bundle: HTTP ${response.status}`);
+  const merged = mergeBundle(stored, await response.json());
+  merged.fetchedAt = new Date().toISOString();
+  await writeRecord(KEY, merged);
+  return merged;
+}
+
+/** Note an admission the server acknowledged, so the next offline verdict knows it at once. */
+export async function rememberAdmission(passId, visitedOn) {
+  const stored = await storedBundle();
+  if (!stored || passId == null) return;
+  const admissions = (stored.admissions ?? []).filter((a) => a.pass_id !== passId);
+  admissions.push({ pass_id: passId, visited_on: visitedOn });
+  await writeRecord(KEY, { ...stored, admissions });
+}

@@ -1,0 +1,76 @@
+// The scanner's IndexedDB: "outbox" holds every scan (admitted or refused) until the server has
+// acknowledged it, keyed by the UUID made on this device before any verdict is shown; "records"
+// holds the merged scanner bundle (scanner-bundle.js) and this device's id.
+export const DB_NAME = "passresot-scanner";
+const OUTBOX = "outbox";
+const RECORDS = "records";
+
+let opening = null;
+
+export function openDb() {
+  opening ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore(OUTBOX, { keyPath: "id" });
+      request.result.createObjectStore(RECORDS);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => { db.close(); opening = null; };
+      resolve(db);
+    };
+    request.onerror = () => { opening = null; reject(request.error); };
+  });
+  return opening;
+}
+
+function run(store, mode, action) {
+  return openDb().then((db) => new Promise((resolve, reject) => {
+    const transaction = db.transaction(store, mode);
+    const result = action(transaction.objectStore(store));
+    transaction.oncomplete = () => resolve(result?.result);
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  }));
+}
+
+export const readRecord = (key) => run(RECORDS, "readonly", (store) => store.get(key));
+export const writeRecord = (key, value) => run(RECORDS, "readwrite", (store) => { store.put(value, key); });
+
+/** This device's id, made once and kept (sent with every scan). */
+export async function deviceId() {
+  let id = await readRecord("deviceId");
+  if (!id) {
+    id = `scanner-${crypto.randomUUID()}`;
+    await writeRecord("deviceId", id);
+  }
+  return id;
+}
+
+/** A new scan, stored before anything else happens: {id, qr | pass_number, scanned_at, device_id, ...}. */
+export async function addScan(fields) {
+  const scan = { id: crypto.randomUUID(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
+  await run(OUTBOX, "readwrite", (store) => { store.add(scan); });
+  return scan;
+}
+
+export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.put(scan); });
+export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll());
+export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());
+
+/** Drop the scans the server acknowledged (by id). */
+export function acknowledge(ids) {
+  return run(OUTBOX, "readwrite", (store) => { for (const id of ids) store.delete(id); });
+}
+
+/** The item POST /api/v1/scans expects for a stored scan. */
+export function asUpload(scan) {
+  const item = { id: scan.id, scanned_at: scan.scannedAt, device_id: scan.deviceId };
+  if (scan.passNumber !== undefined) item.pass_number = scan.passNumber;
+  else item.qr = scan.qr;
+  if (scan.offlineVerdict && scan.offlineVerdict.status !== "pending") {
+    item.offline_verdict = scan.offlineVerdict.status;
+    if (scan.offlineVerdict.reason) item.offline_reason = scan.offlineVerdict.reason;
+  }
+  return item;
+}
