@@ -1,7 +1,8 @@
 """The scanner's manual path on a phone: a pasted pass QR is admitted online, refused the second
-time; with the server stopped the page still opens, admits another valid pass and refuses a
-tampered one; once the server is back the outbox empties by itself and the server holds exactly
-those scans, once each."""
+time (and so is its typed pass number); with the server stopped the page still opens, admits
+another valid pass, refuses a tampered one and the same pass again (from its own outbox), and
+queues a typed number "à vérifier"; once the server is back the outbox empties by itself and the
+server holds exactly those scans, once each."""
 import json
 from collections import Counter
 import urllib.request
@@ -32,11 +33,11 @@ def api(live_server, path, body=None, token=None):
         return json.load(response)
 
 
-def pass_qr(live_server, email):
-    """The exact QR text of the holder's pass, as their phone shows it (bearer token, /me/pass)."""
+def my_pass(live_server, email):
+    """The holder's pass as their phone gets it (bearer token, /me/pass): `qr` is the exact QR text."""
     token = api(live_server, "/api/v1/auth/token",
                 {"email": email, "password": DEMO_PASSWORD, "device_name": "browser test"})["token"]
-    return api(live_server, "/api/v1/me/pass", token=token)["qr"]
+    return api(live_server, "/api/v1/me/pass", token=token)
 
 
 def tampered(qr):
@@ -84,7 +85,9 @@ def scan(phone, text):
 
 
 def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff_site):
-    agent_qr, seasonal_qr = pass_qr(live_server, AGENT), pass_qr(live_server, SEASONAL)
+    agent_pass = my_pass(live_server, AGENT)
+    agent_qr, agent_number = agent_pass["qr"], agent_pass["pass_number"]
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
     before = {row[0] for row in partner_scans(live_server, staff_site)}
 
     sign_in(phone, live_server.url, STAFF)
@@ -102,7 +105,12 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     expect(verdict).to_contain_text("Entrée gratuite accordée")
     phone.locator("[data-verdict-close]").click()
 
-    assert scan(phone, agent_qr) == ("refused", "already_visited")
+    phone.fill("[data-code]", agent_qr)
+    phone.get_by_role("button", name="Vérifier").click()
+    expect(verdict).to_have_attribute("data-reason", "already_visited")
+    expect(verdict).to_contain_text("Déjà venu(e) ici le")
+    phone.locator("[data-verdict-close]").click()
+    assert scan(phone, agent_number) == ("refused", "already_visited")  # a typed number, checked online
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0")
 
     live_server.stop()
@@ -111,7 +119,8 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     assert scan(phone, seasonal_qr) == ("admitted", "")
     assert scan(phone, tampered(seasonal_qr)) == ("refused", "invalid_signature")
     assert scan(phone, seasonal_qr) == ("refused", "already_visited")  # from the outbox itself
-    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "3")
+    assert scan(phone, agent_number) == ("pending", "to_check")  # offline, a number waits "à vérifier"
+    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "4")
     expect(phone.locator("[data-network]")).to_have_attribute("data-state", "offline")
 
     live_server.start()
@@ -121,8 +130,10 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     assert Counter(row[1:] for row in made) == Counter([
         (AGENT, "admitted", None, None),
         (AGENT, "refused", "already_visited", None),
+        (AGENT, "refused", "already_visited", None),
+        (AGENT, "refused", "already_visited", None),
         (SEASONAL, "admitted", None, "admitted"),
         (None, "refused", "invalid_signature", "refused"),
         (SEASONAL, "refused", "already_visited", "refused"),
     ])
-    assert len({row[0] for row in made}) == 5
+    assert len({row[0] for row in made}) == 7
