@@ -1,11 +1,7 @@
 """CSV import of an office's agents: upload, preview every row, then import all or nothing."""
-import base64
-import binascii
-
 from flask import Blueprint, Response, current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import FileStorage
 
 from ..accounts.models import Role, User
 from ..agents import csv_import
@@ -16,6 +12,7 @@ from ..mail import send_mail
 from .access import roles_required
 from .forms import ImportConfirmForm, ImportForm
 from .links import setup_link_url
+from .uploads import decode_payload, encode_payload, uploaded_bytes
 
 bp = Blueprint("agent_import", __name__, url_prefix="/office/agents/import")
 office_admin_only = roles_required(Role.office_admin)
@@ -26,7 +23,7 @@ office_admin_only = roles_required(Role.office_admin)
 def upload():
     form = ImportForm()
     if form.validate_on_submit():
-        data = _uploaded_bytes(form.file.data)
+        data = uploaded_bytes(form.file.data, csv_import.MAX_BYTES)
         if data is None:
             form.file.errors = list(form.file.errors) + [_("Choisissez un fichier CSV.")]
         else:
@@ -41,7 +38,7 @@ def upload():
 @office_admin_only
 def confirm():
     form = ImportConfirmForm()
-    data = _payload_bytes(form.payload.data) if form.validate_on_submit() else None
+    data = decode_payload(form.payload.data) if form.validate_on_submit() else None
     if data is None:
         flash(_("Le fichier à importer n'a pas été transmis : envoyez-le de nouveau."), "error")
         return _upload_page(ImportForm(formdata=None), status=400)
@@ -73,20 +70,6 @@ def example():
                     headers={"Content-Disposition": "attachment; filename=agents-exemple.csv"})
 
 
-def _uploaded_bytes(upload):
-    """The file's bytes (read up to just past the limit, so a huge file is refused cheaply)."""
-    if not isinstance(upload, FileStorage):
-        return None
-    return upload.read(csv_import.MAX_BYTES + 1)
-
-
-def _payload_bytes(payload):
-    try:
-        return base64.b64decode((payload or "").encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        return None
-
-
 def _upload_page(form, status=None):
     if status is None:
         status = 400 if form.errors else 200
@@ -97,8 +80,7 @@ def _upload_page(form, status=None):
 def _preview_page(preview, data, status=200):
     confirm_form = None
     if preview.ok:
-        confirm_form = ImportConfirmForm(formdata=None,
-                                         payload=base64.b64encode(data).decode("ascii"))
+        confirm_form = ImportConfirmForm(formdata=None, payload=encode_payload(data))
     return render_template("office/import_preview.html", preview=preview,
                            confirm_form=confirm_form, upload_form=ImportForm(formdata=None)), status
 

@@ -1,16 +1,12 @@
 """Importing partner sites from a file (our CSV, DATAtourisme CSV or JSON-LD): upload, preview every
 row, then import all or nothing — network admin only."""
-import base64
-import binascii
-
 from flask import Blueprint, Response, flash, render_template
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy.exc import IntegrityError
-from werkzeug.datastructures import FileStorage
-from wtforms import HiddenField, TextAreaField
+from wtforms import HiddenField
 from wtforms.validators import InputRequired
 
 from ..accounts.models import Role
@@ -18,6 +14,8 @@ from ..extensions import db
 from ..partners import imports
 from ..partners.models import Partner
 from .access import roles_required
+from .forms import ImportConfirmForm
+from .uploads import decode_payload, encode_payload, uploaded_bytes
 
 bp = Blueprint("partner_import", __name__, url_prefix="/admin/partners/import")
 network_only = roles_required(Role.network_admin)
@@ -28,9 +26,9 @@ class PartnerFileForm(FlaskForm):
     file = FileField(_l("Fichier CSV ou JSON-LD"), validators=[InputRequired(message=REQUIRED)])
 
 
-class PartnerImportConfirmForm(FlaskForm):
-    #: The file as sent at preview time, base64; read and checked again before writing.
-    payload = TextAreaField(validators=[InputRequired(message=REQUIRED)])
+class PartnerImportConfirmForm(ImportConfirmForm):
+    """The file as sent at preview time (base64) and its name, read and checked again before writing."""
+
     filename = HiddenField()
 
 
@@ -40,7 +38,7 @@ def upload():
     form = PartnerFileForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.read(imports.MAX_BYTES + 1) if isinstance(upload, FileStorage) else None
+        data = uploaded_bytes(upload, imports.MAX_BYTES)
         if data is None:
             form.file.errors = list(form.file.errors) + [_("Choisissez un fichier CSV ou JSON-LD.")]
         else:
@@ -55,7 +53,7 @@ def upload():
 @network_only
 def confirm():
     form = PartnerImportConfirmForm()
-    data = _payload_bytes(form.payload.data) if form.validate_on_submit() else None
+    data = decode_payload(form.payload.data) if form.validate_on_submit() else None
     if data is None:
         flash(_("Le fichier à importer n'a pas été transmis : envoyez-le de nouveau."), "error")
         return _upload_page(PartnerFileForm(formdata=None), status=400)
@@ -86,13 +84,6 @@ def example():
                     headers={"Content-Disposition": "attachment; filename=sites-partenaires-exemple.csv"})
 
 
-def _payload_bytes(payload):
-    try:
-        return base64.b64decode((payload or "").encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError):
-        return None
-
-
 def _upload_page(form, status=None):
     if status is None:
         status = 400 if form.errors else 200
@@ -104,7 +95,7 @@ def _preview_page(preview, data, filename, status=200):
     confirm_form = None
     if preview.ok:
         confirm_form = PartnerImportConfirmForm(
-            formdata=None, payload=base64.b64encode(data).decode("ascii"), filename=filename)
+            formdata=None, payload=encode_payload(data), filename=filename)
     return render_template("network/partner_import_preview.html", preview=preview,
                            confirm_form=confirm_form, upload_form=PartnerFileForm(formdata=None),
                            filename=filename), status
