@@ -1,5 +1,5 @@
 """Partner staff edit the practical fields of their own site's listing (nothing else, no other site)."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,8 @@ bp = Blueprint("partner_site", __name__, url_prefix="/site")
 @roles_required(Role.partner_staff)
 def edit():
     partner = current_user.partner  # never an id from the request: staff edit their own site only
-    form = PartnerPracticalForm(formdata=None).load(partner) if _is_get() else PartnerPracticalForm()
+    form = PartnerPracticalForm(formdata=None).load(partner) if request.method == "GET" \
+        else PartnerPracticalForm()
     if form.validate_on_submit():
         try:
             partners.update_own_site(current_user, form.listing_values())
@@ -30,9 +31,3 @@ def edit():
             flash(_("La fiche de votre site est à jour. Merci !"), "success")
             return redirect(url_for("home.partner"))
     return render_template("partner_site/edit.html", form=form, partner=partner), form_status(form)
-
-
-def _is_get():
-    from flask import request
-
-    return request.method == "GET"
