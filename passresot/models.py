@@ -7,3 +7,5 @@ from .partners.models import Partner  # noqa: F401
 from .passes.models import Pass  # noqa: F401
 from .partners.models import PartnerPeriod  # noqa: F401
 from .visits.models import Visit  # noqa: F401
+from .hours.models import OtherVisit  # noqa: F401
+from .reports.models import Report  # noqa: F401

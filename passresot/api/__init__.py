@@ -23,5 +23,6 @@ def _csrf_for_cookies():
 def register_api(app):
     from . import auth, partners, passes  # noqa: F401  (routes attach to bp)
     from . import openapi, scans  # noqa: F401
+    from . import me  # noqa: F401  (the agent's hours and reports)
 
     app.register_blueprint(bp)

@@ -33,6 +33,7 @@ DATE = {"type": "string", "format": "date"}
 TIME = {"type": "string", "format": "date-time", "description": "ISO 8601, UTC (suffix Z)"}
 NULLABLE_TIME = {**TIME, "nullable": True}
 REASON = {"type": "string", "enum": list(REFUSAL_REASONS)}
+REPORT_KIND = {"type": "string", "enum": ["refused_entry", "wrong_information", "site_closed", "other"]}
 SIGNED_IN = [{"bearer": []}, {"session": []}]
 UNAUTHORIZED = _error("Not signed in (`unauthorized`).")
 NOT_PARTNER = _error("Not a partner staff account (`not_a_partner_account`).")
@@ -78,6 +79,13 @@ SCHEMAS = {
         "visited_on": {**DATE, "nullable": True, "description": "For already_visited: the earlier admission."},
         "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
                        "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),
+    "Report": _obj({
+        "id": {"type": "string", "format": "uuid"}, "partner_id": INT, "partner_name": STR, "kind": REPORT_KIND,
+        "text": STR, "written_at": TIME, "received_at": TIME,
+        "status": {"type": "string", "enum": ["new", "in_progress", "resolved"]},
+        "answer": {"type": "string", "nullable": True}, "answered_at": NULLABLE_TIME,
+        "due_at": {**TIME, "description": "3 working days (Mon–Fri) after receipt."},
+        "late": {"type": "boolean", "description": "Not handled by `due_at`, or handled after it."}}),
     "Period": _obj({"starts_on": DATE, "ends_on": DATE, "recurring": BOOL}),
     "Bundle": _obj({
         "full": {"type": "boolean", "description": "true without `since`: replace what the device holds."},
@@ -126,6 +134,37 @@ PATHS = {
         "200": _json(_obj({"year": INT, "visits": {"type": "array", "items": _obj(
             {"partner_id": INT, "admitted_at": TIME})}}), "Visits."),
         "401": UNAUTHORIZED, "403": _error("Not an agent.")})},
+    "/me/hours": {"get": _op("The agent's partner-visit hours this calendar year against the 14-hour target.", {
+        "200": _json(_obj({
+            "year": INT, "target_minutes": {"type": "integer", "description": "840 (14 h, Qualité Tourisme)."},
+            "total_minutes": INT, "pass_minutes": INT, "other_minutes": INT,
+            "default_visit_minutes": {"type": "integer",
+                                      "description": "Counted for a site with no visit length (`estimated`)."},
+            "visits": {"type": "array", "items": _obj({"partner_id": INT, "partner_name": STR, "admitted_at": TIME,
+                                                       "minutes": INT, "estimated": BOOL})},
+            "other_visits": {"type": "array", "items": _obj({"partner_id": INT, "partner_name": STR,
+                                                             "visited_on": DATE, "minutes": INT, "note": STR}),
+                             "description": "Eductours and visits without the pass, recorded by the OT admin."}}),
+            "Hours."),
+        "401": UNAUTHORIZED, "403": _error("Not an agent.")})},
+    "/me/reports": {
+        "get": _op("The agent's dysfunction reports, newest first, with the network's answers.", {
+            "200": _json(_obj({"reports": {"type": "array", "items": _ref("Report")}}), "Reports."),
+            "401": UNAUTHORIZED, "403": _error("Not an agent.")}),
+        "post": _op("Send a dysfunction report written on the device; idempotent per UUID.", {
+            "201": _json(_obj({"report": _ref("Report"), "replayed": BOOL}), "Recorded."),
+            "200": _json(_obj({"report": _ref("Report"), "replayed": BOOL}),
+                         "This UUID was already recorded: the report as it is now."),
+            "400": _error("Missing or wrong fields (`invalid_report`, with `fields`)."),
+            "401": UNAUTHORIZED, "403": _error("Not an agent."),
+            "409": _error("The UUID names another person's report (`report_id_taken`).")},
+            requestBody={"required": True, "content": {"application/json": {"schema": _obj({
+                "id": {"type": "string", "format": "uuid", "description": "Made on the device when written."},
+                "partner_id": INT, "kind": REPORT_KIND,
+                "text": {"type": "string", "maxLength": 4000},
+                "written_at": {**TIME, "description": "The device's clock when written (optional)."}},
+                ("id", "partner_id", "kind", "text"))}}}),
+    },
     "/keys": {"get": _op("Public keys that verify pass tokens.", {
         "200": _json(_obj({"keys": {"type": "array", "items": _ref("Key")}}), "Active keys.")}, security=[])},
     "/revocations": {"get": _op("Passes that no longer admit anyone, closed after `since`.", {

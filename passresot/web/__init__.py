@@ -22,3 +22,8 @@ def register_web_blueprints(app):
     app.register_blueprint(scan_review_bp)
     from .scanner import bp as scanner_bp  # partner staff at the entrance
     app.register_blueprint(scanner_bp)
+    from .agent_visits import bp as agent_visits_bp  # the agent's visits, hours and reports
+    from .network_reports import bp as network_reports_bp  # the network admin's report triage
+    from .office_overview import bp as office_overview_bp  # the OT admin's office view, other visits
+    for blueprint in (agent_visits_bp, network_reports_bp, office_overview_bp):
+        app.register_blueprint(blueprint)

@@ -1,5 +1,5 @@
 """The landing page of each role, and agent photos."""
-from flask import Blueprint, abort, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.models import Role, User
@@ -29,7 +29,8 @@ def index():
 @roles_required(Role.agent)
 def agent():
     photo = agent_photo(current_user.id)
-    return render_template("home/agent.html", has_photo=photo is not None)
+    contact = {"email": current_app.config["NETWORK_CONTACT_EMAIL"], "phone": current_app.config["NETWORK_CONTACT_PHONE"]}
+    return render_template("home/agent.html", has_photo=photo is not None, contact=contact)
 
 
 @bp.route("/site")

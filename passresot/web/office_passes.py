@@ -78,6 +78,8 @@ def _close(pass_, action, success_message):
     else:
         db.session.commit()
         flash(success_message, "success")
+    if request.form.get("next") == "overview":  # closed from the office view: back to it
+        return redirect(url_for("office_overview.overview"))
     return redirect(url_for("office.agent_edit", agent_id=pass_.user_id) + "#pass")
 
 

@@ -49,6 +49,12 @@ PRECACHED_STATIC = (
     "js/scanner-decide.js",
     "js/scanner-outbox.js",
     "js/scanner-bundle.js",
+    "css/visits.css",
+    "js/freshness.js",
+    "js/visits.js",
+    "js/reports.js",
+    "js/reports-outbox.js",
+    "js/reports-sync.js",
     "vendor/noble-ed25519/index.js",
 )
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")

@@ -1,6 +1,7 @@
 """Who may open what: one table for every rule of app.url_map, checked for every principal over real HTTP."""
 import re
 import uuid
+from datetime import date
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -13,8 +14,10 @@ from passresot.accounts.tokens import create_api_token
 from passresot.agents.models import AgentPhoto
 from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
+from passresot.hours.api import record_other_visit
 from passresot.offices.models import Office
 from passresot.passes.api import issue_pass
+from passresot.reports.api import record_report
 from passresot.timeutil import utcnow
 from passresot.visits.api import record_scans
 from tests import factories
@@ -170,6 +173,20 @@ ROUTES = {
     "api.scan_photo": Route(("GET",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}),
                             not_found=frozenset({OTHER_PARTNER})),
     "scan_review.conflicts": Route(("GET",), allowed=NETWORK_ONLY),
+    # Visits, hours and dysfunction reports (issue 6): the agent's own pages and API; the network
+    # admin triages reports; the OT admin sees their office and records their agents' other visits
+    # (another office's admin gets 404 on this office's agent).
+    "agent_visits.visits": Route(("GET",), allowed=AGENTS),
+    "agent_visits.reports": Route(("GET", "POST"), allowed=AGENTS),
+    "api.my_hours": Route(("GET",), allowed=AGENTS),
+    "api.my_reports": Route(("GET", "POST"), allowed=AGENTS),
+    "network_reports.reports_list": Route(("GET",), allowed=NETWORK_ONLY),
+    "network_reports.report_detail": Route(("GET", "POST"), lambda w: {"report_id": w.report_id},
+                                           allowed=NETWORK_ONLY),
+    "office_overview.overview": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_overview.agent_visits": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},
+                                                **THIS_OFFICE_ONLY),
 }
 
 COOKIE, BEARER = "session", "bearer"
@@ -221,12 +238,16 @@ def world(make):
     spare_api_token = create_api_token(people[NETWORK], "spare")[0]
     scan_id = record_scans(people[PARTNER], [{"id": str(uuid.uuid4()), "qr": pass_.token, "device_id": "matrix",
                                               "scanned_at": utcnow().isoformat() + "Z"}])[0]["id"]
+    report, _created = record_report(people[AGENT], {"id": str(uuid.uuid4()), "partner_id": partner.id,
+                                                    "kind": "other", "text": "Matrice"})
+    other_visit = record_other_visit(people[OFFICE], people[AGENT], partner_id=partner.id,
+                                     visited_on=date.today(), minutes=60)
     db.session.commit()
     return SimpleNamespace(
         emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
-        scan_id=scan_id)
+        scan_id=scan_id, report_id=report.id, other_visit_id=other_visit.id)
 
 
 def page_csrf_token(client) -> str:

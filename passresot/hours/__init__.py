@@ -1,0 +1,1 @@
+"""Partner-visit hours (R9): pass visits and other partner visits against the Qualité Tourisme target."""

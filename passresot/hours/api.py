@@ -1,0 +1,147 @@
+"""What routes call for partner-visit hours: an agent's year, other visits, an office's participation.
+
+Each pass visit counts the site's typical visit length (Partner.visit_minutes); when the site has
+none, DEFAULT_VISIT_MINUTES is counted and shown as an estimate ("durée estimée"). Other partner
+visits (eductours, visits without the pass) count their own recorded duration.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.models import Role, User
+from ..audit.api import record_event
+from ..extensions import db
+from ..partners.models import Partner
+from ..visits.models import Visit
+from .exceptions import InvalidOtherVisit
+from .models import OtherVisit
+
+#: Qualité Tourisme: at least 14 hours of partner visits per person and year.
+TARGET_MINUTES = 14 * 60
+#: Counted for a pass visit of a site whose typical visit length is unknown.
+DEFAULT_VISIT_MINUTES = 60
+
+
+@dataclass
+class YearHours:
+    """An agent's partner-visit time in one calendar year."""
+
+    year: int
+    visits: list = field(default_factory=list)  # (Visit, minutes, estimated)
+    other_visits: list = field(default_factory=list)  # OtherVisit
+
+    @property
+    def pass_minutes(self) -> int:
+        return sum(minutes for _visit, minutes, _estimated in self.visits)
+
+    @property
+    def other_minutes(self) -> int:
+        return sum(other.minutes for other in self.other_visits)
+
+    @property
+    def total_minutes(self) -> int:
+        return self.pass_minutes + self.other_minutes
+
+    @property
+    def has_estimate(self) -> bool:
+        return any(estimated for _visit, _minutes, estimated in self.visits)
+
+    @property
+    def target_minutes(self) -> int:
+        return TARGET_MINUTES
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.total_minutes / TARGET_MINUTES))
+
+
+def visit_minutes(partner: Partner) -> tuple[int, bool]:
+    """(minutes counted for a pass visit of `partner`, whether it is the default estimate)."""
+    if partner.visit_minutes:
+        return partner.visit_minutes, False
+    return DEFAULT_VISIT_MINUTES, True
+
+
+def agent_hours(agent_id: int, year: int) -> YearHours:
+    """The agent's pass visits and other partner visits of `year`, with their minutes."""
+    visits = (Visit.query.options(joinedload(Visit.partner))
+              .filter(Visit.user_id == agent_id, Visit.year == year)
+              .order_by(Visit.admitted_at).all())
+    others = (OtherVisit.query.options(joinedload(OtherVisit.partner))
+              .filter(OtherVisit.user_id == agent_id, OtherVisit.visited_on >= date(year, 1, 1),
+                      OtherVisit.visited_on <= date(year, 12, 31))
+              .order_by(OtherVisit.visited_on, OtherVisit.id).all())
+    return YearHours(year, [(visit, *visit_minutes(visit.partner)) for visit in visits], others)
+
+
+def partners_not_visited(agent_id: int, year: int) -> list[Partner]:
+    """Active partners the agent has not visited with the pass in `year`, by name."""
+    visited = select(Visit.partner_id).where(Visit.user_id == agent_id, Visit.year == year)
+    return (Partner.query.filter(Partner.active.is_(True), Partner.id.not_in(visited))
+            .order_by(Partner.name).all())
+
+
+def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minutes, note="",
+                       today: Optional[date] = None) -> OtherVisit:
+    """The OT admin records an eductour or a visit without the pass for an agent of their office."""
+    if admin.role is not Role.office_admin or agent.role is not Role.agent or agent.office_id != admin.office_id:
+        raise InvalidOtherVisit(_l("Cet agent n'est pas de votre office."))
+    fields = {}
+    partner = db.session.get(Partner, partner_id) if isinstance(partner_id, int) else None
+    if partner is None:
+        fields["partner_id"] = _l("Choisissez un site partenaire.")
+    if not isinstance(visited_on, date):
+        fields["visited_on"] = _l("Date invalide.")
+    elif visited_on > (today or date.today()):
+        fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
+    if not isinstance(minutes, int) or not 5 <= minutes <= 1440:
+        fields["minutes"] = _l("Durée en minutes, entre 5 et 1440.")
+    note = (note or "").strip()
+    if len(note) > 200:
+        fields["note"] = _l("200 caractères au plus.")
+    if fields:
+        raise InvalidOtherVisit(fields=fields)
+    other = OtherVisit(user_id=agent.id, partner_id=partner.id, visited_on=visited_on, minutes=minutes,
+                       note=note, recorded_by_id=admin.id)
+    db.session.add(other)
+    db.session.flush()
+    record_event(admin, "other_visit.recorded", "user", agent.id, other_visit_id=other.id,
+                 partner_id=partner.id, visited_on=visited_on.isoformat(), minutes=minutes)
+    return other
+
+
+def delete_other_visit(admin: User, other: OtherVisit) -> None:
+    """Remove a visit recorded by mistake (the audit trail keeps it)."""
+    record_event(admin, "other_visit.deleted", "user", other.user_id, other_visit_id=other.id,
+                 partner_id=other.partner_id, visited_on=other.visited_on.isoformat(), minutes=other.minutes)
+    db.session.delete(other)
+    db.session.flush()
+
+
+def office_participation(office_id: int, year: int) -> list[dict]:
+    """Each active agent of the office with this year's visits and minutes: {agent, visits, pass_minutes,
+    other_minutes, total_minutes}, by name. Three queries whatever the number of agents."""
+    agents = (User.query.filter(User.office_id == office_id, User.role == Role.agent, User.active.is_(True))
+              .order_by(User.last_name, User.first_name).all())
+    ids = [agent.id for agent in agents]
+    if not ids:
+        return []
+    minutes = func.coalesce(Partner.visit_minutes, DEFAULT_VISIT_MINUTES)
+    visits = dict(((user_id, (count, total)) for user_id, count, total in db.session.execute(
+        select(Visit.user_id, func.count(), func.sum(minutes)).join(Partner, Partner.id == Visit.partner_id)
+        .where(Visit.user_id.in_(ids), Visit.year == year).group_by(Visit.user_id))))
+    others = dict(db.session.execute(
+        select(OtherVisit.user_id, func.sum(OtherVisit.minutes))
+        .where(OtherVisit.user_id.in_(ids), OtherVisit.visited_on >= date(year, 1, 1),
+               OtherVisit.visited_on <= date(year, 12, 31)).group_by(OtherVisit.user_id)).tuples().all())
+    rows = []
+    for agent in agents:
+        count, pass_minutes = visits.get(agent.id, (0, 0))
+        other = int(others.get(agent.id) or 0)
+        rows.append({"agent": agent, "visits": count, "pass_minutes": int(pass_minutes or 0),
+                     "other_minutes": other, "total_minutes": int(pass_minutes or 0) + other})
+    return rows

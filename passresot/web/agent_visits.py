@@ -1,0 +1,84 @@
+"""The agent's own pages: this year's visits and hours (/visits), dysfunction reports (/reports).
+
+Both pages are kept by the service worker (network first, the last copy offline). A report is
+written in the browser into an IndexedDB outbox (static/js/reports-outbox.js) and sent through
+POST /api/v1/me/reports; the form also posts here when JavaScript is off.
+"""
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..errors import DomainError
+from ..extensions import db
+from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
+from ..partners.models import Partner
+from ..reports.api import is_late, notify_network, record_report, reports_of
+from ..reports.models import KIND_LABELS, MAX_TEXT
+from ..timeutil import paris_today, utcnow
+from .access import roles_required
+
+bp = Blueprint("agent_visits", __name__)
+agent_only = roles_required(Role.agent)
+
+
+@bp.app_template_filter("duration")
+def duration(minutes) -> str:
+    """90 → "1 h 30", 60 → "1 h", 45 → "45 min"."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return _("%(m)s min", m=rest)
+    return _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
+
+
+@bp.route("/visits")
+@agent_only
+def visits():
+    year = paris_today().year
+    return render_template("agent/visits.html", year=year, hours=agent_hours(current_user.id, year),
+                           not_visited=partners_not_visited(current_user.id, year),
+                           default_minutes=DEFAULT_VISIT_MINUTES, rendered_at=utcnow().isoformat() + "Z")
+
+
+@bp.route("/reports", methods=["GET", "POST"])
+@agent_only
+def reports():
+    errors, sent = {}, {}
+    if request.method == "POST":
+        sent = {"id": request.form.get("id", ""), "partner_id": _int(request.form.get("partner_id")),
+                "kind": request.form.get("kind"), "text": request.form.get("text", "")}
+        try:
+            report, created = record_report(current_user, sent)
+        except DomainError as error:
+            db.session.rollback()
+            errors = {name: str(message) for name, message in error.fields.items()} or {"form": str(error.message)}
+        else:
+            db.session.commit()
+            if created:
+                notify_network(report)
+            flash(_("Signalement envoyé au réseau RESOT66."), "success")
+            return redirect(url_for("agent_visits.reports"))
+    mine = reports_of(current_user.id)
+    now = utcnow()
+    return render_template(
+        "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)},
+        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(),
+        kinds=KIND_LABELS, max_text=MAX_TEXT, errors=errors, sent=sent, new_id=str(uuid.uuid4()),
+        selected=sent.get("partner_id") or _int(request.args.get("partner")),
+        contact=_contact(), rendered_at=now.isoformat() + "Z",
+    ), 400 if errors else 200
+
+
+def _contact() -> dict:
+    config = current_app.config
+    return {"email": config["NETWORK_CONTACT_EMAIL"], "phone": config["NETWORK_CONTACT_PHONE"]}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,58 @@
+"""The network admin's triage of dysfunction reports: list by status, answer, mark in progress or resolved."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..errors import DomainError
+from ..extensions import db
+from ..reports import api as reports
+from ..reports.exceptions import ReportNotFound
+from ..reports.models import MAX_TEXT, ReportStatus
+from ..timeutil import utcnow
+from .access import roles_required
+
+bp = Blueprint("network_reports", __name__, url_prefix="/admin/reports")
+network_only = roles_required(Role.network_admin)
+
+
+@bp.route("")
+@network_only
+def reports_list():
+    raw = request.args.get("status", "open")
+    status = next((s for s in ReportStatus if s.value == raw), None)
+    if status is None and raw not in ("open", "all"):
+        abort(400)
+    rows = reports.network_reports(status, open_only=raw == "open")
+    now = utcnow()
+    return render_template("network/reports.html", reports=rows, current=raw, counts=reports.count_by_status(),
+                           late={r.id for r in rows if reports.is_late(r, now)},
+                           deadlines={r.id: reports.deadline(r) for r in rows}, statuses=list(ReportStatus))
+
+
+@bp.route("/<report_id>", methods=["GET", "POST"])
+@network_only
+def report_detail(report_id):
+    try:
+        report = reports.get_report(report_id)
+    except ReportNotFound:
+        abort(404)
+    error = None
+    if request.method == "POST":
+        status = next((s for s in ReportStatus if s.value == request.form.get("status")), None)
+        if status is None:
+            error = _("Choisissez un statut.")
+        else:
+            try:
+                reports.triage(current_user, report, status, request.form.get("answer"))
+            except DomainError as failure:
+                db.session.rollback()
+                error = "; ".join(str(m) for m in failure.fields.values()) or str(failure.message)
+            else:
+                db.session.commit()
+                flash(_("Signalement mis à jour."), "success")
+                return redirect(url_for("network_reports.reports_list"))
+    return render_template("network/report_detail.html", report=report, statuses=list(ReportStatus),
+                           late=reports.is_late(report), deadline=reports.deadline(report), error=error,
+                           max_text=MAX_TEXT, answer=request.form.get("answer", report.answer or "")
+                           ), 400 if error else 200

@@ -1,0 +1,88 @@
+"""The OT admin's office view (passes ending, agents' participation) and their agents' other partner visits.
+
+CSRF on the posts is checked by CSRFProtect before the views run."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..errors import DomainError
+from ..extensions import db
+from ..hours.api import (TARGET_MINUTES, agent_hours, delete_other_visit, office_participation,
+                         record_other_visit)
+from ..hours.models import OtherVisit
+from ..offices.overview import ENDING_WITHIN, passes_ending_soon
+from ..partners.models import Partner
+from ..timeutil import paris_today, utcnow
+from .access import agent_of_my_office_or_404, roles_required
+from .forms import ActionForm
+
+bp = Blueprint("office_overview", __name__, url_prefix="/office")
+office_admin_only = roles_required(Role.office_admin)
+
+
+@bp.route("/overview")
+@office_admin_only
+def overview():
+    year = paris_today().year
+    rows = office_participation(current_user.office_id, year)
+    now = utcnow()
+    return render_template(
+        "office/overview.html", year=year, rows=rows, target=TARGET_MINUTES,
+        participating=sum(1 for row in rows if row["visits"]),
+        reached=sum(1 for row in rows if row["total_minutes"] >= TARGET_MINUTES),
+        ending=passes_ending_soon(current_user.office_id, now), now=now, days=ENDING_WITHIN.days,
+        action_form=ActionForm())
+
+
+@bp.route("/agents/<int:agent_id>/visits", methods=["GET", "POST"])
+@office_admin_only
+def agent_visits(agent_id):
+    agent = agent_of_my_office_or_404(agent_id)
+    errors, sent = {}, {}
+    if request.method == "POST":
+        sent = {"partner_id": _int(request.form.get("partner_id")), "minutes": _int(request.form.get("minutes")),
+                "visited_on": _date(request.form.get("visited_on")), "note": request.form.get("note", "")}
+        try:
+            record_other_visit(current_user, agent, **sent)
+        except DomainError as error:
+            db.session.rollback()
+            errors = {name: str(message) for name, message in error.fields.items()} or {"form": str(error.message)}
+        else:
+            db.session.commit()
+            flash(_("Visite enregistrée pour %(name)s.", name=agent.full_name), "success")
+            return redirect(url_for("office_overview.agent_visits", agent_id=agent.id))
+    year = paris_today().year
+    return render_template(
+        "office/agent_visits.html", agent=agent, year=year, hours=agent_hours(agent.id, year),
+        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(), errors=errors,
+        sent=sent, today=paris_today(), action_form=ActionForm()), 400 if errors else 200
+
+
+@bp.route("/other-visits/<int:visit_id>/delete", methods=["POST"])
+@office_admin_only
+def delete_agent_visit(visit_id):
+    other = db.session.get(OtherVisit, visit_id)
+    if other is None:
+        abort(404)
+    agent = agent_of_my_office_or_404(other.user_id)  # another office's visit is a 404
+    delete_other_visit(current_user, other)
+    db.session.commit()
+    flash(_("Visite supprimée."), "success")
+    return redirect(url_for("office_overview.agent_visits", agent_id=agent.id))
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        return None

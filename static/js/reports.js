@@ -1,0 +1,83 @@
+// The report page: the form writes into the outbox (works offline), the waiting reports are listed
+// from it, and once the server has them the page reloads to show them among "Mes signalements".
+import { showFreshness } from "./freshness.js";
+import { addReport, pendingReports } from "./reports-outbox.js";
+import { flushReports } from "./reports-sync.js";
+
+const form = document.querySelector("[data-report-form]");
+const pending = document.querySelector("[data-pending]");
+const list = pending.querySelector("[data-pending-list]");
+const userId = pending.dataset.user;
+const lang = document.documentElement.lang === "en" ? "en-GB" : "fr-FR";
+const when = new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+                                             timeZone: "Europe/Paris" });
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;  // never innerHTML: report text is the agent's own
+  return node;
+}
+
+async function showPending() {
+  const reports = await pendingReports(userId);
+  list.replaceChildren(...reports.map((report) => {
+    const item = element("li", "report-item card");
+    item.dataset.pendingReport = report.id;
+    const head = element("div", "report-head");
+    head.append(element("strong", "", report.partnerName), element("span", "badge wait", pending.dataset.textWaiting));
+    item.append(head, element("p", "muted report-meta",
+      `${report.kindLabel} · ${pending.dataset.textWritten.replace("%(when)s", when.format(new Date(report.writtenAt)))}`),
+    element("p", "report-text", report.text));
+    if (report.error) item.append(element("p", "error", pending.dataset.textRefused.replace("%(message)s", report.error)));
+    return item;
+  }));
+  pending.hidden = reports.length === 0;
+}
+
+function fail(message) {
+  const error = form.querySelector("[data-report-error]");
+  error.textContent = message;
+  error.hidden = false;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const data = new FormData(form);
+  const partner = form.querySelector("[data-report-partner]");
+  const kind = form.querySelector("input[name=kind]:checked");
+  const text = String(data.get("text") || "").trim();
+  if (!partner.value) return fail(form.dataset.textRequiredSite);
+  if (!kind) return fail(form.dataset.textRequiredKind);
+  if (!text) return fail(form.dataset.textRequiredText);
+  form.querySelector("[data-report-error]").hidden = true;
+  await addReport({
+    userId, partnerId: partner.value, partnerName: partner.selectedOptions[0].textContent.trim(),
+    kind: kind.value, kindLabel: kind.closest("label").textContent.trim(), text,
+  });
+  form.reset();
+  const saved = form.querySelector("[data-report-saved]");
+  saved.textContent = form.dataset.textSaved;
+  saved.hidden = false;
+  await showPending();
+  const sent = await flushReports();
+  if (sent) saved.textContent = form.dataset.textSent;
+}
+
+// Opened from a visit ("Signaler un problème"): the site is chosen already, even from the offline copy.
+function preselect() {
+  const wanted = new URLSearchParams(window.location.search).get("partner");
+  const select = form.querySelector("[data-report-partner]");
+  if (wanted && !select.value && [...select.options].some((option) => option.value === wanted)) select.value = wanted;
+}
+
+window.addEventListener("passresot:reports-sent", async () => {
+  await showPending();
+  // The server has them: show them among "Mes signalements", unless the agent is writing.
+  if (!form.querySelector("[data-report-text]").value.trim()) window.location.reload();
+});
+
+form.addEventListener("submit", submit);
+preselect();
+showFreshness();
+showPending();

@@ -1,0 +1,116 @@
+"""Reports over HTTP: the agent's API and page, the network admin's triage; report text is always escaped."""
+import re
+import uuid
+
+from passresot.accounts.tokens import create_api_token
+from passresot.extensions import db
+from passresot.reports.models import Report, ReportStatus
+from tests.conftest import csrf_token, login
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _body(partner, **fields):
+    return {"id": str(uuid.uuid4()), "partner_id": partner.id, "kind": "wrong_information",
+            "text": "Les horaires affichés sont faux.", **fields}
+
+
+def test_the_api_records_a_report_once_and_lists_it(client, make):
+    agent, partner = make.agent(), make.partner(name="Musée d'art moderne")
+    token = create_api_token(agent, "phone")[0]
+    db.session.commit()
+    headers = {"Authorization": "Bearer " + token}
+    body = _body(partner)
+    first = client.post("/api/v1/me/reports", json=body, headers=headers)
+    again = client.post("/api/v1/me/reports", json=body, headers=headers)
+    assert first.status_code == 201 and first.get_json()["replayed"] is False
+    assert again.status_code == 200 and again.get_json()["replayed"] is True
+    listed = client.get("/api/v1/me/reports", headers=headers).get_json()["reports"]
+    assert [(r["id"], r["partner_name"], r["status"], r["late"]) for r in listed] == \
+        [(body["id"], "Musée d'art moderne", "new", False)]
+    assert Report.query.count() == 1
+
+
+def test_a_cookie_session_must_send_the_csrf_token(client, make):
+    agent, partner = make.agent(), make.partner()
+    login(client, agent.email)
+    refused = client.post("/api/v1/me/reports", json=_body(partner))
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
+    token = csrf_token(client, "/reports")
+    accepted = client.post("/api/v1/me/reports", json=_body(partner), headers={"X-CSRFToken": token})
+    assert accepted.status_code == 201
+
+
+def test_bad_reports_get_field_errors_in_json(client, make):
+    agent = make.agent()
+    token = create_api_token(agent, "phone")[0]
+    db.session.commit()
+    response = client.post("/api/v1/me/reports", json={"id": "x", "kind": "noise", "text": ""},
+                           headers={"Authorization": "Bearer " + token})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_report"
+    assert set(error["fields"]) == {"id", "partner_id", "kind", "text"}
+
+
+def test_the_form_posts_without_javascript(client, make):
+    agent, partner = make.agent(), make.partner()
+    login(client, agent.email)
+    token = csrf_token(client, "/reports")
+    response = client.post("/reports", data={"csrf_token": token, "id": str(uuid.uuid4()), "partner_id": partner.id,
+                                             "kind": "site_closed", "text": "Fermé sans prévenir."})
+    assert response.status_code == 302
+    assert Report.query.one().text == "Fermé sans prévenir."
+    missing = client.post("/reports", data={"csrf_token": token, "partner_id": partner.id})
+    assert missing.status_code == 400
+    assert "Décrivez le problème." in missing.get_data(as_text=True)
+
+
+def test_the_network_admin_answers_and_the_agent_sees_it_escaped(app, make):
+    agent, admin, partner = make.agent(), make.network_admin(), make.partner(name="Château " + EVIL)
+    agent_client, admin_client = app.test_client(), app.test_client()
+    login(agent_client, agent.email)
+    token = csrf_token(agent_client, "/reports")
+    body = _body(partner, text="Texte " + EVIL)
+    assert agent_client.post("/api/v1/me/reports", json=body, headers={"X-CSRFToken": token}).status_code == 201
+
+    login(admin_client, admin.email)
+    listing = admin_client.get("/admin/reports").get_data(as_text=True)
+    assert body["id"] in listing and EVIL not in listing
+    detail = admin_client.get(f"/admin/reports/{body['id']}").get_data(as_text=True)
+    assert "Texte &lt;script&gt;" in detail and EVIL not in detail
+    token = csrf_token(admin_client, f"/admin/reports/{body['id']}")
+    answered = admin_client.post(f"/admin/reports/{body['id']}", data={
+        "csrf_token": token, "status": "resolved", "answer": "Réglé avec le site " + EVIL})
+    assert answered.status_code == 302
+    report = db.session.get(Report, body["id"])
+    db.session.refresh(report)
+    assert report.status is ReportStatus.resolved and report.handled_at is not None
+
+    page = agent_client.get("/reports").get_data(as_text=True)
+    assert "Réglé avec le site &lt;script&gt;" in page and EVIL not in page
+    assert re.search(r'data-status="resolved"', page)
+    api = agent_client.get("/api/v1/me/reports").get_json()["reports"][0]
+    assert api["answer"] == "Réglé avec le site " + EVIL and api["status"] == "resolved"
+
+
+def test_triage_refuses_an_unknown_status(app, client, make):
+    admin, agent, partner = make.network_admin(), make.agent(), make.partner()
+    from passresot.reports.api import record_report
+
+    report, _ = record_report(agent, _body(partner))
+    db.session.commit()
+    login(client, admin.email)
+    token = csrf_token(client, f"/admin/reports/{report.id}")
+    response = client.post(f"/admin/reports/{report.id}", data={"csrf_token": token, "status": "lost"})
+    assert response.status_code == 400
+    assert client.get("/admin/reports/not-a-report").status_code == 404
+    assert client.get("/admin/reports?status=nonsense").status_code == 400
+
+
+def test_agents_help_shows_the_network_contact(app, client, make):
+    agent = make.agent()
+    login(client, agent.email)
+    for url in ("/me", "/reports"):
+        page = client.get(url).get_data(as_text=True)
+        assert app.config["NETWORK_CONTACT_EMAIL"] in page and app.config["NETWORK_CONTACT_PHONE"] in page
