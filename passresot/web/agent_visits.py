@@ -30,8 +30,10 @@ def duration(minutes) -> str:
     minutes = int(minutes or 0)
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return _("%(m)s min", m=rest)
-    return _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
+        text = _("%(m)s min", m=rest)
+    else:
+        text = _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
+    return text.replace(" ", "\u00a0")  # "9 h 15" never breaks across lines
 
 
 @bp.route("/visits")

@@ -112,7 +112,7 @@ def test_the_office_view_and_the_return_action(client, make):
     db.session.commit()
     login(client, admin.email)
     page = client.get("/office/overview").get_data(as_text=True)
-    assert "Núria" in page and pass_.display_number in page and "100 %" in page and "2 h" in page
+    assert "Núria" in page and pass_.display_number in page and "100 %" in page and "2\u00a0h" in page
     token = csrf_token(client, "/office/overview")
     response = client.post(f"/office/passes/{pass_.id}/return", data={"csrf_token": token, "next": "overview"})
     assert response.status_code == 302 and response.location.endswith("/office/overview")
@@ -139,7 +139,7 @@ def test_the_admin_adds_and_deletes_an_other_visit_and_the_agent_sees_hours(app,
     assert added.status_code == 302
     login(agent_client, agent.email)
     page = agent_client.get("/visits").get_data(as_text=True)
-    assert "Abbaye de Saint-Martin-du-Canigou" in page and "2 h 30" in page and "Éductour" in page
+    assert "Abbaye de Saint-Martin-du-Canigou" in page and "2\u00a0h\u00a030" in page and "Éductour" in page
     api = agent_client.get("/api/v1/me/hours").get_json()
     assert (api["other_minutes"], api["total_minutes"], api["target_minutes"]) == (150, 150, 840)
     assert api["other_visits"][0]["note"] == "Éductour"
@@ -154,7 +154,7 @@ def test_the_agents_visits_page_shows_estimates_and_sites_to_visit(client, make)
     _visit(agent, seen)
     login(client, agent.email)
     page = client.get("/visits").get_data(as_text=True)
-    assert "durée estimée" in page and "1 h" in page
+    assert "durée estimée" in page and "1\u00a0h" in page
     todo = page[page.index("data-todo-list"):]
     assert "Site à voir" in todo and "Site vu" not in todo and 'data-lat="42.5"' in todo
     api = client.get("/api/v1/me/hours").get_json()
