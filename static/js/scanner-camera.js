@@ -34,8 +34,8 @@ async function nativeReadsQr() {
 }
 
 /**
- * A camera feeding `onCode(text, frameTime)` from `video`. `frameTime` is performance.now() when
- * the frame that holds the code was taken for decoding (bench/scan_frame_to_verdict.py reads it).
+ * A camera feeding `onCode(text, frameTime)` from `video`. `frameTime` is when the frame that holds
+ * the code was shown (performance.now() time base; bench/scan_frame_to_verdict.py measures from it).
  * Scanning pauses from a code until resume(); the same code is ignored for a moment after that.
  */
 export class Camera {
@@ -81,9 +81,9 @@ export class Camera {
   async loop() {
     this.looping = true;
     while (this.stream) {
-      await nextFrame(this.video);
+      const shown = await nextFrame(this.video);
       if (!this.stream || this.paused || this.video.readyState < 2) continue;
-      const frameTime = performance.now();
+      const frameTime = Math.min(shown ?? Infinity, performance.now());
       let codes = [];
       try {
         codes = await this.detector.detect(this.video);
@@ -101,11 +101,12 @@ export class Camera {
   }
 }
 
-// The next camera frame; a stopped camera sends none, so the wait is bounded.
+// The next camera frame and when it was shown (performance.now() time base), where the browser
+// says; a stopped camera sends none, so the wait is bounded.
 function nextFrame(video) {
   return new Promise((resolve) => {
     const timeout = setTimeout(resolve, 250);
-    const done = () => { clearTimeout(timeout); resolve(); };
+    const done = (now, metadata) => { clearTimeout(timeout); resolve(metadata?.presentationTime ?? now); };
     if (video.requestVideoFrameCallback && video.srcObject) video.requestVideoFrameCallback(done);
     else requestAnimationFrame(done);
   });

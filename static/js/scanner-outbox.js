@@ -58,7 +58,9 @@ export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.
 
 // The service worker's Background Sync sends `upload` as it is (templates/pwa/sw.js).
 const withUpload = (scan) => ({ ...scan, upload: asUpload(scan) });
-export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll());
+/** The scans waiting, in the order they were made (the server must see them in that order). */
+export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll())
+  .then((scans) => scans.sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)));
 export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());
 
 /** Drop the scans the server acknowledged (by id). */

@@ -218,7 +218,8 @@ async function sendScannerOutbox() {
   const db = await openExistingDatabase(SCANNER_DB);
   if (!db) return;
   try {
-    const scans = await storeRequest(db, "outbox", (store) => store.getAll());
+    const scans = (await storeRequest(db, "outbox", (store) => store.getAll()))
+      .sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));  // in the order they were made
     const csrf = await storeRequest(db, "records", (store) => store.get("csrf"));
     for (let start = 0; start < scans.length; start += SCANS_BATCH) {
       const batch = scans.slice(start, start + SCANS_BATCH).filter((scan) => scan.upload);

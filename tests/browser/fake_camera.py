@@ -12,6 +12,7 @@ from PIL import Image
 
 WIDTH, HEIGHT = 640, 480
 FRAMES = 4  # the device loops the file; a few identical frames are enough
+FPS = 15
 QR_SIDE = 360
 
 
@@ -24,18 +25,28 @@ def qr_image(text: str) -> Image.Image:
     return image.resize((QR_SIDE, QR_SIDE), Image.NEAREST)
 
 
-def write_y4m(path: Path, text: str | None) -> Path:
-    """A 640×480 4:2:0 video of `text` as a QR code (None: an empty white frame, no code in view)."""
+def _frame(text: str | None) -> bytes:
     frame = Image.new("L", (WIDTH, HEIGHT), 235)
     if text is not None:
         frame.paste(qr_image(text), ((WIDTH - QR_SIDE) // 2 + 20, (HEIGHT - QR_SIDE) // 2 + 10))
-    luma = frame.tobytes()
     chroma = bytes([128]) * (WIDTH * HEIGHT // 4)  # no colour: both chroma planes neutral
+    return b"FRAME\n" + frame.tobytes() + chroma + chroma
+
+
+def write_y4m(path: Path, text: str | None) -> Path:
+    """A 640×480 4:2:0 video of `text` as a QR code (None: an empty white frame, no code in view)."""
+    return write_y4m_sequence(path, [text], frames_each=FRAMES)
+
+
+def write_y4m_sequence(path: Path, texts: list, frames_each: int = FPS) -> Path:
+    """A video that shows each of `texts` in turn for `frames_each` frames, looping (the bench)."""
     path = Path(path)
     with open(path, "wb") as handle:
-        handle.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F15:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(FRAMES):
-            handle.write(b"FRAME\n" + luma + chroma + chroma)
+        handle.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        for text in texts:
+            frame = _frame(text)
+            for _ in range(frames_each):
+                handle.write(frame)
     return path
 
 
