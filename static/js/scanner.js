@@ -252,10 +252,14 @@ window.addEventListener("online", () => { setReachable(true); flush(); });
 window.addEventListener("offline", () => setReachable(false));
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) {
-    resumeCameraOnShow = Boolean(camera?.running);
-    camera?.stop();  // never film in the background
+    if (camera?.running) {
+      resumeCameraOnShow = true;
+      camera.stop();  // never film in the background
+      cameraState("paused");
+    }
   } else {
     if (resumeCameraOnShow) startCamera();
+    resumeCameraOnShow = false;
     flush();
   }
 });

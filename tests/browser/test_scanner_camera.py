@@ -48,6 +48,17 @@ def start_camera(page):
     expect(page.locator("[data-scanner]")).to_have_attribute("data-camera", "on")
 
 
+def set_hidden(page, hidden: bool):
+    """What the browser does when the page goes to the background or comes back: headless Chromium
+    never hides a page, so `document.hidden` is set and the event fired by hand."""
+    page.evaluate("""(hidden) => {
+        window.__tracks = document.querySelector('[data-camera-video]').srcObject?.getTracks() ?? window.__tracks;
+        Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+        Object.defineProperty(document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""", hidden)
+
+
 def verdict_of(page):
     box = page.locator("[data-verdict-box]")
     expect(box).to_be_visible()
@@ -78,6 +89,15 @@ def test_camera_scans_online_then_offline_then_flushed(scanner_phone, live_serve
     expect(box).to_have_attribute("data-reason", "already_visited", timeout=8000)
     expect(box).to_contain_text("Déjà venu(e) ici le")
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0")
+    phone.locator("[data-verdict-close]").click()
+
+    set_hidden(phone, True)  # the phone locked or another app in front: the camera goes off
+    expect(phone.locator("[data-scanner]")).to_have_attribute("data-camera", "paused")
+    assert phone.evaluate("document.querySelector('[data-camera-video]').srcObject") is None
+    assert phone.evaluate("window.__tracks.every((track) => track.readyState === 'ended')")
+    set_hidden(phone, False)
+    expect(phone.locator("[data-scanner]")).to_have_attribute("data-camera", "on")
+    expect(phone.locator("[data-verdict-box]")).to_have_attribute("data-reason", "already_visited")
 
     live_server.stop()
     phone = scanner_phone(seasonal_qr)
