@@ -55,7 +55,14 @@ PRECACHED_STATIC = (
     "js/reports.js",
     "js/reports-outbox.js",
     "js/reports-sync.js",
+    "js/scanner-camera.js",
+    "js/scanner-verdict.js",
     "vendor/noble-ed25519/index.js",
+    # The QR polyfill for scanners without a native BarcodeDetector (about 1.1 MB with its .wasm):
+    # kept at install so that a scanner updated while offline still reads codes.
+    "vendor/barcode-detector/ponyfill.js",
+    "vendor/barcode-detector/zxing-exported.js",
+    "vendor/zxing-wasm/zxing_reader.wasm",
 )
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")
 SALT_ENV = "PASSRESOT_SW_SALT"
@@ -102,7 +109,7 @@ def cache_version(app=None) -> str:
 def service_worker():
     urls = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in precached_static(current_app)]
     body = render_template("pwa/sw.js", version=cache_version(), precache_urls=urls,
-                           offline_url=url_for("pwa.offline"))
+                           offline_url=url_for("pwa.offline"), scans_url=url_for("api.record_scans_batch"))
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

@@ -1,5 +1,5 @@
-"""The scanner partner staff hold at the entrance (/scanner): this slice reads the code from a text
-field (pasted QR text or a typed pass number); the camera comes next.
+"""The scanner partner staff hold at the entrance (/scanner): the camera reads the pass's QR code
+(static/js/scanner-camera.js), a text field takes a typed pass number when the camera cannot.
 
 The page is a shell the service worker keeps for offline use; static/js/scanner.js decides with
 the scanner bundle kept in IndexedDB (scanner-decide.js), asks the server first when it can
@@ -39,8 +39,21 @@ def page_texts() -> dict:
         "online": _("En ligne"),
         "offline": _("Hors ligne"),
         "bundle_age": _("Données du %(date)s"),
-        "bundle_stale": _("Données de plus de 24 h : reconnectez le scanner"),
+        "bundle_stale": _("Données du %(date)s, plus de 24 h : reconnectez le scanner au réseau"),
         "bundle_missing": _("Pas encore de données : connectez le scanner une première fois"),
         "waiting": _("%(count)s passage(s) en attente d'envoi"),
         "all_sent": _("Tous les passages sont envoyés"),
+        "undone": _("Entrée annulée"),
+        "undo_failed": _("L'entrée n'a pas pu être annulée."),
+        "undo_offline": _("Pas de réseau : l'entrée ne peut être annulée qu'en ligne."),
+        "camera_starting": _("Démarrage de la caméra…"),
+        "camera_on": _("Présentez le QR code du pass devant la caméra."),
+        "camera_denied": _("La caméra est refusée : autorisez-la pour ce site dans les réglages du "
+                           "navigateur, ou tapez le numéro du pass ci-dessous."),
+        "camera_missing": _("Aucune caméra trouvée : tapez le numéro du pass ci-dessous."),
+        "camera_busy": _("La caméra est utilisée par une autre application : fermez-la puis réessayez."),
+        "camera_insecure": _("La caméra demande une connexion sécurisée (https) : tapez le numéro du "
+                             "pass ci-dessous."),
+        "camera_failed": _("La caméra n'a pas pu démarrer : réessayez, ou tapez le numéro du pass "
+                           "ci-dessous."),
     }

@@ -49,3 +49,10 @@ export async function rememberAdmission(passId, visitedOn) {
   admissions.push({ pass_id: passId, visited_on: visitedOn });
   await writeRecord(KEY, { ...stored, admissions });
 }
+
+/** Forget an admission the staff undid ("Annuler cette entrée"): the holder may come in again. */
+export async function forgetAdmission(passId) {
+  const stored = await storedBundle();
+  if (!stored || passId == null) return;
+  await writeRecord(KEY, { ...stored, admissions: (stored.admissions ?? []).filter((a) => a.pass_id !== passId) });
+}

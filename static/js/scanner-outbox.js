@@ -47,15 +47,20 @@ export async function deviceId() {
   return id;
 }
 
-/** A new scan, stored before anything else happens: {id, qr | pass_number, scanned_at, device_id, ...}. */
+/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, override?}. */
 export async function addScan(fields) {
   const scan = { id: crypto.randomUUID(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
-  await run(OUTBOX, "readwrite", (store) => { store.add(scan); });
+  await run(OUTBOX, "readwrite", (store) => { store.add(withUpload(scan)); });
   return scan;
 }
 
-export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.put(scan); });
-export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll());
+export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.put(withUpload(scan)); });
+
+// The service worker's Background Sync sends `upload` as it is (templates/pwa/sw.js).
+const withUpload = (scan) => ({ ...scan, upload: asUpload(scan) });
+/** The scans waiting, in the order they were made (the server must see them in that order). */
+export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll())
+  .then((scans) => scans.sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)));
 export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());
 
 /** Drop the scans the server acknowledged (by id). */
@@ -68,6 +73,7 @@ export function asUpload(scan) {
   const item = { id: scan.id, scanned_at: scan.scannedAt, device_id: scan.deviceId };
   if (scan.passNumber !== undefined) item.pass_number = scan.passNumber;
   else item.qr = scan.qr;
+  if (scan.override) item.override = true;
   if (scan.offlineVerdict && scan.offlineVerdict.status !== "pending") {
     item.offline_verdict = scan.offlineVerdict.status;
     if (scan.offlineVerdict.reason) item.offline_reason = scan.offlineVerdict.reason;

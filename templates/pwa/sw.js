@@ -199,3 +199,61 @@ function withTimeout(promise, milliseconds) {
     );
   });
 }
+
+// ---- Background Sync: the scanner's outbox (static/js/scanner-outbox.js) -------------------------
+// A bonus where the browser has it (Chromium): scans wait in IndexedDB with their `upload` item
+// ready; the worker sends them even when no scanner page is open, and keeps what the server did not
+// acknowledge. A failed send throws, so the browser tries again later. The page's own flushes
+// (open, online, visibilitychange, 30 s timer) remain the rule everywhere.
+const SCANNER_DB = "passresot-scanner";
+const SCANNER_SYNC_TAG = "scanner-outbox";
+const SCANS_API = {{ scans_url|tojson }};
+const SCANS_BATCH = 100;
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SCANNER_SYNC_TAG) event.waitUntil(sendScannerOutbox());
+});
+
+async function sendScannerOutbox() {
+  const db = await openExistingDatabase(SCANNER_DB);
+  if (!db) return;
+  try {
+    const scans = (await storeRequest(db, "outbox", (store) => store.getAll()))
+      .sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));  // in the order they were made
+    const csrf = await storeRequest(db, "records", (store) => store.get("csrf"));
+    for (let start = 0; start < scans.length; start += SCANS_BATCH) {
+      const batch = scans.slice(start, start + SCANS_BATCH).filter((scan) => scan.upload);
+      const response = await fetch(SCANS_API, {
+        method: "POST", credentials: "same-origin", redirect: "error",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf || "" },
+        body: JSON.stringify({ scans: batch.map((scan) => scan.upload) }),
+      });
+      if (!response.ok) throw new Error(`scans: HTTP ${response.status}`);
+      const { results = [] } = await response.json();
+      const done = results.filter((result) => result && result.status).map((result) => result.id);
+      await storeRequest(db, "outbox", (store) => { done.forEach((id) => store.delete(id)); }, "readwrite");
+    }
+    for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "SCANS_SENT" });
+  } finally {
+    db.close();
+  }
+}
+
+// Opens a database only if a page made it: an empty one made here would hide the page's stores.
+function openExistingDatabase(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(null);
+  });
+}
+
+function storeRequest(db, storeName, action, mode = "readonly") {
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(storeName, mode);
+    const request = action(transaction.objectStore(storeName));
+    transaction.oncomplete = () => resolve(request && request.result);
+    transaction.onerror = transaction.onabort = () => reject(transaction.error);
+  });
+}

@@ -151,7 +151,8 @@ def _live_server_restored():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """Playwright itself, once per run (a second sync_playwright() in the same thread is refused)."""
     if not os.path.exists(CHROMIUM):
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
         if os.environ.get("CI") == "true":
@@ -159,10 +160,15 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield chromium
+    chromium.close()
 
 
 def _new_page(browser, **options):

@@ -1,0 +1,100 @@
+// The scanner's full-screen verdict: green "Entrée gratuite accordée" or red with the reason in
+// plain French, the holder's name, office and photo when the server gave them, a sound and a
+// vibration, announced to screen readers (aria-live). It offers "Annuler cette entrée" after an
+// admission the server recorded, and "Accepter quand même" outside the site's accepted periods.
+// data-verdict / data-reason carry the outcome for tests (DESIGN.md §4).
+import { beep } from "./scanner-camera.js";
+
+export function format(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
+function localDate(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat(document.documentElement.lang || "fr",
+    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** Why a refusal, in the staff's words. */
+export function reasonText(texts, { status, reason, visitedOn }) {
+  if (status === "admitted" || status === "pending") return "";
+  if (reason === "already_visited" && visitedOn) return format(texts.visited_on, { date: localDate(visitedOn) });
+  return texts.reasons[reason] ?? texts.unverifiable;
+}
+
+export class VerdictScreen {
+  /** box: the [data-verdict-box] element; handlers: {onClose, onUndo(verdict), onOverride(verdict)}. */
+  constructor(box, texts, handlers) {
+    this.box = box;
+    this.texts = texts;
+    this.handlers = handlers;
+    this.current = null;
+    this.part = (name) => box.querySelector(`[data-verdict-${name}]`);
+    this.part("close").addEventListener("click", () => this.close());
+    this.part("undo").addEventListener("click", () => this.handlers.onUndo(this.current));
+    this.part("override").addEventListener("click", () => this.handlers.onOverride(this.current));
+    this.part("photo").addEventListener("error", () => { this.part("photo").hidden = true; });
+  }
+
+  get open() { return !this.box.hidden; }
+
+  /** verdict: {status, reason, holder?, payload?, visitedOn?, scanId?, recorded?, frameTime?}. */
+  show(verdict) {
+    const { status, reason, holder, payload } = verdict;
+    const admitted = status === "admitted";
+    this.current = verdict;
+    this.box.dataset.verdict = status === "pending" ? "pending" : admitted ? "admitted" : "refused";
+    this.box.dataset.reason = reason ?? "";
+    this.part("title").textContent = admitted ? this.texts.admitted
+      : status === "pending" ? this.texts.to_check : this.texts.refused;
+    this.part("reason").textContent = reasonText(this.texts, verdict);
+    const name = holder ? `${holder.first_name ?? ""} ${holder.last_name ?? ""}`.trim() : payload?.displayName ?? "";
+    this.part("holder").textContent = name;
+    const office = typeof holder?.office === "string" ? holder.office : "";
+    this.part("office").textContent = office ? format(this.texts.office, { office }) : "";
+    this.showPhoto(admitted ? holder?.photo_url : null);
+    this.part("compare").hidden = !admitted;
+    this.part("undo").hidden = !(admitted && verdict.recorded && verdict.scanId);
+    this.part("undo").disabled = false;
+    this.part("override").hidden = !(status === "refused" && reason === "outside_accepted_period");
+    this.part("note").textContent = "";
+    this.box.hidden = false;
+    beep(admitted);
+    if (navigator.vibrate) navigator.vibrate(admitted ? 120 : [90, 70, 90]);
+    this.part("close").focus();
+    if (verdict.frameTime !== undefined) {
+      // Measured at the next frame, when the verdict is drawn (bench/scan_frame_to_verdict.py).
+      requestAnimationFrame(() => performance.measure("passresot:frame-to-verdict",
+        { start: verdict.frameTime, end: performance.now(), detail: { verdict: status, reason } }));
+    }
+  }
+
+  showPhoto(url) {
+    const photo = this.part("photo");
+    photo.hidden = !url;
+    if (url) photo.src = url;
+    else photo.removeAttribute("src");
+  }
+
+  /** After "Annuler cette entrée": the screen says the entry no longer counts. */
+  showUndone() {
+    this.box.dataset.verdict = "refused";
+    this.box.dataset.reason = "undone";
+    this.part("title").textContent = this.texts.undone;
+    this.part("reason").textContent = "";
+    this.part("undo").hidden = true;
+    this.part("compare").hidden = true;
+    this.showPhoto(null);
+    this.part("close").focus();
+  }
+
+  note(text) {
+    this.part("note").textContent = text;
+  }
+
+  close() {
+    this.box.hidden = true;
+    this.current = null;
+    this.handlers.onClose();
+  }
+}

@@ -1,0 +1,47 @@
+"""Background Sync: a scan made with the server down is sent by the service worker itself once the
+browser fires the "scanner-outbox" sync, with no scanner page open. DevTools' dispatchSyncEvent
+fires it on demand (the browser's own retry would come minutes later)."""
+import time
+
+from playwright.sync_api import expect
+
+from .conftest import sign_in
+from .test_scanner_manual import SEASONAL, STAFF, my_pass, partner_scans, staff_site
+
+__all__ = ["staff_site"]
+
+
+def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff_site):
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
+    sign_in(page, live_server.url, STAFF)
+    page.goto(live_server.url + "/scanner")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.locator("[data-scanner][data-ready=true]").wait_for()
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(r for r in event["registrations"] if not r["isDeleted"]))
+    cdp.send("ServiceWorker.enable")
+
+    live_server.stop()
+    page.fill("[data-code]", seasonal_qr)
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.locator("[data-verdict-box]")).to_have_attribute("data-verdict", "admitted")
+    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "1")
+    page.goto("about:blank")  # no scanner page left to flush: only the worker can send it now
+
+    live_server.start()
+    assert partner_scans(live_server, staff_site) == []
+    registration = next(r for r in registrations if r["scopeURL"] == live_server.url + "/")
+    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": live_server.url, "registrationId":
+                                                 registration["registrationId"], "tag": "scanner-outbox",
+                                                 "lastChance": False})
+    deadline = time.monotonic() + 10
+    while not partner_scans(live_server, staff_site) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [row[1:] for row in partner_scans(live_server, staff_site)] == [
+        (SEASONAL, "admitted", None, "admitted")]
+
+    page.goto(live_server.url + "/scanner")  # the worker removed what the server acknowledged
+    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0")
+    assert len(partner_scans(live_server, staff_site)) == 1  # nothing sent twice

@@ -1,0 +1,104 @@
+"""The verdict screen's two second chances: "Accepter quand même" when the site does not take pass
+holders today (recorded as an override, online and offline), and "Annuler cette entrée" after an
+admission the server recorded (the holder's slot at this site is free again; both audited)."""
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from passresot.audit.models import AuditEvent
+from passresot.extensions import db
+from passresot.partners.models import Partner, PartnerPeriod
+from passresot.visits.models import Scan, Visit
+
+from .conftest import sign_in
+from .test_partners_offline import live_database
+from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, staff_site
+
+__all__ = ["staff_site"]
+
+
+@pytest.fixture
+def closed_site(live_server, staff_site):
+    """The staff's site, taking pass holders only in January 2020, for this test only."""
+    with live_database(live_server):
+        partner = db.session.get(Partner, staff_site)
+        assert partner.accepts_all_year and not partner.periods  # the demo site takes holders all year
+        partner.accepts_all_year = False
+        partner.periods.append(PartnerPeriod(starts_on=date(2020, 1, 1), ends_on=date(2020, 1, 31)))
+        db.session.commit()
+    yield staff_site
+    with live_database(live_server):
+        partner = db.session.get(Partner, staff_site)
+        partner.accepts_all_year = True
+        partner.periods.clear()
+        db.session.commit()
+
+
+def paste(page, text):
+    page.fill("[data-code]", text)
+    page.get_by_role("button", name="Vérifier").click()
+    box = page.locator("[data-verdict-box]")
+    expect(box).to_be_visible()
+    return box
+
+
+def open_scanner(page, live_server):
+    page.goto(live_server.url + "/scanner")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.locator("[data-scanner][data-ready=true]").wait_for()
+    page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+
+
+def test_override_outside_the_periods_then_undo(page, live_server, closed_site):
+    agent_qr = my_pass(live_server, AGENT)["qr"]
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
+    sign_in(page, live_server.url, STAFF)
+    open_scanner(page, live_server)
+
+    box = paste(page, agent_qr)
+    expect(box).to_have_attribute("data-reason", "outside_accepted_period")
+    expect(page.locator("[data-verdict-undo]")).to_be_hidden()
+    page.get_by_role("button", name="Accepter quand même").click()
+    expect(box).to_have_attribute("data-verdict", "admitted")
+    expect(page.locator("[data-verdict-override]")).to_be_hidden()
+    expect(page.locator("[data-verdict-photo]")).to_be_visible()  # the holder's photo, from the server
+    assert page.locator("[data-verdict-photo]").evaluate("img => img.complete && img.naturalWidth") > 0
+
+    page.get_by_role("button", name="Annuler cette entrée").click()
+    expect(box).to_have_attribute("data-reason", "undone")
+    expect(box).to_contain_text("Entrée annulée")
+    page.locator("[data-verdict-close]").click()
+    # The slot is free again: the same pass is refused for the period, not as already visited.
+    expect(paste(page, agent_qr)).to_have_attribute("data-reason", "outside_accepted_period")
+    page.locator("[data-verdict-close]").click()
+
+    live_server.stop()
+    page.reload()
+    page.locator("[data-scanner]").wait_for()
+    box = paste(page, seasonal_qr)
+    expect(box).to_have_attribute("data-reason", "outside_accepted_period")  # decided on the device
+    page.get_by_role("button", name="Accepter quand même").click()
+    expect(box).to_have_attribute("data-verdict", "admitted")
+    page.locator("[data-verdict-close]").click()
+    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "2")
+
+    live_server.start()
+    page.reload()  # the outbox is sent on open
+    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0")
+
+    with live_database(live_server):
+        scans = Scan.query.filter_by(partner_id=closed_site).order_by(Scan.received_at, Scan.scanned_at).all()
+        made = [(s.pass_.holder.email, s.status.value, s.reason, s.override, s.undone_at is not None) for s in scans]
+        assert made == [
+            (AGENT, "refused", "outside_accepted_period", False, False),
+            (AGENT, "admitted", "outside_accepted_period", True, True),
+            (AGENT, "refused", "outside_accepted_period", False, False),
+            (SEASONAL, "refused", "outside_accepted_period", False, False),
+            (SEASONAL, "admitted", "outside_accepted_period", True, False),
+        ]
+        visits = {v.holder.email for v in Visit.query.filter_by(partner_id=closed_site)}
+        assert visits == {SEASONAL}  # the undone admission left no visit behind
+        actions = [e.action for e in AuditEvent.query.filter(AuditEvent.action.like("scan.%"))
+                   .filter_by(target_id=closed_site).order_by(AuditEvent.id)]
+        assert actions == ["scan.override", "scan.undone", "scan.override"]
