@@ -6,6 +6,7 @@ test offline, because Playwright's `set_offline()` does not cut the service work
 Everything under tests/browser is marked `browser` (`-m "not browser"` leaves it out).
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -56,6 +57,7 @@ class LiveServer:
         })
         self.extra_env = {}
         self.process = None
+        self.frozen = False
 
     def flask(self, *args: str) -> str:
         """Run a `flask` command on the same database and instance folder; returns its output."""
@@ -81,6 +83,8 @@ class LiveServer:
         """Stop serving: the port refuses connections, as when the phone has no network."""
         if self.process is None:
             return
+        if self.frozen:
+            self.thaw()
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -90,8 +94,20 @@ class LiveServer:
         self.process = None
         self._wait_until(lambda: not self._port_open(), "still answers after stopping")
 
+    def freeze(self) -> None:
+        """The server stops answering but keeps its port: connections hang, as on a weak signal."""
+        self.process.send_signal(signal.SIGSTOP)
+        self.frozen = True
+
+    def thaw(self) -> None:
+        """Answer again, starting with the requests that waited."""
+        self.process.send_signal(signal.SIGCONT)
+        self.frozen = False
+
     def restore(self) -> None:
         """Running again with the default environment (after a test stopped it or simulated a deploy)."""
+        if self.frozen:
+            self.thaw()
         if self.process is not None and not self.extra_env:
             return
         self.stop()
