@@ -1,0 +1,48 @@
+"""Tables as CSV (Excel in French) and XLSX: what a spreadsheet opens is what the screen showed,
+and a cell can never turn into a formula."""
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from passresot.exports import Table, UnknownExportFormat, table_csv, table_response, table_xlsx
+
+TABLE = Table("Visites / mois", ["Mois", "Visites", "Heures", "Partenaire"], [
+    ["janvier", 12, 3.5, "Château de Salses"],
+    ["février", 0, 0.0, "=HYPERLINK(\"http://evil\")"],
+    [date(2026, 3, 1), 7, None, "-2+3"],
+])
+
+
+def test_csv_opens_in_french_excel_with_the_same_cells():
+    body = table_csv(TABLE)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Mois", "Visites", "Heures", "Partenaire"]
+    assert rows[1] == ["janvier", "12", "3,50", "Château de Salses"]
+    assert rows[2][3] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[3] == ["01/03/2026", "7", "", "'-2+3"]
+
+
+def test_xlsx_keeps_numbers_dates_and_defuses_formulas(app):
+    book = load_workbook(io.BytesIO(table_xlsx(TABLE)))
+    sheet = book.active
+    assert sheet.title == "Visites   mois"
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == ["Mois", "Visites", "Heures", "Partenaire"]
+    assert values[1] == ["janvier", 12, 3.5, "Château de Salses"]
+    assert values[2][3] == "'=HYPERLINK(\"http://evil\")"
+    assert sheet.cell(row=2, column=4).data_type == "s"
+    assert values[3][0].date() == date(2026, 3, 1)
+
+
+def test_response_names_the_file_and_refuses_other_formats(app):
+    with app.test_request_context():
+        response = table_response(TABLE, "xlsx", "visites 2026/../x")
+        assert response.headers["Content-Disposition"] == 'attachment; filename="visites-2026----x.xlsx"'
+        assert response.mimetype.endswith("spreadsheetml.sheet")
+        assert table_response(TABLE, "csv", "v").mimetype == "text/csv"
+        with pytest.raises(UnknownExportFormat):
+            table_response(TABLE, "pdf", "v")
