@@ -18,6 +18,8 @@ def register_web_blueprints(app):
                       agent_pass_bp, office_passes_bp, pwa_bp, partner_import_bp,
                       partner_site_bp, partners_list_bp):
         app.register_blueprint(blueprint)
+    from .network_stats import bp as network_stats_bp  # the network admin's dashboard and yearly report
+    app.register_blueprint(network_stats_bp)
     from .scan_review import bp as scan_review_bp  # the network admin's review of scan conflicts
     app.register_blueprint(scan_review_bp)
     from .scanner import bp as scanner_bp  # partner staff at the entrance

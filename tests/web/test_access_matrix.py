@@ -183,6 +183,10 @@ ROUTES = {
     "network_reports.reports_list": Route(("GET",), allowed=NETWORK_ONLY),
     "network_reports.report_detail": Route(("GET", "POST"), lambda w: {"report_id": w.report_id},
                                            allowed=NETWORK_ONLY),
+    # The network dashboard, its exports and the printable yearly report (issue 6 part 4).
+    "network_stats.dashboard": Route(("GET",), allowed=NETWORK_ONLY),
+    "network_stats.report": Route(("GET",), allowed=NETWORK_ONLY),
+    "network_stats.export": Route(("GET",), lambda w: {"name": "offices", "fmt": "xlsx"}, allowed=NETWORK_ONLY),
     "office_overview.overview": Route(("GET",), allowed=OFFICE_ADMINS),
     "office_overview.agent_visits": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
     "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},

@@ -1,0 +1,1 @@
+"""The network's statistics: visits, participation, hours, scans and reports of a year (R9)."""
