@@ -29,3 +29,5 @@ def register_web_blueprints(app):
     from .office_overview import bp as office_overview_bp  # the OT admin's office view, other visits
     for blueprint in (agent_visits_bp, network_reports_bp, office_overview_bp):
         app.register_blueprint(blueprint)
+    from .partner_admissions import bp as partner_admissions_bp  # partner staff: their site's admissions
+    app.register_blueprint(partner_admissions_bp)

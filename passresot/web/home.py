@@ -6,6 +6,8 @@ from ..accounts.models import Role, User
 from ..agents.api import agent_photo
 from ..extensions import db
 from ..partners.api import missing_information
+from ..timeutil import paris_today
+from ..visits.site_stats import admissions_in_year
 from .access import can_view_agent_photo, roles_required
 
 bp = Blueprint("home", __name__)
@@ -37,8 +39,9 @@ def agent():
 @roles_required(Role.partner_staff)
 def partner():
     partner = current_user.partner
-    return render_template("home/partner.html", partner=partner,
-                           missing=missing_information(partner))
+    year = paris_today().year
+    return render_template("home/partner.html", partner=partner, missing=missing_information(partner),
+                           year=year, admissions=admissions_in_year(partner.id, year))
 
 
 @bp.route("/photos/agents/<int:agent_id>.jpg")

@@ -134,6 +134,9 @@ ROUTES = {
     "partner_import.example": Route(("GET",), allowed=NETWORK_ONLY),
     "partner_site.edit": Route(("GET", "POST"), allowed=frozenset({PARTNER, OTHER_PARTNER})),
     "scanner.scanner": Route(("GET",), allowed=frozenset({PARTNER, OTHER_PARTNER})),
+    # Each site's staff see and export their own site's admissions (the site comes from the account).
+    "partner_admissions.admissions": Route(("GET",), allowed=PARTNERS),
+    "partner_admissions.export": Route(("GET",), lambda w: {"table": "list", "fmt": "xlsx"}, allowed=PARTNERS),
     "network.partner_set_active": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                         allowed=NETWORK_ONLY),
     "network.user_setup_link": Route(("POST",), lambda w: {"user_id": w.target_user_id},

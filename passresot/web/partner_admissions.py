@@ -1,0 +1,94 @@
+"""Partner staff see their own site's admissions for a period and export them (never another site's)."""
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..exports import FORMATS, Table, table_response
+from ..timeutil import paris_today
+from ..visits import site_stats
+from .access import roles_required
+
+bp = Blueprint("partner_admissions", __name__, url_prefix="/site")
+
+#: How many lines of the list the page shows; the exports always hold them all.
+LIST_ON_PAGE = 300
+TABLES = ("days", "months", "list")
+
+
+def _page(period, errors, status=200, **figures):
+    """The page: the period form (with what was sent when it is wrong) and, for a good period, the figures."""
+    if errors:
+        shown = {name: request.args.get(name, "")[:40] for name in ("year", "start", "end")}
+    else:
+        whole_year = (period.start, period.end) == (date(period.start.year, 1, 1), date(period.start.year, 12, 31))
+        shown = {"year": period.start.year if whole_year else "", "start": period.start.isoformat(),
+                 "end": period.end.isoformat()}
+    return render_template("partner_site/admissions.html", partner=current_user.partner, period=period,
+                           errors=errors, shown=shown, this_year=paris_today().year, **figures), status
+
+
+def _period():
+    """The period the query string asks for, or the field errors to show beside the form."""
+    args = request.args
+    try:
+        return site_stats.parse_period(args.get("year"), args.get("start"), args.get("end"),
+                                       today=paris_today()), {}
+    except site_stats.InvalidPeriod as error:
+        return None, {name: str(message) for name, message in error.fields.items()}
+
+
+@bp.route("/admissions")
+@roles_required(Role.partner_staff)
+def admissions():
+    partner_id = current_user.partner_id  # never from the request: staff see their own site only
+    period, errors = _period()
+    if period is None:
+        return _page(None, errors, 400)
+    per_day = site_stats.admissions_per_day(partner_id, period)
+    rows = site_stats.admission_list(partner_id, period)
+    return _page(period, {}, per_day=per_day,
+                 per_month=site_stats.admissions_per_month(partner_id, period, per_day),
+                 totals=site_stats.admission_totals(partner_id, period),
+                 rows=rows[::-1][:LIST_ON_PAGE], row_count=len(rows))
+
+
+@bp.route("/admissions/<table>.<fmt>")
+@roles_required(Role.partner_staff)
+def export(table, fmt):
+    if table not in TABLES or fmt not in FORMATS:
+        abort(404)
+    period, errors = _period()
+    if period is None:
+        return _page(None, errors, 400)
+    built = _TABLE_BUILDERS[table](current_user.partner_id, period)
+    filename = f"entrees-{table}-{period.start.isoformat()}-{period.end.isoformat()}"
+    return table_response(built, fmt, filename)
+
+
+def _days_table(partner_id, period) -> Table:
+    rows = site_stats.admissions_per_day(partner_id, period)
+    return Table(_("Entrées par jour"), [_("Jour"), _("Entrées")], rows)
+
+
+def _months_table(partner_id, period) -> Table:
+    rows = site_stats.admissions_per_month(partner_id, period)
+    return Table(_("Entrées par mois"), [_("Mois"), _("Entrées")],
+                 [(format_date(month, "MMMM y"), count) for month, count in rows])
+
+
+def _list_table(partner_id, period) -> Table:
+    yes, no = _("oui"), _("non")
+    columns = [_("Date"), _("Heure"), _("Titulaire"), _("Office"), _("Hors connexion"), _("Conflit"),
+               _("Acceptée quand même"), _("Annulée"), _("Comptée")]
+    rows = [(row.paris_at.date(), row.paris_at.strftime("%H:%M"), row.holder, row.office or "",
+             *[yes if flag else no for flag in (row.offline, row.conflict, row.override, row.undone,
+                                                row.counted)])
+            for row in site_stats.admission_list(partner_id, period)]
+    return Table(_("Liste des entrées"), columns, rows)
+
+
+_TABLE_BUILDERS = {"days": _days_table, "months": _months_table, "list": _list_table}
