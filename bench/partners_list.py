@@ -90,7 +90,7 @@ def measure_browser(server) -> dict:
         page = context.new_page()
         sign_in(page, server.url, AGENT)
         page.goto(server.url + "/partners")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.locator("[data-sync][data-state=fresh]").wait_for(timeout=60_000)
         page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=server.url + "/partners")
         online_ms = first_results(page)["drawn"]

@@ -96,7 +96,7 @@ def main() -> int:
                 with page.expect_navigation():
                     page.get_by_role("button", name="Se connecter").click()
                 page.goto(server.url + "/scanner")
-                page.wait_for_function("navigator.serviceWorker.controller !== null")
+                page.wait_for_function("() => navigator.serviceWorker.controller !== null")
                 page.locator("[data-scanner][data-ready=true]").wait_for()
                 started = time.perf_counter()
                 page.get_by_role("button", name="Scanner avec la caméra").click()

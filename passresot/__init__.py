@@ -37,6 +37,9 @@ def create_app(test_config=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     app.session_interface = HttpsAwareSessionInterface()
+    from .security import init_security
+
+    init_security(app)
     _init_extensions(app)
     _register_blueprints(app)
     from .errors import register_error_handlers

@@ -24,7 +24,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DEMO_PASSWORD = "demo-passresot66"
 START_TIMEOUT = 30
-DEFAULT_TIMEOUT_MS = 10_000
+DEFAULT_TIMEOUT_MS = 20_000  # generous: CI machines are small and may be busy
+
+
+def pytest_configure(config):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # assertions wait longer than Playwright's 5 s on a busy machine
 
 
 def pytest_collection_modifyitems(config, items):
@@ -190,7 +196,21 @@ def browser(playwright):
 def _new_page(browser, **options):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context.new_page()
+    return watch_csp(context.new_page())
+
+
+def watch_csp(page):
+    """Record what the Content-Security-Policy blocked on this page (page.csp_violations)."""
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+def _closed_without_csp_violation(page):
+    violations = page.csp_violations
+    page.context.close()
+    assert not violations, f"blocked by the Content-Security-Policy: {violations}"
 
 
 @pytest.fixture
@@ -198,7 +218,7 @@ def page(browser):
     """A desktop page (1280×800) in a fresh context: no cookies, no service worker."""
     page = _new_page(browser, viewport={"width": 1280, "height": 800})
     yield page
-    page.context.close()
+    _closed_without_csp_violation(page)
 
 
 @pytest.fixture
@@ -207,7 +227,7 @@ def phone(browser):
     page = _new_page(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
                      device_scale_factor=2)
     yield page
-    page.context.close()
+    _closed_without_csp_violation(page)
 
 
 def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -54,7 +54,7 @@ def open_list_online(phone, live_server):
     """Sign in, open /partners, and wait until the list is synced and the worker keeps the page."""
     sign_in(phone, live_server.url, AGENT)
     phone.goto(live_server.url + "/partners")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-sync][data-state=fresh]").wait_for()
     phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/partners")
 
@@ -90,7 +90,7 @@ def test_the_list_seen_once_online_searches_and_opens_a_partner_with_the_server_
     assert "liste enregistrée le" in phone.locator("[data-sync]").inner_text()
 
     search(phone, "ceret")
-    phone.wait_for_function("document.querySelectorAll('[data-list] .partner-item').length > 0")
+    phone.wait_for_function("() => document.querySelectorAll('[data-list] .partner-item').length > 0")
     texts = row_texts(phone)
     assert texts and all("ceret" in sort_key(text) for text in texts), texts
     assert any("Céret" in text for text in texts)
@@ -224,7 +224,7 @@ def test_sort_by_distance_uses_the_position_the_agent_allows(browser, live_serve
         open_list_online(phone, live_server)
         phone.locator("[data-more-filters] summary").click()
         phone.select_option("[data-filter=sort]", "distance")
-        phone.wait_for_function("document.querySelector('[data-list] .partner-meta').textContent.includes('km')"
+        phone.wait_for_function("() => document.querySelector('[data-list] .partner-meta').textContent.includes('km')"
                                 " || document.querySelector('[data-list] .partner-meta').textContent.includes(' m')")
         metas = phone.locator("[data-list] .partner-meta").all_inner_texts()
         assert metas[0].startswith("Céret"), metas[:3]
@@ -271,7 +271,7 @@ def test_signing_out_forgets_the_stored_list_and_visits(phone, live_server):
     with phone.expect_navigation():
         phone.get_by_role("button", name="Se déconnecter").click()
 
-    phone.wait_for_function("indexedDB.databases().then(dbs => !dbs.some(db => db.name === 'passresot-partners'))")
+    phone.wait_for_function("() => indexedDB.databases().then(dbs => !dbs.some(db => db.name === 'passresot-partners'))")
     assert phone.evaluate("caches.match(location.origin + '/partners')") is None
 
 

@@ -12,7 +12,7 @@ def open_pass_online(phone, live_server):
     if "/pass" not in phone.url:
         sign_in(phone, live_server.url, AGENT)
         phone.goto(live_server.url + "/pass")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-qr] svg").wait_for()
     photo = phone.locator("img.pass-photo")
     photo_url = photo.evaluate("img => img.src")
@@ -42,7 +42,7 @@ def test_the_pass_seen_once_online_is_shown_with_the_server_stopped(phone, live_
     assert phone.locator("[data-qr] svg").is_visible()
     assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
     # The network is up but the server is not: the worker tells the page it shows its copy.
-    phone.wait_for_function("document.documentElement.dataset.offlineCopy !== undefined")
+    phone.wait_for_function("() => document.documentElement.dataset.offlineCopy !== undefined")
     assert re.search(r"\d{1,2} \w+ (à )?\d{2}:\d{2}", freshness(phone)), freshness(phone)
 
 

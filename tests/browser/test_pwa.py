@@ -23,7 +23,7 @@ def fetch(url):
 
 def wait_for_control(page):
     """Until the service worker is active and controls the page (it claims pages on activation)."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def cache_names(page):
@@ -183,7 +183,7 @@ def test_a_new_deploy_offers_to_reload_and_the_new_version_takes_over(page, live
     assert banner.evaluate("el => getComputedStyle(el).position") == "fixed"  # pwa.css was loaded
     with page.expect_event("load"):
         banner.get_by_role("button", name="Recharger").click()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     assert f"passresot-static-{new}" in cache_names(page)
     assert f"passresot-static-{old}" not in cache_names(page)
     assert page.locator("#sw-update").count() == 0

@@ -14,7 +14,7 @@ TEXT = 'Entrée refusée à 10 h <img src=x onerror="window.__pwned = 1"> malgr�
 def test_a_report_written_offline_reaches_the_admin_and_the_answer_comes_back(phone, page, live_server):
     sign_in(phone, live_server.url, AGENT)
     phone.goto(live_server.url + "/reports")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/reports")
 
     live_server.stop()
@@ -66,7 +66,7 @@ def test_a_report_written_offline_reaches_the_admin_and_the_answer_comes_back(ph
 def test_the_visits_page_seen_once_opens_with_the_server_stopped(phone, live_server):
     sign_in(phone, live_server.url, AGENT)
     phone.goto(live_server.url + "/visits")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/visits")
     online_total = phone.locator("[data-hours-total]").inner_text()
     sites = phone.locator("[data-todo-list] .visit-item").count()

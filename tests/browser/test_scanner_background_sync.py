@@ -15,7 +15,7 @@ def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff
     seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
     sign_in(page, live_server.url, STAFF)
     page.goto(live_server.url + "/scanner")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
     cdp = page.context.new_cdp_session(page)
     registrations = []

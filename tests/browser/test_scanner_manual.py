@@ -73,6 +73,16 @@ def staff_site(live_server):
         db.session.commit()
 
 
+def online_as_asked(row):
+    """(holder, status, reason, offline verdict) of a scan made while the server was up. On a loaded
+    machine the server may miss the 1.5 s limit: the device then decides the same verdict itself and
+    sends it with the scan. Either way the server must record the same outcome."""
+    holder, status, reason, offline = row
+    if holder == AGENT and offline == status:
+        return holder, status, reason, None
+    return row
+
+
 def scan(phone, text):
     phone.fill("[data-code]", text)
     phone.get_by_role("button", name="Vérifier").click()
@@ -92,7 +102,7 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
 
     sign_in(phone, live_server.url, STAFF)
     phone.goto(live_server.url + "/scanner")
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-scanner][data-ready=true]").wait_for()
     phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
     expect(phone.locator("[data-bundle-age]")).to_have_attribute("data-state", "fresh")
@@ -127,7 +137,7 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=FLUSH_WAIT_MS)
 
     made = [row for row in partner_scans(live_server, staff_site) if row[0] not in before]
-    assert Counter(row[1:] for row in made) == Counter([
+    assert Counter(online_as_asked(row[1:]) for row in made) == Counter([
         (AGENT, "admitted", None, None),
         (AGENT, "refused", "already_visited", None),
         (AGENT, "refused", "already_visited", None),

@@ -45,7 +45,7 @@ def paste(page, text):
 
 def open_scanner(page, live_server):
     page.goto(live_server.url + "/scanner")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
     page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
 
