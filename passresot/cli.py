@@ -4,10 +4,12 @@ from flask import current_app
 
 from .extensions import db
 from .partners.generator import register_partner_commands
+from .stats.generator import register_national_command
 
 
 def register_commands(app):
     register_partner_commands(app)
+    register_national_command(app)
 
     @app.cli.command("load-demo")
     @click.option("--force", is_flag=True, help="Load even if the database already has accounts.")

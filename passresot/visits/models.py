@@ -26,6 +26,11 @@ class Visit(db.Model):
         # R1: once per partner site per calendar year (Europe/Paris), enforced by the database.
         UniqueConstraint("user_id", "partner_id", "year", name="uq_visits_once_per_site_per_year"),
         Index("ix_visits_partner_year", "partner_id", "year"),
+        # The network dashboard (passresot/stats): a year's visits per partner and per agent, and
+        # the month buckets, read from the indexes alone (index-only scans at national scale).
+        Index("ix_visits_year_partner", "year", "partner_id"),
+        Index("ix_visits_year_user_partner", "year", "user_id", "partner_id"),
+        Index("ix_visits_admitted_at", "admitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
