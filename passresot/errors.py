@@ -1,7 +1,7 @@
 """The domain error base class and the handlers that answer JSON to API callers and a page to people."""
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -76,7 +76,12 @@ def register_error_handlers(app):
         if status == 400 and getattr(error, "description", "") and "CSRF" in str(error.description):
             code = "csrf_failed"
             message = _l("Le formulaire a expiré. Rechargez la page et recommencez.")
-        return error_response(status, code, message)
+        body, status = error_response(status, code, message)
+        response = make_response(body, status)
+        for name, value in error.get_headers():  # e.g. Allow on a 405, as RFC 9110 requires
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error):

@@ -5,7 +5,7 @@ from ..accounts import api as accounts
 from ..accounts.tokens import create_api_token, revoke_api_token
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DomainError, error_response
+from ..errors import HTTP_MESSAGES, DomainError, error_response
 from ..extensions import db
 from . import bp
 from .validation import json_body, require_string
@@ -31,9 +31,11 @@ def create_token():
 @bp.route("/auth/token", methods=["DELETE"])
 def delete_token():
     header = request.headers.get("Authorization", "")
-    token = header[len("Bearer "):] if header.startswith("Bearer ") else ""
-    revoked = revoke_api_token(None, token)
+    if not header.startswith("Bearer ") or not header[len("Bearer "):].strip():
+        return error_response(401, "unauthorized", HTTP_MESSAGES[401])
+    revoked = revoke_api_token(None, header[len("Bearer "):].strip())
     db.session.commit()
     if revoked:
         return "", 204
-    return error_response(404, "unknown_token", _l("Jeton inconnu ou déjà révoqué."))
+    # An unknown or already revoked token is a bad credential like any other: 401.
+    return error_response(401, "unknown_token", _l("Jeton inconnu ou déjà révoqué."))

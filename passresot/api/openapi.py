@@ -104,6 +104,11 @@ SCHEMAS = {
 }
 
 
+def _text(max_length: int) -> dict:
+    """A required text field: something besides spaces, at most `max_length` characters."""
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
+
+
 def _op(summary, responses, *, security=SIGNED_IN, **extra):
     operation = {"summary": summary, "responses": responses, **extra}
     operation["security"] = security
@@ -117,10 +122,11 @@ PATHS = {
             "400": _error("Missing or wrong fields."), "401": _error("Bad credentials."),
             "429": _error("Too many attempts.")}, security=[],
             requestBody={"required": True, "content": {"application/json": {"schema": _obj(
-                {"email": STR, "password": STR, "device_name": {"type": "string", "maxLength": 80}},
+                {"email": _text(254), "password": _text(200), "device_name": _text(80)},
                 ("email", "password", "device_name"))}}}),
         "delete": _op("Revoke the bearer token sent in Authorization.", {
-            "204": {"description": "Revoked."}, "404": _error("Unknown or already revoked.")},
+            "204": {"description": "Revoked."},
+            "401": _error("No bearer token (`unauthorized`), or unknown or already revoked (`unknown_token`).")},
             security=[{"bearer": []}]),
     },
     "/me/pass": {"get": _op("The agent's pass; `qr` is the exact text of the QR code (null once closed).", {

@@ -220,8 +220,8 @@ def test_delete_revokes_the_token(app, people, seed):
     assert response.status_code == 204
     assert seed(lambda _: ApiToken.query.one().revoked_at) is not None
     assert_json_error(device.get("/api/v1/me/pass", headers=bearer(token)), 401)
-    assert_json_error(device.delete("/api/v1/auth/token", headers=bearer(token)), 404, "unknown_token")
-    assert_json_error(device.delete("/api/v1/auth/token"), 404, "unknown_token")
+    assert_json_error(device.delete("/api/v1/auth/token", headers=bearer(token)), 401, "unknown_token")
+    assert_json_error(device.delete("/api/v1/auth/token"), 401, "unauthorized")
 
 
 def test_revoking_one_device_keeps_the_others(app, people):
