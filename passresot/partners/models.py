@@ -64,6 +64,8 @@ class Partner(db.Model):
                         name="visit_minutes_range"),
         UniqueConstraint("source", "source_id", name="uq_partners_source_source_id"),
         Index("ix_partners_commune", "commune"),
+        # The dashboard's first partners never visited, by name, found without sorting 50,000 sites.
+        Index("ix_partners_name", "name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

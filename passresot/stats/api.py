@@ -10,8 +10,7 @@ from datetime import date, datetime, timezone
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from ..accounts.models import AgentKind, Role, User
 from ..extensions import db
@@ -47,11 +46,6 @@ def year_choices(today: Optional[date] = None) -> list[int]:
     return list(range((today or paris_today()).year, FIRST_YEAR - 1, -1))
 
 
-def _paris_month(column):
-    """The Europe/Paris calendar month of a naive UTC datetime column, in SQLite (the UTC month there)."""
-    return func.cast(func.strftime("%m", column), db.Integer)
-
-
 def _paris_month_starts(year: int) -> list[datetime]:
     """Naive UTC instants where each Paris month of `year - 1` and `year` starts, and where `year` ends."""
     starts = [datetime(y, m, 1, tzinfo=PARIS) for y in (year - 1, year) for m in range(1, 13)]
@@ -60,22 +54,17 @@ def _paris_month_starts(year: int) -> list[datetime]:
 
 
 def visits_by_month(year: int) -> list[tuple[int, int, int]]:
-    """(month 1–12, visits in `year`, visits in the year before), all twelve months."""
-    if db.engine.dialect.name == "postgresql":
-        # One bucket search per row over the 25 month boundaries (UTC instants computed here): far
-        # cheaper than converting a million timestamps to Paris time; the range uses ix_visits_admitted_at.
-        bounds = _paris_month_starts(year)
-        bucket = func.width_bucket(Visit.admitted_at, bindparam("bounds", bounds, type_=ARRAY(DateTime))).label("b")
-        rows = db.session.execute(select(bucket, func.count())
-                                  .where(Visit.admitted_at >= bounds[0], Visit.admitted_at < bounds[-1])
-                                  .group_by(bucket)).tuples().all()
-        counts = {(year - 1 + (b - 1) // 12, (b - 1) % 12 + 1): n for b, n in rows}
-    else:
-        month = _paris_month(Visit.admitted_at).label("month")
-        rows = db.session.execute(select(Visit.year, month, func.count())
-                                  .where(Visit.year.in_((year, year - 1))).group_by(Visit.year, month))
-        counts = {(int(y), int(m)): n for y, m, n in rows}
-    return [(m, counts.get((year, m), 0), counts.get((year - 1, m), 0)) for m in range(1, 13)]
+    """(month 1–12, visits in `year`, visits in the year before), all twelve months, by the Paris calendar.
+
+    One count per month over an admitted_at range (UTC bounds of the Paris month computed here): each
+    is an index-only range scan of ix_visits_admitted_at, far cheaper at a million visits than
+    converting every timestamp to Paris time and grouping."""
+    bounds = _paris_month_starts(year)
+    counts = union_all(*(select(literal(index).label("bucket"), func.count().label("visits"))
+                         .where(Visit.admitted_at >= bounds[index], Visit.admitted_at < bounds[index + 1])
+                         for index in range(24)))
+    found = dict(db.session.execute(counts).tuples().all())
+    return [(m, found.get(11 + m, 0), found.get(m - 1, 0)) for m in range(1, 13)]
 
 
 def _minutes_per_agent(year: int):
