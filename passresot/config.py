@@ -53,6 +53,10 @@ def load_config(instance_path: str) -> dict:
         "NETWORK_CONTACT_PHONE": env("NETWORK_CONTACT_PHONE", "04 68 00 00 00"),
         "DEMO_PASSWORD": env("DEMO_PASSWORD", "demo-passresot66"),
         "TRUST_PROXY": env("TRUST_PROXY", "") == "1",
+        "REDIS_URL": env("REDIS_URL", ""),
+        # Requests per caller and window ("COUNT/SECONDS"), shared by every worker.
+        "SCANS_RATE_LIMIT": env("SCANS_RATE_LIMIT", "120/60"),
+        "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "SETUP_LINK_DAYS": 7,

@@ -66,7 +66,8 @@ def error_response(status: int, code: str, message, fields=None):
 def register_error_handlers(app):
     @app.errorhandler(DomainError)
     def handle_domain_error(error):
-        return error_response(error.status, error.code, error.message, error.fields)
+        body, status = error_response(error.status, error.code, error.message, error.fields)
+        return make_response(body, status, getattr(error, "headers", None) or {})
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error):

@@ -9,3 +9,4 @@ from .partners.models import PartnerPeriod  # noqa: F401
 from .visits.models import Visit  # noqa: F401
 from .hours.models import OtherVisit  # noqa: F401
 from .reports.models import Report  # noqa: F401
+from .ratelimit.models import RateLimit  # noqa: F401

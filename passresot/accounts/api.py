@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.api import record_event
 from ..extensions import db
+from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
 from .exceptions import (EmailAlreadyUsed, InvalidCredentials, SetupLinkInvalid,
                          TooManyAttempts, WeakPassword)
@@ -29,7 +30,9 @@ def find_user_by_email(email: str):
 
 
 def authenticate(email: str, password: str, address: str) -> User:
-    """Return the active user for these credentials, or raise; failures are counted per email and address."""
+    """Return the active user for these credentials, or raise; failures are counted per email and address,
+    and every try per address (RateLimited past SIGN_IN_RATE_LIMIT, failed or not)."""
+    hit(f"sign-in:ip:{address}", *limit_from_config("SIGN_IN_RATE_LIMIT"))
     email = normalize_email(email)
     _check_not_throttled(email, address)
     user = User.query.filter_by(email=email).first()

@@ -120,7 +120,8 @@ PATHS = {
         "post": _op("A bearer token for a device (stored hashed, revocable, rate-limited).", {
             "201": _json(_obj({"token": STR, "token_type": STR, "expires_at": TIME, "role": STR}), "Created."),
             "400": _error("Missing or wrong fields."), "401": _error("Bad credentials."),
-            "429": _error("Too many attempts.")}, security=[],
+            "429": _error("Too many failed attempts, or requests from this address (`rate_limited`).")},
+            security=[],
             requestBody={"required": True, "content": {"application/json": {"schema": _obj(
                 {"email": _text(254), "password": _text(200), "device_name": _text(80)},
                 ("email", "password", "device_name"))}}}),
@@ -186,7 +187,8 @@ PATHS = {
         "200": _json(_obj({"results": {"type": "array", "items": _ref("ScanResult")}, "server_time": TIME}),
                      "One result per scan, in order; a bad item has `error` and the others are recorded."),
         "400": _error("Not a JSON object with a `scans` list."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
-        "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`).")},
+        "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`)."),
+        "429": _error("Too many requests from this account (`rate_limited`); see Retry-After.")},
         requestBody={"required": True, "content": {"application/json": {"schema": _obj(
             {"scans": {"type": "array", "maxItems": 500, "items": _ref("ScanIn")}}, ("scans",))}}})},
     "/scans/{scan_id}/undo": {"post": _op("« Annuler cette entrée » within 10 minutes, at one's own site.", {

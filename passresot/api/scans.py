@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..agents.api import agent_photo
 from ..errors import NotFound
 from ..extensions import db
+from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
 from ..visits.api import record_scans, scan_result, staff_partner, undo_admission
 from ..visits.bundle import scanner_bundle
@@ -26,6 +27,7 @@ MAX_BODY_BYTES = 1024 * 1024
 @login_required
 def record_scans_batch():
     staff_partner(current_user)  # before reading the body: the wrong account learns nothing more
+    hit(f"scans:user:{current_user.id}", *limit_from_config("SCANS_RATE_LIMIT"))
     body = _small_json_body()
     scans = body.get("scans")
     if not isinstance(scans, list):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from ..accounts import api as accounts
 from ..accounts.exceptions import InvalidCredentials, SetupLinkInvalid, TooManyAttempts, WeakPassword
 from ..extensions import db
+from ..ratelimit.exceptions import RateLimited
 from .forms import LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -21,7 +22,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
-        except (InvalidCredentials, TooManyAttempts) as error:
+        except (InvalidCredentials, TooManyAttempts, RateLimited) as error:
             db.session.commit()  # the failed attempt counts
             flash(str(error.message), "error")
             return render_template("auth/login.html", form=form), error.status

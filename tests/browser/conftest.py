@@ -60,6 +60,7 @@ class LiveServer:
             "SECRET_KEY": "browser-tests-secret",
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "PYTHONUNBUFFERED": "1",
+            "SIGN_IN_RATE_LIMIT": "10000/60",  # many sign-ins from 127.0.0.1 in a few minutes
         })
         self.extra_env = {}
         self.process = None
