@@ -4,11 +4,13 @@ from flask import current_app
 
 from .extensions import db
 from .partners.generator import register_partner_commands
+from .privacy.cli import register_privacy_commands
 from .stats.generator import register_national_command
 
 
 def register_commands(app):
     register_partner_commands(app)
+    register_privacy_commands(app)
     register_national_command(app)
 
     @app.cli.command("load-demo")

@@ -60,4 +60,6 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "SETUP_LINK_DAYS": 7,
+        #: Months after an agent's last pass ended before their photo and identity are erased.
+        "RETENTION_MONTHS": env("PASSRESOT_RETENTION_MONTHS", "12"),
     }

@@ -31,3 +31,5 @@ def register_web_blueprints(app):
         app.register_blueprint(blueprint)
     from .partner_admissions import bp as partner_admissions_bp  # partner staff: their site's admissions
     app.register_blueprint(partner_admissions_bp)
+    from .privacy import bp as privacy_bp  # the personal data register, each account's data and history
+    app.register_blueprint(privacy_bp)

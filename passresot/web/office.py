@@ -8,6 +8,7 @@ from ..agents import api as agents
 from ..errors import DomainError
 from ..extensions import db
 from ..passes.api import agent_history, latest_pass, missing_for_pass, office_passes
+from ..privacy.api import record_agent_viewed
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
@@ -51,6 +52,9 @@ def agent_new():
 @office_admin_only
 def agent_edit(agent_id):
     agent = agent_of_my_office_or_404(agent_id)
+    if request.method == "GET":
+        record_agent_viewed(current_user, agent)  # the agent sees it in /me/history
+        db.session.commit()
     form = AgentForm(obj=agent, kind=agent.kind.value) if request.method == "GET" else AgentForm()
     if form.validate_on_submit():
         try:

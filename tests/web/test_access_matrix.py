@@ -192,6 +192,11 @@ ROUTES = {
     "network_stats.export": Route(("GET",), lambda w: {"name": "offices", "fmt": "xlsx"}, allowed=NETWORK_ONLY),
     "office_overview.overview": Route(("GET",), allowed=OFFICE_ADMINS),
     "office_overview.agent_visits": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    # Personal data (issue 7 part 3): the register is public; each account downloads its own data
+    # and sees its own audit trail (the account comes from the session, never from the URL).
+    "privacy.register": Route(("GET",), public=True),
+    "privacy.history": Route(("GET",), allowed=SIGNED_IN),
+    "privacy.data_download": Route(("GET",), allowed=SIGNED_IN),
     "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},
                                                 **THIS_OFFICE_ONLY),
 }

@@ -1,0 +1,1 @@
+"""Personal data: the retention purge, what an account can download about itself, its audit trail."""
