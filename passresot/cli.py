@@ -2,6 +2,7 @@
 import click
 from flask import current_app
 
+from .backups.cli import register_backup_commands
 from .extensions import db
 from .partners.generator import register_partner_commands
 from .privacy.cli import register_privacy_commands
@@ -11,6 +12,7 @@ from .stats.generator import register_national_command
 def register_commands(app):
     register_partner_commands(app)
     register_privacy_commands(app)
+    register_backup_commands(app)
     register_national_command(app)
 
     @app.cli.command("load-demo")

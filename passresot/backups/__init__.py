@@ -1,0 +1,1 @@
+"""Consistent backups of the database and the pass signing keys, and their restore."""
