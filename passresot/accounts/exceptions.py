@@ -38,3 +38,11 @@ class WeakPassword(DomainError):
     code = "weak_password"
     status = 400
     message = _l("Choisissez un mot de passe d'au moins 10 caractères.")
+
+
+class TokenNotFound(DomainError):
+    """No such device token among those this person may manage."""
+
+    code = "token_not_found"
+    status = 404
+    message = _l("Cet appareil n'existe pas ou n'est plus connecté.")

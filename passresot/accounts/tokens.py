@@ -6,7 +6,8 @@ from datetime import timedelta
 from ..audit.api import record_event
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import ApiToken, User
+from .exceptions import TokenNotFound
+from .models import ApiToken, Role, User
 
 TOKEN_LIFETIME = timedelta(days=180)
 #: last_used_at is written at most this often, so every API call is not a write.
@@ -48,3 +49,29 @@ def revoke_api_token(actor, token: str) -> bool:
     row.revoked_at = utcnow()
     record_event(actor or row.user, "token.revoked", "user", row.user_id, token_id=row.id)
     return True
+
+
+def active_api_tokens(owner: User) -> list[ApiToken]:
+    """The owner's tokens that still open the API (not revoked, not expired), newest first."""
+    return (ApiToken.query.filter(ApiToken.user_id == owner.id, ApiToken.revoked_at.is_(None),
+                                  ApiToken.expires_at > utcnow())
+            .order_by(ApiToken.created_at.desc()).all())
+
+
+def may_manage_tokens_of(actor: User, owner: User) -> bool:
+    """The owner, the network admin, or the owner's office admin (for people of that office)."""
+    if actor.id == owner.id or actor.role is Role.network_admin:
+        return True
+    return (actor.role is Role.office_admin and owner.office_id is not None
+            and owner.office_id == actor.office_id)
+
+
+def revoke_api_token_of(actor: User, owner: User, token_id: int) -> ApiToken:
+    """Sign a device out: `owner`'s token `token_id` stops working (TokenNotFound otherwise)."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != owner.id or not may_manage_tokens_of(actor, owner):
+        raise TokenNotFound()
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        record_event(actor, "token.revoked", "user", owner.id, token_id=row.id, device=row.device_name)
+    return row

@@ -18,8 +18,6 @@ def register_web_blueprints(app):
                       agent_pass_bp, office_passes_bp, pwa_bp, partner_import_bp,
                       partner_site_bp, partners_list_bp):
         app.register_blueprint(blueprint)
-    from .network_stats import bp as network_stats_bp  # the network admin's dashboard and yearly report
-    app.register_blueprint(network_stats_bp)
     from .scan_review import bp as scan_review_bp  # the network admin's review of scan conflicts
     app.register_blueprint(scan_review_bp)
     from .scanner import bp as scanner_bp  # partner staff at the entrance
@@ -31,5 +29,9 @@ def register_web_blueprints(app):
         app.register_blueprint(blueprint)
     from .partner_admissions import bp as partner_admissions_bp  # partner staff: their site's admissions
     app.register_blueprint(partner_admissions_bp)
+    from .network_stats import bp as network_stats_bp  # the network admin's dashboard and yearly report
+    app.register_blueprint(network_stats_bp)
     from .privacy import bp as privacy_bp  # the personal data register, each account's data and history
     app.register_blueprint(privacy_bp)
+    from .devices import bp as devices_bp  # devices signed in to the API, signed out by owner or admin
+    app.register_blueprint(devices_bp)

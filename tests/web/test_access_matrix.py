@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 
 from passresot.accounts.api import create_setup_link
+from passresot.accounts.models import ApiToken
 from passresot.accounts.tokens import create_api_token
 from passresot.agents.models import AgentPhoto
 from passresot.agents.photos import reencode_photo
@@ -195,6 +196,14 @@ ROUTES = {
     # Personal data (issue 7 part 3): the register is public; each account downloads its own data
     # and sees its own audit trail (the account comes from the session, never from the URL).
     "privacy.register": Route(("GET",), public=True),
+    # Devices signed in to the API: one's own, or (admins) those of people one manages.
+    "devices.mine": Route(("GET",), allowed=SIGNED_IN),
+    "devices.revoke_mine": Route(("POST",), lambda w: {"token_id": w.agent_token_id}, allowed=frozenset({AGENT}),
+                                 not_found=SIGNED_IN - {AGENT}),
+    "devices.of_account": Route(("GET",), lambda w: {"user_id": w.agent_id},
+                                allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "devices.revoke_of_account": Route(("POST",), lambda w: {"user_id": w.agent_id, "token_id": w.agent_token_id},
+                                       allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
     "privacy.history": Route(("GET",), allowed=SIGNED_IN),
     "privacy.data_download": Route(("GET",), allowed=SIGNED_IN),
     "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},
@@ -259,7 +268,8 @@ def world(make):
         emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
-        scan_id=scan_id, report_id=report.id, other_visit_id=other_visit.id)
+        scan_id=scan_id, report_id=report.id, other_visit_id=other_visit.id,
+        agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id)
 
 
 def page_csrf_token(client) -> str:
