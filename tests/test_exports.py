@@ -82,3 +82,12 @@ def test_a_large_table_is_fast():
     assert time.perf_counter() - started < 2.0  # openpyxl alone takes ~4 s here
     sheet = load_workbook(io.BytesIO(body), read_only=True).active
     assert sheet.max_row == 50_001
+
+
+def test_the_stream_writer_drops_characters_xml_forbids(monkeypatch):
+    from passresot import exports
+
+    monkeypatch.setattr(exports, "LARGE_TABLE_ROWS", 0)
+    table = Table("T", ["Nom"], [["Bell\x07e <b>&"], ["tab\tok"]])
+    sheet = load_workbook(io.BytesIO(table_xlsx(table))).active
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Nom", "Belle <b>&", "tab\tok"]
