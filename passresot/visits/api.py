@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 UNDO_WINDOW = timedelta(minutes=10)
+#: A scan that lost a race (its holder's slot, then its own UUID sent twice at once) is tried again.
+RACE_RETRIES = 2
 
 
 def staff_partner(user) -> Partner:
@@ -167,17 +169,21 @@ def _record(staff, partner, item: ScanItem, received_at, keys) -> dict:
         verdict = decide(item.qr, partner, moment, keys=keys)
     else:
         verdict = decide_pass_number(item.pass_number, partner, moment, keys=keys)
-    try:
-        scan = _insert(staff, partner, item, verdict, received_at, moment)
-    except IntegrityError:
-        existing = db.session.get(Scan, item.id, populate_existing=True)
-        if existing is not None:
-            return _replay(existing, staff, item)  # the same UUID raced its original: it won
-        # Another scan of the same holder took this year's slot at this site meanwhile.
-        year = paris_moment(moment).year
-        verdict = Verdict("already_visited", verdict.pass_,
-                          earlier_admission(verdict.pass_.user_id, partner.id, year))
-        scan = _insert(staff, partner, item, verdict, received_at, moment)
+    for attempt in range(RACE_RETRIES + 1):
+        try:
+            scan = _insert(staff, partner, item, verdict, received_at, moment)
+            break
+        except IntegrityError:
+            existing = db.session.get(Scan, item.id, populate_existing=True)
+            if existing is not None:
+                return _replay(existing, staff, item)  # the same UUID raced its original: it won
+            if attempt == RACE_RETRIES or verdict.pass_ is None:
+                raise
+            # Another scan of the same holder took this year's slot at this site meanwhile (and the
+            # same UUID may still be on its way from the device's other sender: try again).
+            year = paris_moment(moment).year
+            verdict = Verdict("already_visited", verdict.pass_,
+                              earlier_admission(verdict.pass_.user_id, partner.id, year))
     if scan.conflict:
         log.info("Scan %s at partner %s admitted offline, server says %s", scan.id, partner.id,
                  scan.reason)

@@ -138,7 +138,6 @@ async function handleCode(raw, { frameTime, override = false, text: given } = {}
   scan.offlineVerdict = { status: offline.status, reason: REASONS.includes(offline.reason) ? offline.reason : null };
   if (offline.status === "refused" && !scan.offlineVerdict.reason) delete scan.offlineVerdict;  // unverifiable here
   await updateScan(scan);
-  askBackgroundSync();
 
   let verdict = null;
   if (navigator.onLine) {
@@ -160,6 +159,7 @@ async function handleCode(raw, { frameTime, override = false, text: given } = {}
   } else {
     setReachable(false);
   }
+  if (!verdict) askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
   verdict ??= { status: offline.status, reason: offline.reason, payload: offline.payload, visitedOn: offline.visitedOn };
   screen.show({ ...verdict, scanId: scan.id, passId: scan.passId, qr: scan.qr, frameTime });
   await showStatus();

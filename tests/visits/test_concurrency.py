@@ -125,3 +125,20 @@ def test_many_scans_of_one_pass_at_once_still_make_one_admission(app, site):
     results = run_together(app, [scan_job(staff_id, item(token)) for _ in range(6)])
     assert [r["status"] for r in results].count("admitted") == 1
     assert counts() == (6, 1)
+
+
+@pytest.mark.parametrize("attempt", range(6))  # which of the three wins is chance: try several times
+def test_a_uuid_sent_twice_while_another_scan_takes_the_slot(app, site, held_after_verdict, attempt):
+    """The scanner page and its service worker may send the same scan at once, while another
+    device admits the same holder: one visit, two scans, no error."""
+    held_after_verdict(3)
+    staff_id, token = site.staff.id, site.pass_.token
+    other, same = item(token), item(token)
+    results = run_together(app, [scan_job(staff_id, other), scan_job(staff_id, dict(same)),
+                                 scan_job(staff_id, dict(same))])
+    assert counts() == (2, 1)
+    by_id = {}
+    for result in results:
+        by_id.setdefault(result["id"], []).append(result)
+    assert sorted(r["replayed"] for r in by_id[same["id"]]) == [False, True]
+    assert sorted(r["status"] for r in (by_id[other["id"]] + by_id[same["id"]][:1])) == ["admitted", "refused"]

@@ -1,0 +1,101 @@
+"""A TCP proxy in front of the live server that can lose answers: the request reaches the server, the
+server does its work and answers, and the answer never reaches the browser (a phone losing signal
+just then). Nothing in the app knows about it; the browser talks to the proxy's port as its origin.
+"""
+import socket
+import threading
+
+
+class FaultyProxy:
+    """Forwards 127.0.0.1:`port` to `target_port`. `lose_answers(prefix, count)` drops the answers
+    to the next `count` requests whose first line starts with `prefix` (e.g. b"POST /api/v1/scans")."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.lock = threading.Lock()
+        self.to_lose: list = []  # [prefix, remaining]
+        self.lost = 0
+        self.trigger = None  # [prefix, countdown, thread]
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def lose_answers(self, prefix: bytes, count: int) -> None:
+        with self.lock:
+            self.to_lose = [prefix, count]
+
+    def on_request(self, prefix: bytes, nth: int, action) -> threading.Thread:
+        """Run `action` (in a thread of its own) as the `nth` request starting with `prefix` is passed
+        on, e.g. stop the server while it works on that request. Returns the thread, to join."""
+        thread = threading.Thread(target=action, daemon=True)
+        with self.lock:
+            self.trigger = [prefix, nth, thread]
+        return thread
+
+    def close(self) -> None:
+        self.running = False
+        self.listener.close()
+
+    def _accept(self):
+        while self.running:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client):
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=30)
+        except OSError:
+            client.close()  # the server is down: the browser sees a refused connection
+            return
+        doomed = threading.Event()
+        threading.Thread(target=self._pipe_answers, args=(upstream, client, doomed), daemon=True).start()
+        try:
+            while chunk := client.recv(65536):
+                if self._should_lose(chunk):
+                    doomed.set()
+                upstream.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            _shut(upstream)
+
+    def _should_lose(self, chunk: bytes) -> bool:
+        with self.lock:
+            if self.trigger and chunk.startswith(self.trigger[0]):
+                self.trigger[1] -= 1
+                if self.trigger[1] == 0:
+                    self.trigger[2].start()
+                    self.trigger = None
+            if self.to_lose and self.to_lose[1] > 0 and chunk.startswith(self.to_lose[0]):
+                self.to_lose[1] -= 1
+                self.lost += 1
+                return True
+        return False
+
+    def _pipe_answers(self, upstream, client, doomed):
+        try:
+            while chunk := upstream.recv(65536):
+                if doomed.is_set():
+                    break  # the server answered; the browser will never know
+                client.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            _shut(client)
+            _shut(upstream)
+
+
+def _shut(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
