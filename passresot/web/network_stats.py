@@ -1,4 +1,6 @@
 """The network admin's dashboard, its CSV/XLSX exports and the printable yearly report (R9)."""
+import re
+
 from flask import Blueprint, abort, render_template, request
 from flask_babel import format_decimal
 
@@ -90,6 +92,10 @@ def _chart_data(figures: dict, partners) -> dict:
     }
 
 
+#: "Office de tourisme de " and the like, left out of the chart's labels (the table keeps the name).
+_OFFICE_PREFIX = re.compile(r"^office (de |du )?tourisme( intercommunal)?( de | d'| du | des |\s)?", re.IGNORECASE)
+
+
 def _bars(rows, column: int, label) -> dict:
-    return {"labels": [row[0] for row in rows], "horizontal": True,
+    return {"labels": [_OFFICE_PREFIX.sub("", row[0]) or row[0] for row in rows], "horizontal": True,
             "series": [{"label": str(label), "data": [row[column] for row in rows]}]}

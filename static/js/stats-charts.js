@@ -4,9 +4,18 @@
 const Chart = window.Chart;
 const COLORS = ["#0b5563", "#9bbcc2", "#c7791a", "#2e7d32"];
 
+// Long names (offices, partners) are cut on the axis, in full in the tooltip and the table.
+function shortLabel(max) {
+  return function (value) {
+    const label = String(this.getLabelForValue(value));
+    return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+  };
+}
+
 function options(spec) {
   const horizontal = Boolean(spec.horizontal);
   const value = horizontal ? "x" : "y";
+  const labelMax = window.innerWidth < 600 ? 18 : 32;
   return {
     responsive: true,
     maintainAspectRatio: false,
@@ -15,8 +24,16 @@ function options(spec) {
     locale: document.documentElement.lang || "fr",
     plugins: { legend: { display: spec.series.length > 1, position: "bottom" } },
     scales: {
-      [value]: { beginAtZero: true, max: spec.max, ticks: { precision: 0 } },
-      [horizontal ? "y" : "x"]: { ticks: { autoSkip: !horizontal, font: { size: 11 } } },
+      [value]: {
+        beginAtZero: true,
+        max: spec.max,
+        ticks: spec.unit ? { precision: 0, callback: (tick) => `${tick} ${spec.unit}` } : { precision: 0 },
+      },
+      [horizontal ? "y" : "x"]: {
+        ticks: horizontal
+          ? { autoSkip: false, font: { size: 11 }, callback: shortLabel(labelMax) }
+          : { font: { size: 11 } },
+      },
     },
   };
 }
