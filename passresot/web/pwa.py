@@ -56,6 +56,7 @@ PRECACHED_STATIC = (
     "js/reports-outbox.js",
     "js/reports-sync.js",
     "js/scanner-camera.js",
+    "js/idb.js",
     "js/scanner-verdict.js",
     "vendor/noble-ed25519/index.js",
     # The QR polyfill for scanners without a native BarcodeDetector (about 1.1 MB with its .wasm):

@@ -2,34 +2,13 @@
 // made on the phone, before anything is sent, and removed only once the server has recorded it.
 // Sign-out does not delete it (a report is never lost); each item names its author and is only
 // ever sent from that agent's session.
+import { database } from "./idb.js";
+
 export const DB_NAME = "passresot-reports";
 const OUTBOX = "outbox";
 
-let opening = null;
-
-function open() {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(OUTBOX, { keyPath: "id" });
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => { db.close(); opening = null; };
-      resolve(db);
-    };
-    request.onerror = () => { opening = null; reject(request.error); };
-  });
-  return opening;
-}
-
-function run(mode, action) {
-  return open().then((db) => new Promise((resolve, reject) => {
-    const transaction = db.transaction(OUTBOX, mode);
-    const result = action(transaction.objectStore(OUTBOX));
-    transaction.oncomplete = () => resolve(result?.result);
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error);
-  }));
-}
+const outbox = database(DB_NAME, 1, (db) => db.createObjectStore(OUTBOX, { keyPath: "id" }));
+const run = (mode, action) => outbox.run(OUTBOX, mode, action);
 
 /** A UUID v4, from crypto.randomUUID when the browser has it. */
 export function newId() {

@@ -1,38 +1,17 @@
 // The scanner's IndexedDB: "outbox" holds every scan (admitted or refused) until the server has
 // acknowledged it, keyed by the UUID made on this device before any verdict is shown; "records"
 // holds the merged scanner bundle (scanner-bundle.js) and this device's id.
+import { database } from "./idb.js";
+
 export const DB_NAME = "passresot-scanner";
 const OUTBOX = "outbox";
 const RECORDS = "records";
 
-let opening = null;
-
-export function openDb() {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore(OUTBOX, { keyPath: "id" });
-      request.result.createObjectStore(RECORDS);
-    };
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => { db.close(); opening = null; };
-      resolve(db);
-    };
-    request.onerror = () => { opening = null; reject(request.error); };
-  });
-  return opening;
-}
-
-function run(store, mode, action) {
-  return openDb().then((db) => new Promise((resolve, reject) => {
-    const transaction = db.transaction(store, mode);
-    const result = action(transaction.objectStore(store));
-    transaction.oncomplete = () => resolve(result?.result);
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error);
-  }));
-}
+const { open: openDb, run } = database(DB_NAME, 1, (db) => {
+  db.createObjectStore(OUTBOX, { keyPath: "id" });
+  db.createObjectStore(RECORDS);
+});
+export { openDb };
 
 export const readRecord = (key) => run(RECORDS, "readonly", (store) => store.get(key));
 export const writeRecord = (key, value) => run(RECORDS, "readwrite", (store) => { store.put(value, key); });
