@@ -37,8 +37,10 @@ def create_app(test_config=None):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     app.session_interface = HttpsAwareSessionInterface()
+    from .requestlog import init_request_log
     from .security import init_security
 
+    init_request_log(app)
     init_security(app)
     _init_extensions(app)
     _register_blueprints(app)
