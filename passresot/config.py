@@ -7,10 +7,19 @@ def _instance_secret(instance_path: str) -> str:
     """Return the secret key kept in instance/, creating it on first start."""
     path = os.path.join(instance_path, "secret_key")
     if not os.path.exists(path):
+        # gunicorn workers start together: write aside, then link into place (atomic, and refused
+        # if another worker got there first), so none reads a half-written key or keeps its own.
         os.makedirs(instance_path, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+        temporary = f"{path}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     with open(path, encoding="utf-8") as handle:
         return handle.read().strip()
 
@@ -54,6 +63,8 @@ def load_config(instance_path: str) -> dict:
         "DEMO_PASSWORD": env("DEMO_PASSWORD", "demo-passresot66"),
         "TRUST_PROXY": env("TRUST_PROXY", "") == "1",
         "REDIS_URL": env("REDIS_URL", ""),
+        #: Directory of the pass-signing keys (default instance/keys); the same for every host.
+        "PASS_KEYS_DIR": env("PASS_KEYS_DIR", ""),
         # Requests per caller and window ("COUNT/SECONDS"), shared by every worker.
         "SCANS_RATE_LIMIT": env("SCANS_RATE_LIMIT", "120/60"),
         "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),
