@@ -1,5 +1,6 @@
 """The agent's pass screen (works offline once seen) and its printable card."""
 from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -24,7 +25,7 @@ def pass_context(agent):
         "pass_": pass_,
         "status": status,
         "usable": usable,
-        "qr": Markup(qr_svg(pass_.token)) if usable else None,
+        "qr": Markup(qr_svg(pass_.token, _("QR code du pass à présenter au partenaire"))) if usable else None,
         "has_photo": agent_photo(agent.id) is not None,
         "rendered_at": utcnow().isoformat() + "Z",
     }

@@ -59,6 +59,7 @@ export class VerdictScreen {
     this.part("override").hidden = !(status === "refused" && reason === "outside_accepted_period");
     this.part("note").textContent = "";
     this.box.hidden = false;
+    this.announce();
     beep(admitted);
     if (navigator.vibrate) navigator.vibrate(admitted ? 120 : [90, 70, 90]);
     this.part("close").focus();
@@ -67,6 +68,16 @@ export class VerdictScreen {
       requestAnimationFrame(() => performance.measure("passresot:frame-to-verdict",
         { start: verdict.frameTime, end: performance.now(), detail: { verdict: status, reason } }));
     }
+  }
+
+  /** Says the verdict to screen readers: title, reason, holder, office (scanner.html's live region). */
+  announce() {
+    const region = this.box.parentElement?.querySelector("[data-verdict-announce]");
+    if (!region) return;
+    const parts = ["title", "reason", "holder", "office"].map((name) => this.part(name).textContent).filter(Boolean);
+    region.textContent = "";
+    // A new text in the next task: the same verdict twice in a row is read again.
+    setTimeout(() => { region.textContent = parts.join(". "); }, 50);
   }
 
   showPhoto(url) {
