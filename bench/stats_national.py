@@ -10,6 +10,7 @@ The goal (issue 6): under 500 ms each.
         [--database postgresql+psycopg://root@127.0.0.1:5432/statsbench]
 """
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -118,6 +119,7 @@ def main():
     from passresot.timeutil import paris_today
 
     app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": args.database, "SERVER_NAME": "localhost"})
+    logging.getLogger("passresot.request").setLevel(logging.WARNING)  # one JSON line per request otherwise
     if not args.reuse:
         make_database(args.database)
         print(f"Generating the national data set (scale {args.scale}) in {args.database.rsplit('/', 1)[1]}...")
