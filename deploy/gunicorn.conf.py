@@ -37,3 +37,6 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 proc_name = "passresot"
+# gunicorn 27's control socket (~/.gunicorn/gunicorn.ctl) is not used here; two instances on one
+# host would share its path, and the systemd unit keeps the home directory read-only.
+control_socket_disable = True
