@@ -21,7 +21,7 @@ from passresot.passes.models import Pass
 from tests.conftest import FAST_HASH
 from tests.factories import Factory
 
-SCRATCH_DB = "passresot_backup_test"
+SCRATCH_DB = f"passresot_backup_test_{os.getpid()}"  # two runs at once must not share it
 
 
 def scratch_app(tmp_path, database_url):

@@ -17,7 +17,7 @@ from .faulty_proxy import FaultyProxy
 from .test_scanner_manual import AGENT, SEASONAL, STAFF, api, my_pass
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
-DATABASE = "passresot_faults"
+DATABASE = f"passresot_faults_{os.getpid()}"  # of its own: two runs at once must not share it
 
 
 def _admin_connection():
