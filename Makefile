@@ -4,12 +4,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test test-python test-js test-postgres setup vendor translations migrate demo bench clean
+.PHONY: run run-lan test test-python test-js test-postgres setup vendor translations migrate demo bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-logins
 	@echo "PassResOT66 : http://127.0.0.1:5000"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The same over HTTPS on the local network (self-signed certificate in instance/), to try the
+# scanner's camera on a phone: gunicorn on 0.0.0.0:5443.
+run-lan: setup migrate demo
+	@$(BIN)/flask demo-logins
+	@$(BIN)/python scripts/lan_cert.py --port 5443
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 0.0.0.0:5443 \
+		--certfile instance/lan-cert.pem --keyfile instance/lan-key.pem app:app
 
 test: setup
 	$(BIN)/python -m pytest -q
