@@ -35,5 +35,7 @@ def register_web_blueprints(app):
     app.register_blueprint(privacy_bp)
     from .devices import bp as devices_bp  # devices signed in to the API, signed out by owner or admin
     app.register_blueprint(devices_bp)
+    from .help import bp as help_bp  # /help for each role, kept offline
+    app.register_blueprint(help_bp)
     from .health import bp as health_bp  # GET /healthz for the proxy and monitoring (DEPLOY.md)
     app.register_blueprint(health_bp)

@@ -50,6 +50,7 @@ PRECACHED_STATIC = (
     "js/scanner-outbox.js",
     "js/scanner-bundle.js",
     "css/visits.css",
+    "css/help.css",
     "js/freshness.js",
     "js/visits.js",
     "js/reports.js",

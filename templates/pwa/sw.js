@@ -11,7 +11,7 @@ const PRECACHE_URLS = {{ precache_urls|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 const NETWORK_TIMEOUT_MS = 4000;
 
-const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports"]);
+const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports", "/help"]);
 const PARTNER_PAGE = /^\/partners\/\d+\/?$/;  // answered by the /partners shell (partners.js)
 const PARTNERS_SHELL = "/partners";
 const PARTNERS_DB = "passresot-partners";  // static/js/partners-db.js

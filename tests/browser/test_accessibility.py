@@ -76,6 +76,7 @@ def test_axe_signed_out_pages(page, phone, live_server):
     for each in (page, phone):
         audit.visit(each, live_server.url, "/login")
         audit.visit(each, live_server.url, "/privacy")
+        audit.visit(each, live_server.url, "/help")
         audit.visit(each, live_server.url, "/offline")
         audit.visit(each, live_server.url, "/password/not-a-real-token", "/password/<invalid>", status=410)
         audit.visit(each, live_server.url, "/no-such-page", "404 page", status=404)
@@ -88,7 +89,7 @@ def test_axe_agent_pages(page, phone, live_server):
         partner_id = Partner.query.order_by(Partner.id).first().id
     for each in both(page, phone, live_server.url, "agent@demo.passresot66.fr"):
         for path in ("/pass", "/pass/card", "/partners", "/visits", "/reports", "/me", "/me/history",
-                     "/me/devices", "/privacy"):
+                     "/me/devices", "/privacy", "/help"):
             audit.visit(each, live_server.url, path)
         each.goto(f"{live_server.url}/partners/{partner_id}")
         expect(each.locator("h1[data-partner-name]")).not_to_be_empty()
@@ -102,7 +103,7 @@ def test_axe_partner_staff_pages(page, phone, live_server, staff_site):  # noqa:
     audit = Audit("partner_staff")
     qr = my_pass(live_server, "saisonnier@demo.passresot66.fr")["qr"]
     for each in both(page, phone, live_server.url, "partenaire@demo.passresot66.fr"):
-        for path in ("/site", "/site/edit", "/site/admissions"):
+        for path in ("/site", "/site/edit", "/site/admissions", "/help"):
             audit.visit(each, live_server.url, path)
         audit.visit(each, live_server.url, "/scanner", "/scanner (idle)")
         each.fill("[data-code]", qr)
@@ -120,7 +121,7 @@ def test_axe_office_admin_pages(page, phone, live_server):
         agent_id = User.query.filter_by(email="agent@demo.passresot66.fr").one().id
     for each in both(page, phone, live_server.url, "ot@demo.passresot66.fr"):
         for path in ("/office/agents", "/office/agents/new", f"/office/agents/{agent_id}",
-                     f"/office/agents/{agent_id}/visits", "/office/overview", "/office/agents/import"):
+                     f"/office/agents/{agent_id}/visits", "/office/overview", "/office/agents/import", "/help"):
             audit.visit(each, live_server.url, re.sub(r"/\d+", f"/{agent_id}", path))
     audit.assert_clean()
 
@@ -134,7 +135,7 @@ def test_axe_network_admin_pages(page, phone, live_server):
     for each in both(page, phone, live_server.url, "reseau@demo.passresot66.fr"):
         paths = ["/admin/stats", "/admin/offices", "/admin/offices/new", "/admin/partners",
                  "/admin/partners/new", f"/admin/partners/{partner_id}", "/admin/partners/import",
-                 "/admin/reports", "/admin/scans/conflicts"]
+                 "/admin/reports", "/admin/scans/conflicts", "/help"]
         if report_id:
             paths.append(f"/admin/reports/{report_id}")
         for path in paths:

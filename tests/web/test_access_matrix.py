@@ -99,6 +99,7 @@ ROUTES = {
     "pwa.service_worker": Route(("GET",), public=True),
     "pwa.manifest": Route(("GET",), public=True),
     "pwa.offline": Route(("GET",), public=True),
+    "help.help_page": Route(("GET",), public=True),
     # Monitoring: whether the database answers and its migrations are current (DEPLOY.md).
     "health.healthz": Route(("GET",), public=True),
     # Every signed-in person: the landing redirect.
