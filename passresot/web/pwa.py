@@ -37,6 +37,7 @@ PRECACHED_STATIC = (
     "js/base45.js",
     "js/verify.js",
     "js/sw-register.js",
+    "js/install.js",
     "js/pass.js",
     "js/print.js",
     "js/partners.js",
