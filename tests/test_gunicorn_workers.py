@@ -31,7 +31,7 @@ pytestmark = pytest.mark.gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
-DATABASE = "passresot_workers"
+DATABASE = f"passresot_workers_{os.getpid()}"  # two runs at once must not drop each other's
 PASSWORD = "workers-passresot66"
 STAFF, AGENT, SEASONAL = ("partenaire@demo.passresot66.fr", "agent@demo.passresot66.fr",
                           "saisonnier@demo.passresot66.fr")
