@@ -78,6 +78,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         server = LiveServer(work)
+        server.env["SCANNER_ASK_TIMEOUT_MS"] = "1500"  # the product's limit, not the tests' one
         server.flask("db", "upgrade")
         server.flask("load-demo")
         server.start()

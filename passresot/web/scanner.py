@@ -5,7 +5,7 @@ The page is a shell the service worker keeps for offline use; static/js/scanner.
 the scanner bundle kept in IndexedDB (scanner-decide.js), asks the server first when it can
 (POST /api/v1/scans, 1.5 s), and keeps every scan in an outbox until the server acknowledges it.
 """
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ bp = Blueprint("scanner", __name__)
 def scanner():
     partner = current_user.partner
     return render_template("scanner/scanner.html", texts=page_texts(), partner=partner,
+                           ask_timeout_ms=current_app.config["SCANNER_ASK_TIMEOUT_MS"],
                            api={"scans": url_for("api.record_scans_batch"),
                                 "bundle": url_for("api.scanner_bundle_view")})
 

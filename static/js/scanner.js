@@ -10,7 +10,7 @@ import { acknowledge, addScan, asUpload, countPending, pendingScans, updateScan,
 import { Camera, qrDetector } from "./scanner-camera.js";
 import { VerdictScreen, format } from "./scanner-verdict.js";
 
-const ASK_TIMEOUT_MS = 1500;
+const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device's (SCANNER_ASK_TIMEOUT_MS)
 const FLUSH_EVERY_MS = 30_000;
 const BATCH = 100;
 const STALE_MS = 24 * 60 * 60 * 1000;
@@ -23,6 +23,7 @@ const texts = JSON.parse(root.dataset.texts);
 const scansApi = root.dataset.scansApi;
 const bundleApi = root.dataset.bundleApi;
 const csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
+const ASK_TIMEOUT_MS = Number(root.dataset.askTimeoutMs) || DEFAULT_ASK_TIMEOUT_MS;
 const $ = (selector) => root.querySelector(selector);
 
 let flushing = null;
