@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from passresot.accounts.models import User
+from passresot.audit.models import AuditEvent
+from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.models import Report
 
@@ -159,7 +161,18 @@ def tab_to(page, selector, limit=40):
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_login_and_scanner_with_the_keyboard_only(phone, live_server, staff_site):  # noqa: F811
+@pytest.fixture
+def audit_trail_restored(live_server, staff_site):  # noqa: F811
+    """The audit events this test adds on the demo site are removed (other tests count them)."""
+    with live_database(live_server):
+        last = db.session.query(db.func.max(AuditEvent.id)).scalar() or 0
+    yield
+    with live_database(live_server):
+        AuditEvent.query.filter(AuditEvent.id > last, AuditEvent.target_id == staff_site).delete()
+        db.session.commit()
+
+
+def test_login_and_scanner_with_the_keyboard_only(phone, live_server, audit_trail_restored):
     """Tab reaches every control (the skip link first), Enter activates; the verdict is read out."""
     phone.goto(live_server.url + "/login")
     tab_to(phone, ".skip-link")
