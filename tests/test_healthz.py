@@ -12,33 +12,29 @@ def test_up_to_date_database_is_healthy(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_a_database_at_an_older_revision_is_behind(app, client):
+def _healthz_with_revision(app, client, revision):
+    """GET /healthz while the database claims `revision`; the real one is put back afterwards."""
     with app.app_context():
         head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-        db.session.execute(text("UPDATE alembic_version SET version_num = '0007_stats_indexes'"))
+        db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
         db.session.commit()
     try:
-        response = client.get("/healthz")
+        return client.get("/healthz")
     finally:
         with app.app_context():
             db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
             db.session.commit()
+
+
+def test_a_database_at_an_older_revision_is_behind(app, client):
+    response = _healthz_with_revision(app, client, "0007_stats_indexes")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "database": "ok", "migrations": "behind"}
     assert client.get("/healthz").status_code == 200
 
 
 def test_a_revision_this_code_does_not_know_is_ahead(app, client):
-    with app.app_context():
-        head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
-        db.session.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
-        db.session.commit()
-    try:
-        response = client.get("/healthz")
-    finally:
-        with app.app_context():
-            db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
-            db.session.commit()
+    response = _healthz_with_revision(app, client, "0099_from_the_future")
     assert response.status_code == 503
     assert response.get_json()["migrations"] == "ahead"
 
