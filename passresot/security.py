@@ -5,6 +5,7 @@ scanner's QR polyfill compiles WebAssembly, hence 'wasm-unsafe-eval', which allo
 eval). Inline styles stay allowed: some pages set a width or a colour in the markup, and a style
 cannot run code. HSTS is sent only over HTTPS, where it means something.
 """
+from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -41,8 +42,6 @@ def init_security(app) -> None:
 
     @app.after_request
     def _security_headers(response):
-        from flask import request
-
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if request.is_secure:

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..accounts.models import User
+from ..accounts.models import Role, User
 from ..accounts.tokens import active_api_tokens, may_manage_tokens_of, revoke_api_token_of
 from ..extensions import db
 from .forms import ActionForm
@@ -39,7 +39,7 @@ def revoke_of_account(user_id, token_id):
 
 def _managed_account_or_404(user_id) -> User:
     """Someone whose devices the signed-in admin manages; anyone else is a 404 (or 403 if no admin)."""
-    if not current_user.role.value.endswith("admin"):
+    if current_user.role not in (Role.network_admin, Role.office_admin):
         abort(403)
     owner = db.session.get(User, user_id)
     if owner is None or not may_manage_tokens_of(current_user, owner):

@@ -36,8 +36,6 @@ export class VerdictScreen {
     this.part("photo").addEventListener("error", () => { this.part("photo").hidden = true; });
   }
 
-  get open() { return !this.box.hidden; }
-
   /** verdict: {status, reason, holder?, payload?, visitedOn?, scanId?, recorded?, frameTime?}. */
   show(verdict) {
     const { status, reason, holder, payload } = verdict;

@@ -127,8 +127,8 @@ async function askBackgroundSync() {
 
 // ---- a scan ----------------------------------------------------------------------------------
 /** One code read (camera or field): stored first, then the server's verdict or this device's. */
-async function handleCode(raw, { frameTime, override = false, text: given } = {}) {
-  const text = given ?? raw.replace(/[\r\n]+$/, "");
+async function handleCode(raw, { frameTime, override = false } = {}) {
+  const text = raw.replace(/[\r\n]+$/, "");
   const manual = looksLikePassNumber(text);
   const scan = await addScan(manual ? { passNumber: text.trim() } : { qr: text, ...(override && { override: true }) });
   const [bundle, outbox] = await Promise.all([storedBundle(), pendingScans()]);
@@ -184,7 +184,7 @@ async function undo(verdict) {
 
 /** "Accepter quand même" outside the accepted periods: a new scan recorded as an override. */
 function acceptAnyway(verdict) {
-  handleCode(verdict.qr, { text: verdict.qr, override: true }).catch(reportError);
+  handleCode(verdict.qr, { override: true }).catch(reportError);
 }
 
 function reportError(error) {
@@ -226,7 +226,7 @@ async function startCamera() {
     root.dataset.detector = kind;
     camera ??= new Camera($("[data-camera-video]"), {
       detector,
-      onCode: (text, frameTime) => handleCode(text, { frameTime, text }).catch(reportError),
+      onCode: (text, frameTime) => handleCode(text, { frameTime }).catch(reportError),
     });
     await camera.start();
     cameraState("on", texts.camera_on);
