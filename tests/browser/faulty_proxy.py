@@ -1,9 +1,15 @@
 """A TCP proxy in front of the live server that can lose answers: the request reaches the server, the
 server does its work and answers, and the answer never reaches the browser (a phone losing signal
-just then). Nothing in the app knows about it; the browser talks to the proxy's port as its origin.
+just then). It can also make every answer slow (`delay`, in seconds): the network is up but each
+request waits that long before it reaches the server, as on one bar of signal ("lie-fi").
+Nothing in the app knows about it; the browser talks to the proxy's port as its origin.
 """
+import re
 import socket
 import threading
+import time
+
+REQUEST_LINE = re.compile(rb"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) ")
 
 
 class FaultyProxy:
@@ -22,6 +28,7 @@ class FaultyProxy:
         self.to_lose: list = []  # [prefix, remaining]
         self.lost = 0
         self.trigger = None  # [prefix, countdown, thread]
+        self.delay = 0.0  # seconds added before each request is passed on (a weak signal)
         self.running = True
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -59,6 +66,8 @@ class FaultyProxy:
         threading.Thread(target=self._pipe_answers, args=(upstream, client, doomed), daemon=True).start()
         try:
             while chunk := client.recv(65536):
+                if self.delay and REQUEST_LINE.match(chunk):
+                    time.sleep(self.delay)
                 if self._should_lose(chunk):
                     doomed.set()
                 upstream.sendall(chunk)
