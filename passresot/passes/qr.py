@@ -1,4 +1,10 @@
-"""The pass's QR code as inline SVG: crisp at any size, with the standard quiet zone."""
+"""The pass's QR code as inline SVG: crisp at any size, as large as the screen or card allows.
+
+The SVG carries a 2-module white border; the page or card puts it inside a white area at least
+2 more modules wide (`qr_modules` lets the CSS size that margin), so the code keeps the 4-module
+quiet zone of ISO/IEC 18004 without spending screen width on a second margin. Error correction
+stays at level M: Q and H read worse when the camera is out of focus, L worse under glare.
+"""
 import re
 from html import escape
 
@@ -6,14 +12,21 @@ import qrcode
 import qrcode.image.svg
 from qrcode.constants import ERROR_CORRECT_M
 
+#: Modules of white inside the SVG itself; the white area around it adds at least as many.
+BORDER = 2
 
-def qr_svg(text: str, label: str = "QR code") -> str:
-    """An <svg> element (no XML declaration) drawing `text` in a QR code, 4-module quiet zone;
-    `label` is its name for screen readers."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=10,
-                         image_factory=qrcode.image.svg.SvgPathImage)
+
+def _code(text: str, **options) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER, **options)
     code.add_data(text, optimize=0)
     code.make(fit=True)
+    return code
+
+
+def qr_svg(text: str, label: str = "QR code") -> str:
+    """An <svg> element (no XML declaration) drawing `text` in a QR code with a 2-module border;
+    `label` is its name for screen readers."""
+    code = _code(text, box_size=10, image_factory=qrcode.image.svg.SvgPathImage)
     svg = code.make_image().to_string(encoding="unicode")
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2:]
@@ -21,8 +34,10 @@ def qr_svg(text: str, label: str = "QR code") -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" shape-rendering="crispEdges" ', 1)
 
 
+def qr_modules(text: str) -> int:
+    """The side of qr_svg(text) in modules, its border included."""
+    return _code(text).modules_count + 2 * BORDER
+
+
 def qr_version(text: str) -> int:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4)
-    code.add_data(text, optimize=0)
-    code.make(fit=True)
-    return code.version
+    return _code(text).version

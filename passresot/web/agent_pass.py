@@ -8,7 +8,7 @@ from ..accounts.models import Role
 from ..agents.api import agent_photo
 from ..passes.api import latest_pass
 from ..passes.models import PassStatus
-from ..passes.qr import qr_svg
+from ..passes.qr import qr_modules, qr_svg
 from ..timeutil import utcnow
 from .access import roles_required
 
@@ -26,6 +26,7 @@ def pass_context(agent):
         "status": status,
         "usable": usable,
         "qr": Markup(qr_svg(pass_.token, _("QR code du pass à présenter au partenaire"))) if usable else None,
+        "qr_modules": qr_modules(pass_.token) if usable else None,
         "has_photo": agent_photo(agent.id) is not None,
         "rendered_at": utcnow().isoformat() + "Z",
     }

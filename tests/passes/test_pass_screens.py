@@ -221,6 +221,19 @@ def test_the_served_qr_decodes_to_the_api_qr_text(app, seed, first_name, last_na
     assert parse_pass_token(qr_text)[0].display_name == display and len(display.encode()) <= 24
 
 
+def test_the_served_qr_has_a_2_module_border_and_the_page_knows_its_width(app, world, seed):
+    """The SVG's own white border is 2 modules; the page's white padding adds 2 more, sized from the
+    code's width in modules that the page is given (--qr-modules, the SVG's viewBox)."""
+    issue(seed, world.agent.id)
+    page = text(signed_in(app, world.agent.email).get("/pass"))
+    svg = served_qr_svg(page)
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    squares = [tuple(map(int, square[:2])) for square in SQUARE.findall(svg)]
+    assert min(x for x, _ in squares) == min(y for _, y in squares) == 2
+    assert max(x for x, _ in squares) == max(y for _, y in squares) == side - 3
+    assert re.search(r'<div class="pass-qr" data-qr style="--qr-modules: ' + str(side) + '">', page)
+
+
 def test_the_printable_card(app, world, seed):
     issued = issue(seed, world.agent.id)
     client = signed_in(app, world.agent.email)
