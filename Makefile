@@ -30,7 +30,8 @@ test-postgres: setup
 
 # The offline journeys (pass, partner search, scanner outbox) in WebKitGTK and Firefox ESR: slow, so
 # neither `make test` nor CI runs them. Installs the browsers from Debian and their drivers into the
-# venv (requirements-engines.txt), then prints the versions it drove.
+# venv (requirements-engines.txt), then prints the versions it drove. Browser and server logs of the
+# last run stay in $TMPDIR/passresot-engines.
 ENGINE_PACKAGES := webkit2gtk-driver firefox-esr xvfb xauth
 test-engines: $(VENV)/.installed vendor translations
 	@missing=""; for package in $(ENGINE_PACKAGES); do \
@@ -39,7 +40,7 @@ test-engines: $(VENV)/.installed vendor translations
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 	$(BIN)/python -m pip install --quiet -r requirements-engines.txt
 	@echo "Engines: $$(firefox-esr --version 2>/dev/null); WebKitGTK $$(dpkg-query -W -f='$${Version}' libwebkit2gtk-4.1-0) (MiniBrowser via WebKitWebDriver)"
-	$(BIN)/python -m pytest -c tests/engines/pytest.ini tests/engines -rA
+	$(BIN)/python -m pytest -c tests/engines/pytest.ini tests/engines -rA --basetemp=$${TMPDIR:-/tmp}/passresot-engines
 
 setup: $(VENV)/.installed node_modules/.installed vendor translations
 
