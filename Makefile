@@ -32,7 +32,7 @@ test-postgres: setup
 # neither `make test` nor CI runs them. Installs the browsers from Debian and their drivers into the
 # venv (requirements-engines.txt), then prints the versions it drove. Browser and server logs of the
 # last run stay in $TMPDIR/passresot-engines.
-ENGINE_PACKAGES := webkit2gtk-driver firefox-esr xvfb xauth
+ENGINE_PACKAGES := webkit2gtk-driver firefox-esr xvfb
 test-engines: $(VENV)/.installed vendor translations
 	@missing=""; for package in $(ENGINE_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; done; \

@@ -11,9 +11,9 @@ import pytest
 from tests.browser.conftest import LiveServer
 from tests.browser.test_scanner_manual import staff_site  # the scans a test made are removed after it
 
-__all__ = ["staff_site"]
-
 from .engines import ENGINES, Xvfb, missing
+
+__all__ = ["staff_site"]
 
 _versions: dict[str, str] = {}
 

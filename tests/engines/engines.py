@@ -7,7 +7,9 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -55,6 +57,12 @@ class Engine:
         return self.js("return document.querySelector(arguments[0]).getAttribute(arguments[1])", selector, name)
 
 
+def own_home(folder: Path) -> dict:
+    """The environment with WebKit's data, cache and settings in `folder`: nothing carries over."""
+    return {**os.environ, **{name: str(folder / name.lower()) for name in
+                             ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -74,7 +82,8 @@ class WebKitGTK(Engine):
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
         self._log = open(log_path, "wb")
-        self.driver = webdriver.WebKitGTK(options=options, service=Service(WEBKIT_DRIVER, log_output=self._log))
+        service = Service(WEBKIT_DRIVER, log_output=self._log, env=own_home(log_path.parent / "webkit-home"))
+        self.driver = webdriver.WebKitGTK(options=options, service=service)
         self.driver.set_script_timeout(WAIT_S)
         self.version = "WebKitGTK " + self.driver.capabilities.get("browserVersion", "?")
 
@@ -201,6 +210,7 @@ def version_of(command: list[str]) -> str:
 def webkit_console(url: str) -> str:
     """What WebKit writes to its console while loading `url` in MiniBrowser (not in automation mode,
     where the setting that prints the console is not applied to the driven view)."""
-    done = subprocess.run([MINIBROWSER, "--enable-write-console-messages-to-stdout=true", "--exit-after-load", url],
-                          capture_output=True, text=True, timeout=60)
+    with tempfile.TemporaryDirectory(prefix="webkit-home-") as home:
+        done = subprocess.run([MINIBROWSER, "--enable-write-console-messages-to-stdout=true", "--exit-after-load", url],
+                              capture_output=True, text=True, timeout=60, env=own_home(Path(home)))
     return done.stdout + done.stderr

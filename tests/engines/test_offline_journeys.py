@@ -3,15 +3,17 @@ search, and the scanner's typed pass number with its outbox sent once the server
 from collections import Counter
 
 from passresot.partners.directory import sort_key
-from tests.engines.engines import EngineTimeout
-from tests.browser.test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, partner_scans
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, partner_scans
+
+from .engines import EngineTimeout
 
 FLUSH_WAIT_S = 75  # the scanner's outbox retries every 30 s while scans wait: two tries and a margin
 
 
 def sign_in(engine, base_url, email):
     engine.goto(base_url + "/login")
+    assert engine.js("return navigator.serviceWorker.controller === null"), "not a fresh browser"
     engine.type("input[name=email]", email)
     engine.type("input[name=password]", DEMO_PASSWORD)
     engine.click("form button[type=submit]")
@@ -49,6 +51,8 @@ def test_the_pass_shows_offline_and_says_it_is_a_copy(engine, live_server):
     except EngineTimeout:
         pass  # the assertions below say what the line shows instead
     freshness = engine.text("[data-freshness]")
+    if engine.js("return !document.documentElement.hasAttribute('data-offline-copy')"):
+        freshness += " (the worker did not tell the page it answered from its cache: no <html data-offline-copy>)"
     assert engine.attribute("[data-freshness]", "data-state") in ("stale", "offline"), freshness
     assert "copie enregistrée le" in freshness, freshness
 
