@@ -200,13 +200,6 @@ class Xvfb:
         self.process.wait(timeout=10)
 
 
-def version_of(command: list[str]) -> str:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        return "?"
-
-
 def webkit_console(url: str) -> str:
     """What WebKit writes to its console while loading `url` in MiniBrowser (not in automation mode,
     where the setting that prints the console is not applied to the driven view)."""
