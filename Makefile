@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run run-lan test test-python test-js test-postgres setup vendor translations migrate demo bench clean
+.PHONY: run run-lan test test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-logins
@@ -27,6 +27,20 @@ test: setup
 TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 test-postgres: setup
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser"
+
+# The offline journeys (pass, partner search, scanner outbox) in WebKitGTK and Firefox ESR: slow, so
+# neither `make test` nor CI runs them. Installs the browsers from Debian and their drivers into the
+# venv (requirements-engines.txt), then prints the versions it drove. Browser and server logs of the
+# last run stay in $TMPDIR/passresot-engines.
+ENGINE_PACKAGES := webkit2gtk-driver firefox-esr xvfb
+test-engines: $(VENV)/.installed vendor translations
+	@missing=""; for package in $(ENGINE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then echo "Installing$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	$(BIN)/python -m pip install --quiet -r requirements-engines.txt
+	@echo "Engines: $$(firefox-esr --version 2>/dev/null); WebKitGTK $$(dpkg-query -W -f='$${Version}' libwebkit2gtk-4.1-0) (MiniBrowser via WebKitWebDriver)"
+	$(BIN)/python -m pytest -c tests/engines/pytest.ini tests/engines -rA --basetemp=$${TMPDIR:-/tmp}/passresot-engines
 
 setup: $(VENV)/.installed node_modules/.installed vendor translations
 

@@ -4,6 +4,10 @@ The Content-Security-Policy allows scripts from this origin only (no inline scri
 scanner's QR polyfill compiles WebAssembly, hence 'wasm-unsafe-eval', which allows no JavaScript
 eval). Inline styles stay allowed: some pages set a width or a colour in the markup, and a style
 cannot run code. HSTS is sent only over HTTPS, where it means something.
+
+Only directives that every engine our users hold understands: WebKit (Safari) does not know
+`manifest-src` and logs an error on every page for it, so the manifest is left to `default-src
+'self'`, which Chromium and Firefox fall back to for it (the same origin-only rule as before).
 """
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -17,7 +21,6 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "connect-src 'self'",
     "media-src 'self' blob: mediastream:",
     "worker-src 'self'",
-    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
