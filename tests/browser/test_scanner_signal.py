@@ -22,9 +22,13 @@ DELAY_S = 5.0  # one bar of signal: longer than the limit
 def shot(page, name):
     """Screenshots of the new states for people to look at (SCANNER_SCREENSHOTS=folder)."""
     folder = os.environ.get("SCANNER_SCREENSHOTS")
-    if folder:
-        size = page.viewport_size
-        page.screenshot(path=os.path.join(folder, f"{name}-{size['width']}x{size['height']}.png"))
+    if not folder:
+        return
+    size = page.viewport_size
+    for width, height in ((360, 740), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}x{height}.png"))
+    page.set_viewport_size(size)
 
 
 @pytest.fixture
