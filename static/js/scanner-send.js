@@ -61,13 +61,18 @@ async function sendPart(scans, state) {
     if (scan) {
       state.sent -= 1;
       state.rejected += 1;
-      await state.onRejected(scan, { code: result.error.code ?? "invalid_scan", message: result.error.message ?? "" });
+      await state.onRejected(scan, describe(result.error, "invalid_scan"));
     }
   }
 }
 
 async function reject(scan, error, state) {
   state.rejected += 1;
-  const body = error.body?.error ?? {};
-  await state.onRejected(scan, { code: body.code ?? `http_${error.status}`, message: body.message ?? "" });
+  await state.onRejected(scan, describe(error.body?.error ?? {}, `http_${error.status}`));
+}
+
+// {code, message}: the field's own words when the server named one ("Caractère interdit …").
+function describe(error, fallback) {
+  const fields = Object.values(error.fields ?? {});
+  return { code: error.code ?? fallback, message: (fields.length ? fields.join(" ") : error.message) ?? "" };
 }

@@ -212,7 +212,10 @@ async function askServer(scan) {
     const answer = await mode.timed(() => postScans([upload], ASK_TIMEOUT_MS));
     reachable(true);
     const result = (answer.results ?? [])[0];
-    if (result?.error) await markRejected(scan, result.error);
+    if (result?.error) {
+      const fields = Object.values(result.error.fields ?? {});
+      await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
+    }
     if (!result?.status) return null;
     await settle([scan], [result]);
     return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,

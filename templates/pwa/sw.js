@@ -289,7 +289,8 @@ async function sendScannerPart(scans, state) {
 }
 
 function setScanAside(db, scan, error) {
-  const rejected = { code: error.code || `http_${error.status}`, message: error.message || "" };
+  const fields = Object.values(error.fields || {});
+  const rejected = { code: error.code || `http_${error.status}`, message: fields.length ? fields.join(" ") : error.message || "" };
   return storeRequest(db, "outbox", (store) => { store.put({ ...scan, rejected }); }, "readwrite");
 }
 
