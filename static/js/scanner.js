@@ -7,8 +7,9 @@
 // acknowledged it, one bad item never blocks the others (scanner-send.js), and it is only sent by
 // an account of its own site. A 401 is "Session terminée", not "Hors ligne".
 import { decideOffline, looksLikePassNumber } from "./scanner-decide.js";
-import { storedBundle, syncBundle, rememberAdmission, forgetAdmission } from "./scanner-bundle.js";
-import { acknowledge, addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
+import { storedBundle, syncBundle, forgetAdmission } from "./scanner-bundle.js";
+import { addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
+import { askBackgroundSync, markRejected, settle } from "./scanner-settle.js";
 import { VerdictScreen } from "./scanner-verdict.js";
 import { HttpError, SignedOut, requestJson } from "./scanner-net.js";
 import { SignalMode } from "./scanner-mode.js";
@@ -21,7 +22,6 @@ import { CameraControls } from "./scanner-camera-ui.js";
 const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device's (SCANNER_ASK_TIMEOUT_MS)
 const FLUSH_EVERY_MS = 30_000;
 const SEND_TIMEOUT_MS = 15_000;
-const SYNC_TAG = "scanner-outbox";  // templates/pwa/sw.js sends the outbox on this Background Sync
 const REASONS = ["malformed", "unknown_key", "invalid_signature", "revoked", "not_yet_valid", "expired",
   "already_visited", "outside_accepted_period", "not_a_partner_account"];
 // A refusal the staff chose with no rule behind it still needs one of REASONS on the server.
@@ -90,6 +90,7 @@ function failed(error) {
     reachable("signed-out");
   } else {
     reachable(false);
+    mode.missed();  // the device decides; the probe notices when the server is back
   }
 }
 
@@ -114,6 +115,7 @@ function flush() {
         if (sessionSite === null) await refreshBundle();
         const scans = sendable(await pendingScans(), sessionSite);
         if (!scans.length) continue;
+        // A small send is timed like a question: it may bring back asking first, or show a weak signal.
         await sendScans(scans, (batch) => (batch.length <= 5 ? mode.timed(() => postScans(batch.map(asUpload), SEND_TIMEOUT_MS))
           : postScans(batch.map(asUpload), SEND_TIMEOUT_MS)), { onResults: settle, onRejected: markRejected });
         reachable(true);
@@ -127,35 +129,6 @@ function flush() {
     }
   })();
   return flushing;
-}
-
-/** Drop what the server acknowledged and remember the admissions it recorded. */
-async function settle(batch, results) {
-  const done = [];
-  for (const result of results) {
-    const scan = batch.find((s) => s.id === result?.id);
-    if (!scan || !result.status) continue;
-    done.push(scan.id);
-    if (result.status === "admitted" && !result.undone) {
-      await rememberAdmission(scan.passId, result.visited_on ?? new Date().toISOString().slice(0, 10));
-    }
-  }
-  if (done.length) await acknowledge(done);
-}
-
-/** An item the server refused as such: kept, listed, never sent again. */
-async function markRejected(scan, error) {
-  const stored = await findScan(scan.id);
-  if (stored) await updateScan({ ...stored, rejected: { code: error.code, message: error.message } });
-}
-
-async function askBackgroundSync() {
-  try {
-    const registration = await navigator.serviceWorker?.ready;
-    await registration?.sync?.register(SYNC_TAG);
-  } catch {
-    // No Background Sync here (Safari, Firefox): the page's own flushes do the work.
-  }
 }
 
 // ---- a scan -------------------------------------------------------------------------------------
