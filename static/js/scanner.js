@@ -142,10 +142,11 @@ async function handleCode(raw, { frameTime, override = false } = {}) {
     ...(typed ? { passNumber: text.trim() } : { qr: text }), ...(override && { override: true }),
     scannedAt: now.toISOString(), siteId: bundle?.site?.id, siteName: bundle?.site?.name,
   });
+  // The question leaves at once; the device's own verdict is worked out meanwhile.
+  const asking = navigator.onLine && mode.askFirst && !signedOut ? askServer(scan) : null;
+  if (!navigator.onLine) reachable(false);
   const offline = await offlineVerdict(scan, text, { bundle, now, override, typed });
-  let verdict = null;
-  if (navigator.onLine && mode.askFirst && !signedOut) verdict = await askServer(scan);
-  else if (!navigator.onLine) reachable(false);
+  let verdict = asking && await serverVerdict(scan, await asking);
   if (!verdict) {
     if (navigator.onLine && !signedOut && !scan.awaitingStaff) flush();  // in the background
     askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
@@ -176,27 +177,29 @@ function offlineNotes(bundle) {
   return dataIsStale(bundle) ? [texts.verdict_stale] : [];
 }
 
-/** The server's verdict within the time limit, or null (the mode notes the miss). */
+/** The server's result for this scan within the time limit, or null (the mode notes the miss). */
 async function askServer(scan) {
+  const upload = { ...asUpload(scan) };  // as made: no offline verdict yet
   try {
-    const upload = { ...asUpload(scan) };
-    delete upload.offline_verdict;
-    delete upload.offline_reason;
     const answer = await mode.timed(() => postScans([upload], ASK_TIMEOUT_MS));
     reachable(true);
-    const result = (answer.results ?? [])[0];
-    if (result?.error) {
-      const fields = Object.values(result.error.fields ?? {});
-      await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
-    }
-    if (!result?.status) return null;
-    await settle([scan], [result]);
-    return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-      recorded: true };
+    return (answer.results ?? [])[0] ?? null;
   } catch (error) {
     failed(error);
     return null;
   }
+}
+
+/** The server's verdict once the scan is stored with the device's (so settling it is the last write). */
+async function serverVerdict(scan, result) {
+  if (result?.error) {
+    const fields = Object.values(result.error.fields ?? {});
+    await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
+  }
+  if (!result?.status) return null;
+  await settle([scan], [result]);
+  return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
+    recorded: true };
 }
 
 /** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */

@@ -4,8 +4,6 @@ at once, sends in the background and says so in the status bar; once the server 
 the scanner asks it first again (the holder's full name and office come from the server). Every
 scan is recorded exactly once."""
 import os
-import time
-
 import pytest
 from playwright.sync_api import expect
 
@@ -42,13 +40,19 @@ def proxy(live_server):
 
 
 def timed_scan(page, text):
-    """(verdict, reason, seconds from the click to the verdict on screen)."""
-    page.fill("[data-code]", text)
+    """(verdict, reason, seconds from the click to the verdict on screen), timed in the page itself:
+    Playwright's own polling would add up to a second to what it measures."""
+    waited = page.evaluate("""(text) => new Promise((resolve) => {
+      const box = document.querySelector("[data-verdict-box]");
+      const observer = new MutationObserver(() => {
+        if (!box.hidden) { observer.disconnect(); resolve((performance.now() - started) / 1000); }
+      });
+      observer.observe(box, { attributes: true, attributeFilter: ["hidden"] });
+      document.querySelector("[data-code]").value = text;
+      const started = performance.now();
+      document.querySelector("[data-manual-form] button[type=submit]").click();
+    })""", text)
     box = page.locator("[data-verdict-box]")
-    started = time.monotonic()
-    page.get_by_role("button", name="Vérifier").click()
-    expect(box).to_be_visible(timeout=15_000)
-    waited = time.monotonic() - started
     return box.get_attribute("data-verdict"), box.get_attribute("data-reason"), waited
 
 
@@ -71,7 +75,7 @@ def test_a_weak_signal_makes_the_device_decide_first_then_the_server_again(phone
     verdict, _, first = timed_scan(phone, agent_qr)
     assert verdict == "admitted"
     # The time limit, then the device's verdict: before the server could even have seen the request.
-    assert LIMIT_S - 0.1 <= first < DELAY_S, f"first verdict after {first:.2f} s"
+    assert LIMIT_S - 0.1 <= first < min(DELAY_S, LIMIT_S + 0.5), f"first verdict after {first:.2f} s"
     expect(mode).to_have_attribute("data-mode", "decide")
     expect(mode).to_contain_text("Signal faible")
     close_verdict(phone)
