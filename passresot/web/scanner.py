@@ -49,6 +49,7 @@ def page_texts() -> dict:
         "office": _("Office : %(office)s"),
         "online": _("En ligne"),
         "offline": _("Hors ligne"),
+        "no_answer": _("Le serveur ne répond pas à temps"),
         "signed_out_short": _("Déconnecté"),
         "signed_out": _("Session terminée — reconnectez-vous"),
         "session_waiting": _("(%(count)s passage(s) en attente sur cet appareil)"),

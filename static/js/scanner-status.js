@@ -14,11 +14,12 @@ export class StatusBar {
     this.$ = (name) => root.querySelector(`[data-${name}]`);
   }
 
-  /** reachable: true | false | "signed-out". */
-  network(reachable) {
+  /** reachable: true | false | "signed-out"; slow: no answer in time (the network may be up). */
+  network(reachable, { slow = false } = {}) {
     const element = this.$("network");
     element.dataset.state = reachable === "signed-out" ? "signed-out" : reachable ? "online" : "offline";
-    element.textContent = reachable === "signed-out" ? this.texts.signed_out_short : reachable ? this.texts.online : this.texts.offline;
+    element.textContent = reachable === "signed-out" ? this.texts.signed_out_short : reachable ? this.texts.online
+      : slow ? this.texts.no_answer : this.texts.offline;
     this.$("session").hidden = reachable !== "signed-out";
   }
 

@@ -89,7 +89,7 @@ function failed(error) {
     sessionSite = null;
     reachable("signed-out");
   } else {
-    reachable(false);
+    status.network(false, { slow: error?.name === "TimeoutError" });
     mode.missed();  // the device decides; the probe notices when the server is back
   }
 }
