@@ -30,7 +30,8 @@ def scanner():
 def page_texts() -> dict:
     """Everything scanner.js writes on screen, in the staff's language (placeholders: %(name)s)."""
     return {
-        "reasons": {reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
+        "reasons": {**{reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
+                    "staff_refused": _("Vous avez refusé l'entrée.")},
         "admitted": _("Entrée gratuite accordée"),
         "refused": _("Entrée refusée"),
         "to_check": _("À vérifier"),

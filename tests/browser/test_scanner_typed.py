@@ -85,6 +85,7 @@ def test_offline_the_staff_accept_or_refuse_a_typed_number(page, live_server, st
     expect(box).to_have_attribute("data-verdict", "pending")
     page.get_by_role("button", name="Refuser", exact=True).click()
     expect(box).to_have_attribute("data-verdict", "refused")
+    expect(box).to_contain_text("Vous avez refusé l'entrée.")
     page.locator("[data-verdict-close]").click()
     expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "3")
 
