@@ -20,11 +20,21 @@ export { openDb };
 export const readRecord = (key) => run(RECORDS, "readonly", (store) => store.get(key));
 export const writeRecord = (key, value) => run(RECORDS, "readwrite", (store) => { store.put(value, key); });
 
+/** A UUID v4: crypto.randomUUID where it exists (not before Safari 15.4), else from random bytes. */
+export function newId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** This device's id, made once and kept (sent with every scan). */
 export async function deviceId() {
   let id = await readRecord("deviceId");
   if (!id) {
-    id = `scanner-${crypto.randomUUID()}`;
+    id = `scanner-${newId()}`;
     await writeRecord("deviceId", id);
   }
   return id;
@@ -32,7 +42,7 @@ export async function deviceId() {
 
 /** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, siteId, override?}. */
 export async function addScan(fields) {
-  const scan = { id: crypto.randomUUID(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
+  const scan = { id: newId(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
   if (scan.scannedAt === undefined) scan.scannedAt = new Date().toISOString();
   await run(OUTBOX, "readwrite", (store) => { store.add(withUpload(scan)); });
   return scan;

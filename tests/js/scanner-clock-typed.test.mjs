@@ -1,4 +1,4 @@
-// static/js/scanner-clock.js, scanner-typed.js and scanner-net.js's time limit without AbortSignal.timeout.
+// static/js/scanner-clock.js, scanner-typed.js, and what older engines lack: AbortSignal.timeout (scanner-net.js), crypto.randomUUID (scanner-outbox.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -48,5 +48,18 @@ test("the time limit works where AbortSignal.timeout does not exist (Safari 15)"
     assert.equal(signal.reason.name, "TimeoutError");
   } finally {
     AbortSignal.timeout = original;
+  }
+});
+
+test("scan ids are UUIDs even without crypto.randomUUID (Safari before 15.4)", async () => {
+  const { newId } = await import("../../static/js/scanner-outbox.js");
+  const original = crypto.randomUUID;
+  Object.defineProperty(crypto, "randomUUID", { value: undefined, configurable: true, writable: true });
+  try {
+    const ids = new Set(Array.from({ length: 50 }, () => newId()));
+    assert.equal(ids.size, 50);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  } finally {
+    Object.defineProperty(crypto, "randomUUID", { value: original, configurable: true, writable: true });
   }
 });
