@@ -63,3 +63,11 @@ test("scan ids are UUIDs even without crypto.randomUUID (Safari before 15.4)", a
     Object.defineProperty(crypto, "randomUUID", { value: original, configurable: true, writable: true });
   }
 });
+
+test("signed out: a 401, or an answer that was redirected to the sign-in page; not any redirect", async () => {
+  const { isSignedOut } = await import("../../static/js/scanner-net.js");
+  assert.equal(isSignedOut({ status: 401, redirected: false, url: "http://x/api/v1/scans" }), true);
+  assert.equal(isSignedOut({ status: 200, redirected: true, url: "http://x/login?next=%2Fapi" }), true);
+  assert.equal(isSignedOut({ status: 200, redirected: true, url: "http://x/site" }), false);
+  assert.equal(isSignedOut({ status: 500, redirected: false, url: "http://x/api/v1/scans" }), false);
+});
