@@ -65,7 +65,10 @@ export class SignalMode {
       this.answered(performance.now() - started);
       return result;
     } catch (error) {
-      if (error?.name !== "SignedOut") this.missed();
+      // A refusal of the request (4xx) is an answer: the server is there. A session that ended is
+      // neither a fast nor a slow answer.
+      if (error?.name === "HttpError" && error.status < 500) this.answered(performance.now() - started);
+      else if (error?.name !== "SignedOut") this.missed();
       throw error;
     }
   }

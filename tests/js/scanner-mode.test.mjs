@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { SignalMode } from "../../static/js/scanner-mode.js";
-import { SignedOut } from "../../static/js/scanner-net.js";
+import { HttpError, SignedOut } from "../../static/js/scanner-net.js";
 
 test("a miss switches to deciding first; a fast answer switches back; the probe runs meanwhile", async () => {
   const changes = [];
@@ -34,4 +34,15 @@ test("a slow answer counts as a miss; a signed-out answer does not", async () =>
   assert.equal(mode.askFirst, false);
   mode.answered(20);
   assert.equal(mode.askFirst, true);
+});
+
+test("a 4xx is an answer (the server is there); a 500 is a failure", async () => {
+  const mode = new SignalMode({ limitMs: 1000, probe: async () => {} });
+  await assert.rejects(mode.timed(async () => { throw new HttpError(400, null); }));
+  assert.equal(mode.askFirst, true);
+  await assert.rejects(mode.timed(async () => { throw new HttpError(500, null); }));
+  assert.equal(mode.askFirst, false);
+  await assert.rejects(mode.timed(async () => { throw new HttpError(422, null); }));
+  assert.equal(mode.askFirst, true);
+  clearInterval(mode.timer);
 });
