@@ -69,6 +69,8 @@ def load_config(instance_path: str) -> dict:
         "SCANS_RATE_LIMIT": env("SCANS_RATE_LIMIT", "120/60"),
         # How long the scanner waits for the server's verdict before giving its own (DESIGN.md §3).
         "SCANNER_ASK_TIMEOUT_MS": int(env("SCANNER_ASK_TIMEOUT_MS", "1500")),
+        #: Days without sync after which the scanner's own verdicts become "à vérifier" (0: never).
+        "SCANNER_VERIFY_AFTER_DAYS": int(env("SCANNER_VERIFY_AFTER_DAYS", "0") or 0),
         "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,

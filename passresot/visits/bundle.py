@@ -43,6 +43,9 @@ def scanner_bundle(staff, since: Optional[datetime] = None, now: Optional[dateti
         "server_time": now.isoformat() + "Z",
         "max_age": MAX_AGE_SECONDS,
         "tolerance_seconds": TOLERANCE_SECONDS,
+        #: The network's setting: past this many days without sync, the device's verdicts are
+        #: "à vérifier" (None: never).
+        "verify_after_days": current_app.config.get("SCANNER_VERIFY_AFTER_DAYS") or None,
     }
 
 

@@ -11,6 +11,9 @@ from .exceptions import InvalidScan
 from .models import ScanStatus
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+#: NUL and lone UTF-16 surrogates: JSON carries them, no database column stores them (PostgreSQL
+#: refuses NUL in text, both drivers fail to encode a lone surrogate), and no real pass holds them.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 MAX_DEVICE_ID = 100
 MAX_PASS_NUMBER = 20
 #: Device clocks run ahead or behind; beyond these bounds the date is not a scan time.
@@ -41,7 +44,9 @@ def parse_item(raw, received_at: datetime) -> ScanItem:
     """The item as a ScanItem, or InvalidScan naming every field at fault."""
     if not isinstance(raw, dict):
         raise InvalidScan(fields={"scan": _l("Objet JSON attendu.")})
-    errors = {}
+    errors = _unstorable_fields(raw)
+    if errors:
+        raise InvalidScan(fields=errors)
     scan_id = raw.get("id")
     if not isinstance(scan_id, str) or not _UUID.match(scan_id):
         errors["id"] = _l("UUID attendu (fait sur l'appareil), par exemple "
@@ -67,6 +72,30 @@ def parse_item(raw, received_at: datetime) -> ScanItem:
         raise InvalidScan(fields=errors)
     return ScanItem(scan_id.lower(), scan_id, qr, number, scanned_at, device_id.strip(), verdict,
                     reason, override)
+
+
+def _unstorable_fields(raw: dict) -> dict:
+    """{field: message} for every field (or nested value) carrying a character no column stores."""
+    errors = {}
+    for name, value in raw.items():
+        if _holds_unstorable(name) or _holds_unstorable(value):
+            field = name if isinstance(name, str) and not _UNSTORABLE.search(name) else "scan"
+            errors[field] = _l("Caractère interdit (NUL ou demi-caractère Unicode) : ce texte ne vient "
+                               "pas d'un vrai pass.")
+    return errors
+
+
+def _holds_unstorable(value, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return bool(_UNSTORABLE.search(value))
+    if depth > 20:
+        return True  # nothing a scan carries nests this deep
+    if isinstance(value, dict):
+        return any(_holds_unstorable(k, depth + 1) or _holds_unstorable(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_unstorable(v, depth + 1) for v in value)
+    return False
 
 
 def _scan_time(raw, received_at: datetime, errors: dict) -> Optional[datetime]:

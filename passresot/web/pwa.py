@@ -60,6 +60,14 @@ PRECACHED_STATIC = (
     "js/scanner-camera.js",
     "js/idb.js",
     "js/scanner-verdict.js",
+    "js/scanner-camera-ui.js",
+    "js/scanner-net.js",
+    "js/scanner-mode.js",
+    "js/scanner-send.js",
+    "js/scanner-clock.js",
+    "js/scanner-typed.js",
+    "js/scanner-status.js",
+    "js/scanner-settle.js",
     "vendor/noble-ed25519/index.js",
     # The QR polyfill for scanners without a native BarcodeDetector (about 1.1 MB with its .wasm):
     # kept at install so that a scanner updated while offline still reads codes.

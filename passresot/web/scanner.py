@@ -3,7 +3,8 @@
 
 The page is a shell the service worker keeps for offline use; static/js/scanner.js decides with
 the scanner bundle kept in IndexedDB (scanner-decide.js), asks the server first when it can
-(POST /api/v1/scans, 1.5 s), and keeps every scan in an outbox until the server acknowledges it.
+(POST /api/v1/scans, 1.5 s) while it answers fast and decides first on a weak signal, and keeps
+every scan in an outbox until the server acknowledges it.
 """
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
@@ -29,16 +30,39 @@ def scanner():
 def page_texts() -> dict:
     """Everything scanner.js writes on screen, in the staff's language (placeholders: %(name)s)."""
     return {
-        "reasons": {reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
+        "reasons": {**{reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
+                    "staff_refused": _("Vous avez refusé l'entrée.")},
         "admitted": _("Entrée gratuite accordée"),
         "refused": _("Entrée refusée"),
-        "to_check": _("À vérifier : ce numéro sera contrôlé dès le retour du réseau."),
+        "to_check": _("À vérifier"),
+        "pending_reasons": {
+            "to_check": _("Sans réseau, ce numéro ne peut pas être contrôlé ici : regardez le pass sur "
+                          "le téléphone du porteur (nom, photo, dates), puis acceptez ou refusez. Le "
+                          "serveur le vérifiera dès le retour du réseau."),
+            "stale_data": _("Les données de ce scanner sont trop anciennes pour décider seul : "
+                            "regardez le pass sur le téléphone du porteur, puis acceptez ou refusez."),
+        },
+        "staff_recorded": _("Votre choix est enregistré sur cet appareil ; le serveur le vérifiera."),
+        "verdict_stale": _("Attention : les données de ce scanner ont plus de 24 h."),
         "unverifiable": _("Cet appareil ne peut pas vérifier ce pass : réessayez en ligne."),
         "visited_on": _("Déjà venu(e) ici le %(date)s"),
         "compare": _("Comparez le visage avec la photo sur le téléphone du porteur."),
         "office": _("Office : %(office)s"),
         "online": _("En ligne"),
         "offline": _("Hors ligne"),
+        "no_answer": _("Le serveur ne répond pas à temps"),
+        "signed_out_short": _("Déconnecté"),
+        "signed_out": _("Session terminée — reconnectez-vous"),
+        "session_waiting": _("(%(count)s passage(s) en attente sur cet appareil)"),
+        "mode_ask": _("Le serveur décide"),
+        "mode_decide": _("Signal faible : l'appareil décide, le serveur suit"),
+        "clock_off": _("L'horloge de cet appareil a %(minutes)s min d'écart avec le serveur : les "
+                       "verdicts utilisent l'heure du serveur. Corrigez l'heure de l'appareil."),
+        "other_site_waiting": _("%(count)s passage(s) en attente pour « %(site)s » : ils seront envoyés "
+                                "quand un compte de ce site se connectera sur cet appareil."),
+        "rejected_one": _("1 passage refusé par le serveur : %(what)s"),
+        "rejected_many": _("%(count)s passages refusés par le serveur : %(what)s"),
+        "rejected_item": _("%(time)s, « %(code)s » (%(why)s)"),
         "bundle_age": _("Données du %(date)s"),
         "bundle_stale": _("Données du %(date)s, plus de 24 h : reconnectez le scanner au réseau"),
         "bundle_missing": _("Pas encore de données : connectez le scanner une première fois"),

@@ -2,8 +2,12 @@
 // time, then as changes since the last sync, merged here and stored in IndexedDB ("bundle").
 // Merge rules: keys, site and year are replaced; revocations are added by pass id;
 // `admissions_removed` are dropped first, then `admissions` added (keyed by pass id). A new year
-// starts from no admissions.
+// starts from no admissions. A bundle for another site (someone signed in for another site on this
+// device) replaces the stored one whole. Each sync also measures the device's clock against
+// `server_time` (scanner-clock.js).
 import { readRecord, writeRecord } from "./scanner-outbox.js";
+import { clockOffset } from "./scanner-clock.js";
+import { requestJson } from "./scanner-net.js";
 
 const KEY = "bundle";
 
@@ -26,19 +30,29 @@ export function mergeBundle(stored, answer) {
   };
 }
 
-/** Fetch the changes since the last sync and store the merged bundle; returns it (throws offline). */
+/** Fetch the changes since the last sync and store the merged bundle; returns it (throws offline,
+ * SignedOut when the session ended). */
 export async function syncBundle(url, { timeoutMs = 8000 } = {}) {
   const stored = await storedBundle();
-  const address = new URL(url, location.href);
-  if (stored?.syncedAt) address.searchParams.set("since", stored.syncedAt);
-  const response = await fetch(address, {
-    credentials: "same-origin", headers: { Accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!response.ok || response.redirected) throw new Error(`bundle: HTTP ${response.status}`);
-  const merged = mergeBundle(stored, await response.json());
+  let { answer, sentAt, answeredAt } = await fetchBundle(url, stored?.syncedAt, timeoutMs);
+  let base = stored;
+  if (stored && answer.site?.id !== stored.site?.id) {
+    base = undefined;  // another site's account: start again from its complete bundle
+    if (!answer.full) ({ answer, sentAt, answeredAt } = await fetchBundle(url, null, timeoutMs));
+  }
+  const merged = mergeBundle(base, answer);
   merged.fetchedAt = new Date().toISOString();
+  merged.clockOffsetMs = clockOffset(answer.server_time, sentAt, answeredAt);
   await writeRecord(KEY, merged);
   return merged;
+}
+
+async function fetchBundle(url, since, timeoutMs) {
+  const address = new URL(url, location.href);
+  if (since) address.searchParams.set("since", since);
+  const sentAt = Date.now();
+  const answer = await requestJson(address.href, { timeoutMs });
+  return { answer, sentAt, answeredAt: Date.now() };
 }
 
 /** Note an admission the server acknowledged, so the next offline verdict knows it at once. */

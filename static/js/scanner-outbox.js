@@ -1,6 +1,10 @@
 // The scanner's IndexedDB: "outbox" holds every scan (admitted or refused) until the server has
 // acknowledged it, keyed by the UUID made on this device before any verdict is shown; "records"
-// holds the merged scanner bundle (scanner-bundle.js) and this device's id.
+// holds the merged scanner bundle (scanner-bundle.js), this device's id, and what the service
+// worker's Background Sync needs (csrf, bundleApi). A scan knows its site (siteId, siteName, from
+// the bundle): it is only ever sent by an account of that site. A scan the server refused as an
+// item (`rejected`: {code, message}) stays, listed on the scanner, and is not sent again; one
+// waiting for the staff's "Accepter" / "Refuser" (`awaitingStaff`) is not sent until they choose.
 import { database } from "./idb.js";
 
 export const DB_NAME = "passresot-scanner";
@@ -16,19 +20,30 @@ export { openDb };
 export const readRecord = (key) => run(RECORDS, "readonly", (store) => store.get(key));
 export const writeRecord = (key, value) => run(RECORDS, "readwrite", (store) => { store.put(value, key); });
 
+/** A UUID v4: crypto.randomUUID where it exists (not before Safari 15.4), else from random bytes. */
+export function newId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** This device's id, made once and kept (sent with every scan). */
 export async function deviceId() {
   let id = await readRecord("deviceId");
   if (!id) {
-    id = `scanner-${crypto.randomUUID()}`;
+    id = `scanner-${newId()}`;
     await writeRecord("deviceId", id);
   }
   return id;
 }
 
-/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, override?}. */
+/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, siteId, override?}. */
 export async function addScan(fields) {
-  const scan = { id: crypto.randomUUID(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
+  const scan = { id: newId(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
+  if (scan.scannedAt === undefined) scan.scannedAt = new Date().toISOString();
   await run(OUTBOX, "readwrite", (store) => { store.add(withUpload(scan)); });
   return scan;
 }
@@ -41,6 +56,14 @@ const withUpload = (scan) => ({ ...scan, upload: asUpload(scan) });
 export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll())
   .then((scans) => scans.sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)));
 export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());
+
+/** Scans of `siteId` (and those made before scans knew their site) that may be sent now. */
+export function sendable(scans, siteId) {
+  return scans.filter((s) => !s.rejected && !s.awaitingStaff && (s.siteId == null || s.siteId === siteId));
+}
+
+/** The scan stored under `id`, or undefined. */
+export const findScan = (id) => run(OUTBOX, "readonly", (store) => store.get(id));
 
 /** Drop the scans the server acknowledged (by id). */
 export function acknowledge(ids) {

@@ -1,7 +1,9 @@
 // The scanner's full-screen verdict: green "Entrée gratuite accordée" or red with the reason in
 // plain French, the holder's name, office and photo when the server gave them, a sound and a
 // vibration, announced to screen readers (aria-live). It offers "Annuler cette entrée" after an
-// admission the server recorded, and "Accepter quand même" outside the site's accepted periods.
+// admission the server recorded, "Accepter quand même" outside the site's accepted periods, and
+// "Accepter" / "Refuser" when the device cannot decide alone (a typed number offline, data too old
+// to trust): the staff's choice is then the offline verdict. Notes (old data) go under it.
 // data-verdict / data-reason carry the outcome for tests (DESIGN.md §4).
 import { beep } from "./scanner-camera.js";
 
@@ -17,13 +19,14 @@ function localDate(day) {
 
 /** Why a refusal, in the staff's words. */
 export function reasonText(texts, { status, reason, visitedOn }) {
-  if (status === "admitted" || status === "pending") return "";
+  if (status === "pending") return texts.pending_reasons?.[reason] ?? "";
+  if (status === "admitted") return "";
   if (reason === "already_visited" && visitedOn) return format(texts.visited_on, { date: localDate(visitedOn) });
   return texts.reasons[reason] ?? texts.unverifiable;
 }
 
 export class VerdictScreen {
-  /** box: the [data-verdict-box] element; handlers: {onClose, onUndo(verdict), onOverride(verdict)}. */
+  /** box: the [data-verdict-box] element; handlers: {onClose, onUndo, onOverride, onAccept, onRefuse}(verdict). */
   constructor(box, texts, handlers) {
     this.box = box;
     this.texts = texts;
@@ -33,10 +36,13 @@ export class VerdictScreen {
     this.part("close").addEventListener("click", () => this.close());
     this.part("undo").addEventListener("click", () => this.handlers.onUndo(this.current));
     this.part("override").addEventListener("click", () => this.handlers.onOverride(this.current));
+    this.part("accept").addEventListener("click", () => this.handlers.onAccept(this.current));
+    this.part("refuse").addEventListener("click", () => this.handlers.onRefuse(this.current));
     this.part("photo").addEventListener("error", () => { this.part("photo").hidden = true; });
   }
 
-  /** verdict: {status, reason, holder?, payload?, visitedOn?, scanId?, recorded?, frameTime?}. */
+  /** verdict: {status, reason, holder?, payload?, visitedOn?, scanId?, code?, recorded?, staffDecides?,
+   * notes?: [text], frameTime?}. */
   show(verdict) {
     const { status, reason, holder, payload } = verdict;
     const admitted = status === "admitted";
@@ -55,7 +61,9 @@ export class VerdictScreen {
     this.part("undo").hidden = !(admitted && verdict.recorded && verdict.scanId);
     this.part("undo").disabled = false;
     this.part("override").hidden = !(status === "refused" && reason === "outside_accepted_period");
-    this.part("note").textContent = "";
+    this.part("accept").hidden = !verdict.staffDecides;
+    this.part("refuse").hidden = !verdict.staffDecides;
+    this.part("note").textContent = (verdict.notes ?? []).join(" ");
     this.box.hidden = false;
     this.announce();
     beep(admitted);
@@ -102,8 +110,9 @@ export class VerdictScreen {
   }
 
   close() {
+    const verdict = this.current;
     this.box.hidden = true;
     this.current = null;
-    this.handlers.onClose();
+    this.handlers.onClose(verdict);
   }
 }

@@ -1,95 +1,128 @@
-// The /scanner page (passresot/web/scanner.py). A code arrives from the camera (scanner-camera.js)
-// or the text field; the scan is stored in the outbox with its UUID first, the server is asked
-// with a 1.5 s limit and the offline verdict (scanner-decide.js) answers when it cannot; the
-// verdict fills the screen (scanner-verdict.js). The outbox is flushed on open, on `online`, on
-// `visibilitychange`, every 30 s while scans wait and by Background Sync where the browser has it;
-// a scan leaves it only when the server acknowledged it.
-import { decideOffline, looksLikePassNumber, TO_CHECK } from "./scanner-decide.js";
-import { storedBundle, syncBundle, rememberAdmission, forgetAdmission } from "./scanner-bundle.js";
-import { acknowledge, addScan, asUpload, countPending, pendingScans, updateScan, writeRecord } from "./scanner-outbox.js";
-import { Camera, qrDetector } from "./scanner-camera.js";
-import { VerdictScreen, format } from "./scanner-verdict.js";
+// The /scanner page (passresot/web/scanner.py). A code arrives from the camera (scanner-camera-ui.js)
+// or the text field; the scan is stored in the outbox with its UUID and its site first. On a good
+// signal the server is asked within the time limit and the device's verdict answers when it cannot;
+// after a miss the device decides first and the scan goes in the background (scanner-mode.js).
+// The outbox is flushed on open, on `online`, on `visibilitychange`, every 30 s while scans wait
+// and by Background Sync where the browser has it; a scan leaves it only when the server
+// acknowledged it, one bad item never blocks the others (scanner-send.js), and it is only sent by
+// an account of its own site. A 401 is "Session terminée", not "Hors ligne".
+import { decideOffline, looksLikePassNumber } from "./scanner-decide.js";
+import { storedBundle, syncBundle, forgetAdmission } from "./scanner-bundle.js";
+import { addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
+import { askBackgroundSync, markRejected, settle } from "./scanner-settle.js";
+import { VerdictScreen } from "./scanner-verdict.js";
+import { HttpError, SignedOut, requestJson } from "./scanner-net.js";
+import { SignalMode } from "./scanner-mode.js";
+import { sendScans } from "./scanner-send.js";
+import { scannerNow } from "./scanner-clock.js";
+import { typedNumberVerdict } from "./scanner-typed.js";
+import { StatusBar, dataIsStale, dataTooOldToTrust } from "./scanner-status.js";
+import { CameraControls } from "./scanner-camera-ui.js";
 
 const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device's (SCANNER_ASK_TIMEOUT_MS)
 const FLUSH_EVERY_MS = 30_000;
-const BATCH = 100;
-const STALE_MS = 24 * 60 * 60 * 1000;
-const SYNC_TAG = "scanner-outbox";  // templates/pwa/sw.js sends the outbox on this Background Sync
+const SEND_TIMEOUT_MS = 15_000;
 const REASONS = ["malformed", "unknown_key", "invalid_signature", "revoked", "not_yet_valid", "expired",
   "already_visited", "outside_accepted_period", "not_a_partner_account"];
+// A refusal the staff chose with no rule behind it still needs one of REASONS on the server.
+const STAFF_REFUSAL_REASON = "malformed";
 
 const root = document.querySelector("[data-scanner]");
 const texts = JSON.parse(root.dataset.texts);
 const scansApi = root.dataset.scansApi;
 const bundleApi = root.dataset.bundleApi;
-const csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
 const ASK_TIMEOUT_MS = Number(root.dataset.askTimeoutMs) || DEFAULT_ASK_TIMEOUT_MS;
 const $ = (selector) => root.querySelector(selector);
+const status = new StatusBar(root, texts);
 
+let csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
+let sessionSite = null;  // the site this browser session works for, once the server said so
+let signedOut = false;
 let flushing = null;
+let flushAgain = false;
 let timer = null;
-let camera = null;
-let resumeCameraOnShow = false;
 
-async function post(url, body, timeoutMs) {
-  const response = await fetch(url, {
-    method: "POST", credentials: "same-origin", signal: AbortSignal.timeout(timeoutMs),
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
-    body: JSON.stringify(body),
-  });
-  if (response.redirected) throw new Error("scans: signed out");
-  return response;
+const mode = new SignalMode({
+  limitMs: ASK_TIMEOUT_MS,
+  probe: () => refreshBundle(),
+  onChange: (value) => { status.mode(value); if (value === "ask") flush(); },
+});
+
+// ---- the server --------------------------------------------------------------------------------
+async function postScans(scans, timeoutMs, retried = false) {
+  try {
+    return await requestJson(scansApi, { method: "POST", body: { scans }, csrf, timeoutMs });
+  } catch (error) {
+    if (retried || !(error instanceof HttpError) || error.body?.error?.code !== "csrf_failed") throw error;
+    await refreshCsrf();  // signed in again since this page was made
+    return postScans(scans, timeoutMs, true);
+  }
 }
 
-async function postScans(scans, timeoutMs) {
-  const response = await post(scansApi, { scans }, timeoutMs);
-  if (!response.ok) throw new Error(`scans: HTTP ${response.status}`);
-  return response.json();
+async function refreshCsrf() {
+  const page = await fetch(location.pathname, { credentials: "same-origin", cache: "no-store" }).then((r) => r.text());
+  csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page)?.[1] ?? csrf;
+  await writeRecord("csrf", csrf);
 }
 
-// ---- status bar -------------------------------------------------------------------------------
-function setReachable(value) {
-  const network = $("[data-network]");
-  network.dataset.state = value ? "online" : "offline";
-  network.textContent = value ? texts.online : texts.offline;
+/** Sync the bundle; learns the session's site. Throws when offline or signed out. */
+async function refreshBundle() {
+  try {
+    const bundle = await syncBundle(bundleApi, { timeoutMs: SEND_TIMEOUT_MS });
+    sessionSite = bundle.site?.id ?? null;
+    reachable(true);
+    return bundle;
+  } catch (error) {
+    failed(error);
+    throw error;
+  }
+}
+
+function reachable(value) {
+  if (value === true) signedOut = false;
+  status.network(value);
+}
+
+function failed(error) {
+  if (error instanceof SignedOut) {
+    signedOut = true;
+    sessionSite = null;
+    reachable("signed-out");
+  } else {
+    status.network(false, { slow: error?.name === "TimeoutError" });
+    mode.missed();  // the device decides; the probe notices when the server is back
+  }
 }
 
 async function showStatus() {
-  const [bundle, count] = await Promise.all([storedBundle(), countPending()]);
-  const age = $("[data-bundle-age]");
-  if (!bundle?.fetchedAt) {
-    age.dataset.state = "missing";
-    age.textContent = texts.bundle_missing;
-  } else {
-    const fetched = new Date(bundle.fetchedAt);
-    const stale = Date.now() - fetched.getTime() > STALE_MS;
-    age.dataset.state = stale ? "stale" : "fresh";
-    age.textContent = format(stale ? texts.bundle_stale : texts.bundle_age, {
-      date: fetched.toLocaleString(document.documentElement.lang || "fr", { dateStyle: "short", timeStyle: "short" }),
-    });
-  }
-  const waiting = $("[data-waiting]");
-  waiting.dataset.count = String(count);
-  waiting.textContent = count ? format(texts.waiting, { count }) : texts.all_sent;
+  const [bundle, scans] = await Promise.all([storedBundle(), pendingScans()]);
+  const count = status.show({ bundle, scans, site: sessionSite ?? bundle?.site?.id });
   if (count && !timer) timer = setInterval(flush, FLUSH_EVERY_MS);
   if (!count && timer) { clearInterval(timer); timer = null; }
 }
 
-// ---- the outbox -------------------------------------------------------------------------------
-/** Send what waits, in batches; keep what the server did not acknowledge. */
+// ---- the outbox ---------------------------------------------------------------------------------
+/** Send what waits for this session's site; keep what the server did not acknowledge. */
 function flush() {
-  flushing ??= (async () => {
+  if (flushing) {
+    flushAgain = true;
+    return flushing;
+  }
+  flushing = (async () => {
     try {
-      const scans = await pendingScans();
-      for (let start = 0; start < scans.length; start += BATCH) {
-        const batch = scans.slice(start, start + BATCH);
-        const answer = await postScans(batch.map(asUpload), 15_000);
-        setReachable(true);
-        await settle(batch, answer.results ?? []);
-      }
-      if (scans.length) await syncBundle(bundleApi).catch(() => null);
-    } catch {
-      setReachable(false);
+      do {
+        flushAgain = false;
+        if (sessionSite === null) await refreshBundle();
+        const scans = sendable(await pendingScans(), sessionSite);
+        if (!scans.length) continue;
+        // A small send is timed like a question: it may bring back asking first, or show a weak signal.
+        await sendScans(scans, (batch) => (batch.length <= 5 ? mode.timed(() => postScans(batch.map(asUpload), SEND_TIMEOUT_MS))
+          : postScans(batch.map(asUpload), SEND_TIMEOUT_MS)), { onResults: settle, onRejected: markRejected });
+        reachable(true);
+        await refreshBundle().catch(() => null);
+      } while (flushAgain);
+    } catch (error) {
+      failed(error);
     } finally {
       flushing = null;
       await showStatus();
@@ -98,72 +131,98 @@ function flush() {
   return flushing;
 }
 
-/** Drop what the server acknowledged; an item it refused as malformed stays, marked, to be looked at. */
-async function settle(batch, results) {
-  const done = [];
-  for (const result of results) {
-    const scan = batch.find((s) => s.id === result?.id);
-    if (!scan) continue;
-    if (!result.status) {
-      if (!scan.serverError) await updateScan({ ...scan, serverError: result.error ?? {} });
-      continue;
-    }
-    done.push(scan.id);
-    if (result.status === "admitted" && !result.undone) {
-      await rememberAdmission(scan.passId, result.visited_on ?? new Date().toISOString().slice(0, 10));
-    }
-  }
-  if (done.length) await acknowledge(done);
-}
-
-async function askBackgroundSync() {
-  try {
-    const registration = await navigator.serviceWorker?.ready;
-    await registration?.sync?.register(SYNC_TAG);
-  } catch {
-    // No Background Sync here (Safari, Firefox): the page's own flushes do the work.
-  }
-}
-
-// ---- a scan ----------------------------------------------------------------------------------
+// ---- a scan -------------------------------------------------------------------------------------
 /** One code read (camera or field): stored first, then the server's verdict or this device's. */
 async function handleCode(raw, { frameTime, override = false } = {}) {
-  const text = raw.replace(/[\r\n]+$/, "");
-  const manual = looksLikePassNumber(text);
-  const scan = await addScan(manual ? { passNumber: text.trim() } : { qr: text, ...(override && { override: true }) });
-  const [bundle, outbox] = await Promise.all([storedBundle(), pendingScans()]);
-  let offline = manual ? { status: "pending", reason: TO_CHECK }
-    : await decideOffline(text, { bundle, outbox: outbox.filter((s) => s.id !== scan.id), now: new Date(scan.scannedAt) });
+  const text = String(raw ?? "").replace(/[\r\n]+$/, "");
+  const typed = looksLikePassNumber(text);
+  const bundle = await storedBundle();
+  const now = scannerNow(bundle);
+  const scan = await addScan({
+    ...(typed ? { passNumber: text.trim() } : { qr: text }), ...(override && { override: true }),
+    scannedAt: now.toISOString(), siteId: bundle?.site?.id, siteName: bundle?.site?.name,
+  });
+  // The question leaves at once; the device's own verdict is worked out meanwhile.
+  const asking = navigator.onLine && mode.askFirst && !signedOut ? askServer(scan) : null;
+  if (!navigator.onLine) reachable(false);
+  const offline = await offlineVerdict(scan, text, { bundle, now, override, typed });
+  let verdict = asking && await serverVerdict(scan, await asking);
+  if (!verdict) {
+    if (navigator.onLine && !signedOut && !scan.awaitingStaff) flush();  // in the background
+    askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
+    verdict = { ...offline, staffDecides: Boolean(scan.awaitingStaff), notes: offlineNotes(bundle) };
+  }
+  screen.show({ ...verdict, scanId: scan.id, passId: scan.passId, code: text, frameTime });
+  await showStatus();
+}
+
+/** The device's own verdict, stored with the scan (sent with it unless the server answers first). */
+async function offlineVerdict(scan, text, { bundle, now, override, typed }) {
+  const outbox = (await pendingScans()).filter((s) => s.id !== scan.id && (s.siteId == null || s.siteId === scan.siteId));
+  let offline = typed ? typedNumberVerdict(text, { bundle, outbox, now })
+    : await decideOffline(text, { bundle, outbox, now });
   if (override && offline.reason === "outside_accepted_period") offline = { ...offline, status: "admitted", reason: null };
+  if (!typed && offline.status === "admitted" && !override && dataTooOldToTrust(bundle)) {
+    offline = { ...offline, status: "pending", reason: "stale_data" };
+  }
   scan.passId = offline.payload?.passId;
+  scan.awaitingStaff = offline.status === "pending" || undefined;
   scan.offlineVerdict = { status: offline.status, reason: REASONS.includes(offline.reason) ? offline.reason : null };
   if (offline.status === "refused" && !scan.offlineVerdict.reason) delete scan.offlineVerdict;  // unverifiable here
   await updateScan(scan);
+  return offline;
+}
 
-  let verdict = null;
-  if (navigator.onLine) {
-    try {
-      const upload = { ...asUpload(scan) };
-      delete upload.offline_verdict;
-      delete upload.offline_reason;
-      const answer = await postScans([upload], ASK_TIMEOUT_MS);
-      setReachable(true);
-      const result = (answer.results ?? [])[0];
-      if (result?.status) {
-        verdict = { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-          recorded: true };
-        await settle([scan], [result]);
-      }
-    } catch {
-      setReachable(false);
-    }
-  } else {
-    setReachable(false);
+function offlineNotes(bundle) {
+  return dataIsStale(bundle) ? [texts.verdict_stale] : [];
+}
+
+/** The server's result for this scan within the time limit, or null (the mode notes the miss). */
+async function askServer(scan) {
+  const upload = { ...asUpload(scan) };  // as made: no offline verdict yet
+  try {
+    const answer = await mode.timed(() => postScans([upload], ASK_TIMEOUT_MS));
+    reachable(true);
+    return (answer.results ?? [])[0] ?? null;
+  } catch (error) {
+    failed(error);
+    return null;
   }
-  if (!verdict) askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
-  verdict ??= { status: offline.status, reason: offline.reason, payload: offline.payload, visitedOn: offline.visitedOn };
-  screen.show({ ...verdict, scanId: scan.id, passId: scan.passId, qr: scan.qr, frameTime });
+}
+
+/** The server's verdict once the scan is stored with the device's (so settling it is the last write). */
+async function serverVerdict(scan, result) {
+  if (result?.error) {
+    const fields = Object.values(result.error.fields ?? {});
+    await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
+  }
+  if (!result?.status) return null;
+  await settle([scan], [result]);
+  return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
+    recorded: true };
+}
+
+/** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */
+async function staffChose(verdict, admitted) {
+  const scan = await findScan(verdict.scanId);
+  if (!scan) return;
+  scan.awaitingStaff = undefined;
+  scan.offlineVerdict = admitted ? { status: "admitted", reason: null }
+    : { status: "refused", reason: REASONS.includes(verdict.suggested) ? verdict.suggested : STAFF_REFUSAL_REASON };
+  await updateScan(scan);
+  screen.show({ ...verdict, status: admitted ? "admitted" : "refused", reason: admitted ? null : "staff_refused",
+    staffDecides: false, notes: [texts.staff_recorded] });
+  if (navigator.onLine && !signedOut) flush();
+  askBackgroundSync();
   await showStatus();
+}
+
+/** Closing a verdict the staff did not decide: the scan goes as it is, the server decides. */
+async function closedUndecided(verdict) {
+  const scan = verdict?.staffDecides ? await findScan(verdict.scanId) : null;
+  if (!scan?.awaitingStaff) return;
+  await updateScan({ ...scan, awaitingStaff: undefined });
+  if (navigator.onLine && !signedOut) flush();
 }
 
 /** "Annuler cette entrée": the server frees the holder's slot at this site (within 10 minutes). */
@@ -171,108 +230,66 @@ async function undo(verdict) {
   const button = $("[data-verdict-undo]");
   button.disabled = true;
   try {
-    const response = await post(`${scansApi}/${verdict.scanId}/undo`, {}, 8000);
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer?.error?.message ?? texts.undo_failed);
+    await requestJson(`${scansApi}/${verdict.scanId}/undo`, { method: "POST", body: {}, csrf, timeoutMs: 8000 });
     await forgetAdmission(verdict.passId);
     screen.showUndone();
   } catch (error) {
     button.disabled = false;
-    screen.note(error instanceof TypeError || error.name === "TimeoutError" ? texts.undo_offline : error.message);
+    if (error instanceof SignedOut) failed(error);
+    screen.note(error instanceof HttpError ? (error.body?.error?.message ?? texts.undo_failed)
+      : error instanceof SignedOut ? texts.signed_out : texts.undo_offline);
   }
-}
-
-/** "Accepter quand même" outside the accepted periods: a new scan recorded as an override. */
-function acceptAnyway(verdict) {
-  handleCode(verdict.qr, { override: true }).catch(reportError);
 }
 
 function reportError(error) {
   console.error(error);
 }
 
-const screen = new VerdictScreen($("[data-verdict-box]"), texts, {
-  onClose() {
-    $("[data-code]").value = "";
-    if (camera?.running) camera.resume();
-    else $("[data-code]").focus();
-  },
-  onUndo: (verdict) => undo(verdict),
-  onOverride: (verdict) => acceptAnyway(verdict),
+const camera = new CameraControls(root, texts, {
+  onCode: (text, frameTime) => handleCode(text, { frameTime }).catch(reportError),
 });
 
-// ---- the camera -------------------------------------------------------------------------------
-function cameraState(state, message = "") {
-  root.dataset.camera = state;
-  $("[data-camera-view]").hidden = state !== "on";
-  $("[data-camera-start]").hidden = state === "on" || state === "starting";
-  $("[data-camera-stop]").hidden = state !== "on";
-  $("[data-camera-message]").textContent = message;
-}
+const screen = new VerdictScreen($("[data-verdict-box]"), texts, {
+  onClose(verdict) {
+    closedUndecided(verdict).catch(reportError);
+    $("[data-code]").value = "";
+    if (!camera.resume()) $("[data-code]").focus();
+  },
+  onUndo: (verdict) => undo(verdict),
+  // "Accepter quand même" outside the accepted periods: a new scan of the same code (QR or number).
+  onOverride: (verdict) => handleCode(verdict.code, { override: true }).catch(reportError),
+  onAccept: (verdict) => staffChose(verdict, true).catch(reportError),
+  onRefuse: (verdict) => staffChose({ ...verdict, suggested: verdict.reason }, false).catch(reportError),
+});
 
-function cameraProblem(error) {
-  if (!window.isSecureContext || !navigator.mediaDevices) return texts.camera_insecure;
-  if (error?.name === "NotAllowedError" || error?.name === "SecurityError") return texts.camera_denied;
-  if (error?.name === "NotFoundError" || error?.name === "OverconstrainedError") return texts.camera_missing;
-  if (error?.name === "NotReadableError") return texts.camera_busy;
-  return texts.camera_failed;
-}
-
-async function startCamera() {
-  cameraState("starting", texts.camera_starting);
-  try {
-    if (!navigator.mediaDevices?.getUserMedia) throw new Error("no camera API");
-    const { detector, kind } = await qrDetector({ polyfillUrl: root.dataset.polyfill, wasmUrl: root.dataset.wasm });
-    root.dataset.detector = kind;
-    camera ??= new Camera($("[data-camera-video]"), {
-      detector,
-      onCode: (text, frameTime) => handleCode(text, { frameTime }).catch(reportError),
-    });
-    await camera.start();
-    cameraState("on", texts.camera_on);
-  } catch (error) {
-    camera?.stop();
-    cameraState("error", cameraProblem(error));
-  }
-}
-
-function stopCamera() {
-  camera?.stop();
-  cameraState("off");
-}
-
-// ---- wiring -----------------------------------------------------------------------------------
+// ---- wiring -------------------------------------------------------------------------------------
 $("[data-manual-form]").addEventListener("submit", (event) => {
   event.preventDefault();
   const value = $("[data-code]").value;
   if (value.trim()) handleCode(value).catch(reportError);
 });
-$("[data-camera-start]").addEventListener("click", startCamera);
-$("[data-camera-stop]").addEventListener("click", stopCamera);
-window.addEventListener("online", () => { setReachable(true); flush(); });
-window.addEventListener("offline", () => setReachable(false));
+window.addEventListener("online", () => { reachable(true); flush(); });
+window.addEventListener("offline", () => reachable(false));
 document.addEventListener("visibilitychange", () => {
-  if (document.hidden) {
-    if (camera?.running) {
-      resumeCameraOnShow = true;
-      camera.stop();  // never film in the background
-      cameraState("paused");
-    }
-  } else {
-    if (resumeCameraOnShow) startCamera();
-    resumeCameraOnShow = false;
-    flush();
-  }
+  camera.visibilityChanged(document.hidden);
+  if (!document.hidden) flush();
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {
   if (event.data?.type === "SCANS_SENT") showStatus();
 });
 
-setReachable(navigator.onLine);
-cameraState("off");
-writeRecord("csrf", csrf).catch(reportError);  // for the service worker's Background Sync
-showStatus();
-syncBundle(bundleApi).then(() => setReachable(true), () => setReachable(false)).finally(() => {
+async function start() {
+  reachable(navigator.onLine);
+  status.mode(mode.mode);
+  await Promise.all([writeRecord("csrf", csrf), writeRecord("bundleApi", bundleApi)]).catch(reportError);
+  // A verdict left open when the page closed is not shown any more: its scan goes as it is.
+  for (const scan of (await pendingScans()).filter((s) => s.awaitingStaff)) {
+    await updateScan({ ...scan, awaitingStaff: undefined });
+  }
+  await showStatus();
+  await refreshBundle().catch(() => null);
   root.dataset.ready = "true";
-  return flush();
-});
+  await flush();
+}
+
+start().catch(reportError);

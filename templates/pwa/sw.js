@@ -204,11 +204,16 @@ function withTimeout(promise, milliseconds) {
 // A bonus where the browser has it (Chromium): scans wait in IndexedDB with their `upload` item
 // ready; the worker sends them even when no scanner page is open, and keeps what the server did not
 // acknowledge. A failed send throws, so the browser tries again later. The page's own flushes
-// (open, online, visibilitychange, 30 s timer) remain the rule everywhere.
+// (open, online, visibilitychange, 30 s timer) remain the rule everywhere. The same rules as the
+// page (static/js/scanner-send.js): only the scans of the site this session works for (asked of
+// the bundle first: someone else may have signed in since), never one set aside or waiting for the
+// staff's choice; a batch answered with an error about its content is split until the item at
+// fault is alone, which is set aside (`rejected`) and listed by the page.
 const SCANNER_DB = "passresot-scanner";
 const SCANNER_SYNC_TAG = "scanner-outbox";
 const SCANS_API = {{ scans_url|tojson }};
 const SCANS_BATCH = 100;
+const ITEM_ERRORS = new Set([400, 413, 422, 500]);
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SCANNER_SYNC_TAG) event.waitUntil(sendScannerOutbox());
@@ -218,25 +223,75 @@ async function sendScannerOutbox() {
   const db = await openExistingDatabase(SCANNER_DB);
   if (!db) return;
   try {
+    const [csrf, bundleApi] = await Promise.all(["csrf", "bundleApi"].map(
+      (key) => storeRequest(db, "records", (store) => store.get(key))));
+    const site = await sessionSite(bundleApi);
+    if (site === undefined) return;  // signed out: the page says so and sends after sign-in
     const scans = (await storeRequest(db, "outbox", (store) => store.getAll()))
+      .filter((scan) => scan.upload && !scan.rejected && !scan.awaitingStaff && (scan.siteId == null || scan.siteId === site))
       .sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));  // in the order they were made
-    const csrf = await storeRequest(db, "records", (store) => store.get("csrf"));
+    const state = { db, csrf, answered: false, suspects: [] };
     for (let start = 0; start < scans.length; start += SCANS_BATCH) {
-      const batch = scans.slice(start, start + SCANS_BATCH).filter((scan) => scan.upload);
-      const response = await fetch(SCANS_API, {
-        method: "POST", credentials: "same-origin", redirect: "error",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf || "" },
-        body: JSON.stringify({ scans: batch.map((scan) => scan.upload) }),
-      });
-      if (!response.ok) throw new Error(`scans: HTTP ${response.status}`);
-      const { results = [] } = await response.json();
-      const done = results.filter((result) => result && result.status).map((result) => result.id);
-      await storeRequest(db, "outbox", (store) => { done.forEach((id) => store.delete(id)); }, "readwrite");
+      await sendScannerPart(scans.slice(start, start + SCANS_BATCH), state);
+    }
+    if (state.suspects.length) {
+      if (!state.answered) throw new Error("scans: the server fails");
+      for (const { scan, error } of state.suspects) await setScanAside(db, scan, error);
     }
     for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "SCANS_SENT" });
   } finally {
     db.close();
   }
+}
+
+// The site of the signed-in account (undefined when signed out); null when no page said where to ask.
+async function sessionSite(bundleApi) {
+  if (!bundleApi) return null;
+  const url = new URL(bundleApi, self.location.origin);
+  url.searchParams.set("since", new Date().toISOString());
+  const response = await fetch(url.href, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (response.status === 401 || (response.redirected && new URL(response.url).pathname === "/login")) return undefined;
+  if (!response.ok) throw new Error(`bundle: HTTP ${response.status}`);
+  const bundle = await response.json();
+  return bundle.site ? bundle.site.id : null;
+}
+
+async function sendScannerPart(scans, state) {
+  const response = await fetch(SCANS_API, {
+    method: "POST", credentials: "same-origin", redirect: "error",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": state.csrf || "" },
+    body: JSON.stringify({ scans: scans.map((scan) => scan.upload) }),
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = { status: response.status, code: answer && answer.error && answer.error.code,
+      message: answer && answer.error && answer.error.message };
+    if (!ITEM_ERRORS.has(response.status) || error.code === "csrf_failed") throw new Error(`scans: HTTP ${response.status}`);
+    if (scans.length > 1) {
+      const half = Math.ceil(scans.length / 2);
+      await sendScannerPart(scans.slice(0, half), state);
+      await sendScannerPart(scans.slice(half), state);
+    } else if (response.status >= 500) {
+      state.suspects.push({ scan: scans[0], error });
+    } else {
+      await setScanAside(state.db, scans[0], error);
+    }
+    return;
+  }
+  state.answered = true;
+  const results = (answer && answer.results) || [];
+  const done = results.filter((result) => result && result.status).map((result) => result.id);
+  await storeRequest(state.db, "outbox", (store) => { done.forEach((id) => store.delete(id)); }, "readwrite");
+  for (const result of results.filter((r) => r && !r.status && r.error)) {
+    const scan = scans.find((s) => s.id === result.id);
+    if (scan) await setScanAside(state.db, scan, result.error);
+  }
+}
+
+function setScanAside(db, scan, error) {
+  const fields = Object.values(error.fields || {});
+  const rejected = { code: error.code || `http_${error.status}`, message: fields.length ? fields.join(" ") : error.message || "" };
+  return storeRequest(db, "outbox", (store) => { store.put({ ...scan, rejected }); }, "readwrite");
 }
 
 // Opens a database only if a page made it: an empty one made here would hide the page's stores.

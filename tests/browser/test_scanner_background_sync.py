@@ -45,3 +45,41 @@ def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff
     page.goto(live_server.url + "/scanner")  # the worker removed what the server acknowledged
     expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0")
     assert len(partner_scans(live_server, staff_site)) == 1  # nothing sent twice
+
+
+def test_the_worker_sets_a_bad_item_aside_and_never_sends_another_sites_scans(page, live_server, staff_site):
+    from .test_scanner_poisoned import POISON, queue, recorded
+
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
+    sign_in(page, live_server.url, STAFF)
+    page.goto(live_server.url + "/scanner")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.locator("[data-scanner][data-ready=true]").wait_for()
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(r for r in event["registrations"] if not r["isDeleted"]))
+    cdp.send("ServiceWorker.enable")
+
+    live_server.stop()
+    ids = queue(page, [POISON, seasonal_qr])
+    elsewhere = page.evaluate("""async () => {
+      const outbox = await import("/static/js/scanner-outbox.js");
+      return (await outbox.addScan({ qr: "PR1:AILLEURS", siteId: 999999, siteName: "Autre site" })).id;
+    }""")
+    page.goto("about:blank")
+    live_server.start()
+    registration = next(r for r in registrations if r["scopeURL"] == live_server.url + "/")
+    cdp.send("ServiceWorker.dispatchSyncEvent", {"origin": live_server.url, "registrationId":
+                                                 registration["registrationId"], "tag": "scanner-outbox",
+                                                 "lastChance": False})
+    deadline = time.monotonic() + 15
+    while not recorded(live_server, ids[1:]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [row[1:3] for row in partner_scans(live_server, staff_site)] == [(SEASONAL, "admitted")]
+
+    page.goto(live_server.url + "/help")  # not the scanner: what the worker left in the outbox
+    left = page.evaluate("""async () => (await (await import("/static/js/scanner-outbox.js")).pendingScans())
+      .map((s) => [s.id, s.rejected ? s.rejected.code : null])""")
+    assert sorted(left) == sorted([[ids[0], "invalid_scan"], [elsewhere, None]])
+    assert recorded(live_server, [ids[0], elsewhere]) == set()

@@ -23,7 +23,7 @@ def test_the_bundle_holds_ids_and_dates_only(app, make):
     response = app.test_client().get("/api/v1/scanner/bundle", headers={"Authorization": f"Bearer {token}"})
     bundle = response.get_json()
     assert set(bundle) == {"full", "keys", "revocations", "site", "year", "admissions", "admissions_removed",
-                           "server_time", "max_age", "tolerance_seconds"}
+                           "server_time", "max_age", "tolerance_seconds", "verify_after_days"}
     assert len(bundle["admissions"]) == 1 and len(bundle["revocations"]) == 1
     assert {frozenset(a) for a in bundle["admissions"]} == {frozenset({"pass_id", "user_id", "visited_on"})}
     assert {frozenset(r) for r in bundle["revocations"]} == {frozenset({"pass_id", "revoked_at", "status"})}

@@ -1,0 +1,59 @@
+// The scanner's calls to the server: a time limit that works on every engine (Safari 15 has no
+// AbortSignal.timeout), and the two failures the page must tell apart from "no network": a session
+// that ended (401, or a redirect to /login) and a server that answered with an error status.
+
+/** An AbortSignal that aborts after `ms`: AbortSignal.timeout where it exists, else a timer. */
+export function timeoutSignal(ms) {
+  if (typeof AbortSignal !== "undefined" && typeof AbortSignal.timeout === "function") return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(timeoutError()), ms);
+  return controller.signal;
+}
+
+function timeoutError() {
+  try {
+    return new DOMException("The operation timed out.", "TimeoutError");
+  } catch {
+    const error = new Error("The operation timed out.");
+    error.name = "TimeoutError";
+    return error;
+  }
+}
+
+/** The account is signed out (session ended, or signed out elsewhere): not a network problem. */
+export class SignedOut extends Error {
+  constructor() {
+    super("signed out");
+    this.name = "SignedOut";
+  }
+}
+
+/** The server answered with an error status; `body` is its JSON error when it gave one. */
+export class HttpError extends Error {
+  constructor(status, body) {
+    super(`HTTP ${status}`);
+    this.name = "HttpError";
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** True when a response says the session is over: 401, or followed to the sign-in page. */
+export function isSignedOut(response) {
+  if (response.status === 401) return true;
+  return response.redirected && new URL(response.url, "http://x").pathname === "/login";
+}
+
+/** fetch() with a time limit; throws SignedOut or HttpError, else resolves to the parsed JSON. */
+export async function requestJson(url, { method = "GET", body, csrf = "", timeoutMs = 8000 } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) Object.assign(headers, { "Content-Type": "application/json", "X-CSRFToken": csrf });
+  const response = await fetch(url, {
+    method, credentials: "same-origin", headers, signal: timeoutSignal(timeoutMs),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (isSignedOut(response)) throw new SignedOut();
+  const answer = await response.json().catch(() => null);
+  if (!response.ok || response.redirected || answer === null) throw new HttpError(response.status, answer);
+  return answer;
+}
