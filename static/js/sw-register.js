@@ -1,4 +1,8 @@
 // Registers the service worker (/sw.js, whole site) and offers to reload when a new version waits.
+// With it, on every page: whether the page is the device's copy (page-copy.js) and, where the page
+// has the line for it, whether the pass or scanner is ready offline (offline-ready.js).
+import "./page-copy.js";
+import "./offline-ready.js";
 const BANNER_ID = "sw-update";
 const STYLESHEET = new URL("../css/pwa.css", import.meta.url).href;
 const TEXT = {
@@ -58,17 +62,8 @@ function watchForUpdates(registration) {
   });
 }
 
-// The worker answered this page from its cache: <html data-offline-copy> and a
-// "passresot:offline-copy" event let page scripts (pass.js) say so.
-function onWorkerMessage(event) {
-  if (event.data?.type !== "OFFLINE_COPY") return;
-  document.documentElement.dataset.offlineCopy = "";
-  window.dispatchEvent(new CustomEvent("passresot:offline-copy"));
-}
-
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.addEventListener("message", onWorkerMessage);
-  navigator.serviceWorker.startMessages();
+  navigator.serviceWorker.startMessages();  // the scanner listens for the worker's SCANS_SENT
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloadRequested) window.location.reload();
