@@ -1,13 +1,12 @@
-// "À jour", "Copie du … · mise à jour en cours…" or "Hors connexion · données du …" on pages the
+// "À jour", "Copie du … · mise à jour en cours…" or "Hors connexion · données du …" (the server
+// unreachable too: to the agent it is the same) on pages the
 // service worker keeps (visits, reports): page-copy.js says whether the page is the device's copy
 // and what the background answer was.
 import { copySavedAt, copyState } from "./page-copy.js";
 
 const TEXT = {
-  fr: { checking: "Copie du %(when)s · mise à jour en cours…", unreachable: "Serveur injoignable · données du %(when)s",
-        signedOut: "Session terminée · données du %(when)s" },
-  en: { checking: "Saved copy from %(when)s · updating…", unreachable: "Server unreachable · data from %(when)s",
-        signedOut: "Session ended · data from %(when)s" },
+  fr: { checking: "Copie du %(when)s · mise à jour en cours…", signedOut: "Session terminée · données du %(when)s" },
+  en: { checking: "Saved copy from %(when)s · updating…", signedOut: "Session ended · data from %(when)s" },
 };
 
 export function showFreshness() {
@@ -26,7 +25,6 @@ export function showFreshness() {
     if (!navigator.onLine) shown = "offline";
     else if (state === "checking") message = text.checking;
     else if (state === "signed-out") message = text.signedOut;
-    else if (state !== "fresh") message = text.unreachable;
     element.dataset.state = shown;
     element.querySelector("[data-freshness-text]").textContent = shown === "fresh"
       ? element.dataset.textFresh : message.replace("%(when)s", when);

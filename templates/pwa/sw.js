@@ -5,8 +5,10 @@
 // Pages an agent or a scanner needs at the door (/pass, /partners, /visits, /reports, /help,
 // /scanner, and "/" which opens the saved pass): stale-while-revalidate. The saved copy answers at
 // once, marked <html data-offline-copy="<saved at>">; the network answer is stored in the
-// background and the page asks for its outcome (static/js/page-copy.js). Emptied at sign-in and
-// sign-out. Every /partners/<id> page is the same shell, kept once under /partners.
+// background and the page asks for its outcome (static/js/page-copy.js). A reload, or an opening
+// right after the device sent a change, asks the server first (4 s at most, then the copy).
+// Emptied at sign-in and sign-out. Every /partners/<id> page is the same shell, kept once under
+// /partners.
 const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
@@ -30,6 +32,9 @@ const COPY_HEADER = "X-PassResOT-Copy";  // on an answer from the saved copy: it
 
 // The background answers of this worker's life, by page key: the page asks for its own.
 const revalidations = new Map();
+// When a page last sent a change (a report, a language, a form): copies older than that are asked
+// for the server's page first, so that the page that made the change shows it.
+let lastChangeAt = 0;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(storeStatic(PRECACHE_URLS).then((missing) => {
@@ -61,7 +66,10 @@ self.addEventListener("fetch", (event) => {
       url.pathname === LOGOUT_PATH ? deleteDatabase(PARTNERS_DB) : null]));
     return;
   }
-  if (request.method !== "GET") return;
+  if (request.method !== "GET") {
+    lastChangeAt = Date.now();
+    return;
+  }
   if (url.pathname.startsWith("/api/")) {
     if (CACHED_API.has(url.pathname)) event.respondWith(networkFirst(event));
     return;
@@ -190,8 +198,18 @@ async function staleWhileRevalidate(event) {
       return offlinePage();
     }
   }
-  event.waitUntil(revalidate(key, url.href));
-  return markedCopy(copy);
+  const refreshing = revalidate(key, url.href);
+  event.waitUntil(refreshing);
+  // Reloaded by the person (the browser asks to revalidate), or older than a change this device
+  // just sent: the server's page first, unless it is slow or gone.
+  const reload = event.request.cache === "no-cache" || event.request.cache === "reload";
+  if (!reload && Date.parse(copy.headers.get(SAVED_AT)) > lastChangeAt) return markedCopy(copy);
+  const outcome = await withTimeout(refreshing, NETWORK_TIMEOUT_MS).catch(() => null);
+  const fresh = outcome?.state === "fresh" && await savedCopy(key);
+  if (!fresh) return markedCopy(copy);
+  const headers = new Headers(fresh.headers);
+  headers.delete(SAVED_AT);
+  return new Response(fresh.body, { status: fresh.status, statusText: fresh.statusText, headers });
 }
 
 // The copy, marked so that the page knows before any script runs (in every engine: Firefox has no
