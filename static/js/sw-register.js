@@ -10,7 +10,11 @@ const TEXT = {
   en: { available: "New version available", reload: "Reload" },
 };
 
+const INSTALL_RETRY_MS = [5000, 15000, 30000, 60000];  // a first install that failed, tried again
+
 let reloadRequested = false;
+let installAttempts = 0;
+const watched = new WeakSet();
 
 function text(key) {
   return (TEXT[document.documentElement.lang] || TEXT.fr)[key];
@@ -53,13 +57,24 @@ function keepPageForOffline() {
 
 function watchForUpdates(registration) {
   if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const worker = registration.installing;
-    worker?.addEventListener("statechange", () => {
-      // With no controller this is the first install, not an update.
-      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-    });
+  const watch = (worker) => !worker || watched.has(worker) || watched.add(worker) && worker.addEventListener("statechange", () => {
+    // With no controller this is the first install, not an update.
+    if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    // A first install that failed (a file still missing after the worker's own retries) would
+    // otherwise wait for the next page load: on a weak signal, try again while this page is open.
+    if (worker.state === "redundant" && !registration.active && installAttempts < INSTALL_RETRY_MS.length) {
+      setTimeout(register, INSTALL_RETRY_MS[installAttempts]);
+      installAttempts += 1;
+    }
   });
+  watch(registration.installing);
+  registration.addEventListener("updatefound", () => watch(registration.installing));
+}
+
+function register() {
+  return navigator.serviceWorker.register("/sw.js", { scope: "/" })
+    .then(watchForUpdates)
+    .catch((error) => console.warn("Service worker non enregistré :", error));
 }
 
 if ("serviceWorker" in navigator) {
@@ -69,7 +84,5 @@ if ("serviceWorker" in navigator) {
     if (reloadRequested) window.location.reload();
     else if (!hadController) keepPageForOffline();
   });
-  navigator.serviceWorker.register("/sw.js", { scope: "/" })
-    .then(watchForUpdates)
-    .catch((error) => console.warn("Service worker non enregistré :", error));
+  register();
 }
