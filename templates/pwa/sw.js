@@ -21,7 +21,6 @@ const RETRY_DELAYS_MS = [1000, 3000, 8000];  // a file that fails is fetched aga
 const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports", "/help"]);
 const PARTNER_PAGE = /^\/partners\/\d+\/?$/;  // answered by the /partners shell (partners.js)
 const PARTNERS_SHELL = "/partners";
-const START_PAGES = ["/pass", "/scanner"];  // what "/" (the installed app's start URL) opens offline
 const PARTNERS_DB = "passresot-partners";  // static/js/partners-db.js
 const CACHED_API = new Set(["/api/v1/me/pass", "/api/v1/keys"]);
 const PHOTO = /^\/photos\/agents\/\d+\.jpg$/;
@@ -249,12 +248,18 @@ async function answerPageCopy(client, port) {
   port.postMessage(outcome ? await outcome : { state: "unknown" });
 }
 
-// "/" opens the saved pass (or scanner) at once; online, the server would redirect there anyway.
+// "/" opens the agent's saved pass at once (the server would redirect there too). Partner staff
+// land on /site online; on no signal, or a slow one (4 s), their saved scanner instead.
 async function startPage(event) {
-  for (const path of START_PAGES) {
-    if (await savedCopy(self.location.origin + path)) return Response.redirect(self.location.origin + path, 302);
+  const origin = self.location.origin;
+  if (await savedCopy(origin + "/pass")) return Response.redirect(origin + "/pass", 302);
+  const network = fetch(event.request);
+  try {
+    return await withTimeout(network, NETWORK_TIMEOUT_MS);
+  } catch {
+    if (await savedCopy(origin + "/scanner")) return Response.redirect(origin + "/scanner", 302);
+    return network.catch(() => offlinePage());
   }
-  return networkOrOfflinePage(event);
 }
 
 async function savedPhoto(event) {

@@ -157,3 +157,16 @@ def test_a_session_that_ended_reaches_the_user_and_is_never_kept_as_the_pass(pho
     with phone.expect_navigation():
         banner.get_by_role("link").click()
     assert "/login" in phone.url
+
+
+def test_partner_staff_land_on_their_site_online_and_on_the_saved_scanner_without_signal(phone, live_server, proxy):
+    sign_in(phone, proxy.url, PARTNER)
+    keep_copies(phone, proxy.url, ["/scanner"])
+
+    phone.goto(proxy.url + "/")
+    assert phone.url == proxy.url + "/site"
+
+    live_server.stop()
+    phone.goto(proxy.url + "/")
+    assert phone.url == proxy.url + "/scanner"
+    assert phone.locator("[data-manual-form]").is_visible()
