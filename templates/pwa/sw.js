@@ -59,10 +59,13 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (request.method === "POST" && (url.pathname === LOGOUT_PATH || url.pathname === LOGIN_PATH)) {
-    // A shared phone: the next person must not find the previous agent's pass, even for a moment.
-    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE),
-      url.pathname === LOGOUT_PATH ? deleteDatabase(PARTNERS_DB) : null]));
+  if (request.method === "POST" && url.pathname === LOGOUT_PATH) {
+    // A shared phone: the next person must not find the previous agent's pass.
+    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), deleteDatabase(PARTNERS_DB)]));
+    return;
+  }
+  if (request.method === "POST" && url.pathname === LOGIN_PATH && request.mode === "navigate") {
+    event.respondWith(signIn(request));
     return;
   }
   if (request.method !== "GET") {
@@ -83,6 +86,16 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   }
 });
+
+// Someone signed in (the server redirects): the copies of whoever used the device before go, so
+// that not even a copy shown at once belongs to another person. A refused or failed sign-in
+// (offline at the door) leaves them: they may be this agent's pass.
+async function signIn(request) {
+  lastChangeAt = Date.now();
+  const response = await fetch(request);
+  if (response.type === "opaqueredirect" || response.redirected) await caches.delete(PAGES_CACHE);
+  return response;
+}
 
 // Stores the files not stored yet, each retried alone; resolves to those still missing.
 async function storeStatic(urls) {

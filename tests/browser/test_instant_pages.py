@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from .conftest import sign_in
+from .conftest import DEMO_PASSWORD, sign_in
 from .faulty_proxy import FaultyProxy
 
 AGENT = "agent@demo.passresot66.fr"
@@ -170,3 +170,29 @@ def test_partner_staff_land_on_their_site_online_and_on_the_saved_scanner_withou
     phone.goto(proxy.url + "/")
     assert phone.url == proxy.url + "/scanner"
     assert phone.locator("[data-manual-form]").is_visible()
+
+
+def test_someone_signing_in_on_the_device_never_sees_the_previous_agents_copy(phone, live_server, proxy):
+    other, _pass_id = _other_agent_with_a_pass(live_server)
+    sign_in(phone, proxy.url, AGENT)
+    keep_copies(phone, proxy.url, ["/pass"])
+    holder = phone.locator("#pass-holder").inner_text()
+    _end_sessions(live_server, AGENT)  # A's session is over; the phone passes to B
+
+    phone.goto(proxy.url + "/login")
+    phone.fill("input[name=email]", AGENT)
+    phone.fill("input[name=password]", "not the password")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.locator(".flash, .form-error, [role=alert]").first.wait_for()
+    assert phone.evaluate("caches.match(location.origin + '/pass').then(Boolean)")  # refused: kept
+    phone.fill("input[name=email]", other)
+    phone.fill("input[name=password]", DEMO_PASSWORD)
+    proxy.delay = 5  # slower than the 4 s a page waits for the server after a change (here, a sign-in)
+    with phone.expect_navigation(url=proxy.url + "/pass", wait_until="domcontentloaded", timeout=60_000):
+        phone.get_by_role("button", name="Se connecter").click()
+
+    assert phone.url == proxy.url + "/pass"
+    assert phone.evaluate("document.documentElement.dataset.offlineCopy") is None  # the server's page
+    assert phone.locator("#pass-holder").inner_text() != holder
+    kept = phone.evaluate("caches.match(location.origin + '/pass').then((r) => r ? r.text() : '')")
+    assert holder.split()[-1] not in kept
