@@ -72,8 +72,9 @@ PRECACHED_STATIC = (
     "vendor/zxing-wasm/zxing_reader.wasm",
 )
 #: Only the scanner needs these: the QR decoder (1.1 MB) and the scanner's own files.
-SCANNER_ONLY = frozenset(name for name in PRECACHED_STATIC
-                         if name.startswith(("vendor/barcode-detector/", "vendor/zxing-wasm/", "js/scanner", "css/scanner")))
+SCANNER_ONLY = frozenset(
+    name for name in PRECACHED_STATIC
+    if name.startswith(("vendor/barcode-detector/", "vendor/zxing-wasm/", "js/scanner", "css/scanner")))
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")
 SALT_ENV = "PASSRESOT_SW_SALT"
 

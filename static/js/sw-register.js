@@ -57,16 +57,20 @@ function keepPageForOffline() {
 
 function watchForUpdates(registration) {
   if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
-  const watch = (worker) => !worker || watched.has(worker) || watched.add(worker) && worker.addEventListener("statechange", () => {
-    // With no controller this is the first install, not an update.
-    if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
-    // A first install that failed (a file still missing after the worker's own retries) would
-    // otherwise wait for the next page load: on a weak signal, try again while this page is open.
-    if (worker.state === "redundant" && !registration.active && installAttempts < INSTALL_RETRY_MS.length) {
-      setTimeout(register, INSTALL_RETRY_MS[installAttempts]);
-      installAttempts += 1;
-    }
-  });
+  const watch = (worker) => {
+    if (!worker || watched.has(worker)) return;
+    watched.add(worker);
+    worker.addEventListener("statechange", () => {
+      // With no controller this is the first install, not an update.
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      // A first install that failed (a file still missing after the worker's own retries) would
+      // otherwise wait for the next page load: on a weak signal, try again while this page is open.
+      if (worker.state === "redundant" && !registration.active && installAttempts < INSTALL_RETRY_MS.length) {
+        setTimeout(register, INSTALL_RETRY_MS[installAttempts]);
+        installAttempts += 1;
+      }
+    });
+  };
   watch(registration.installing);
   registration.addEventListener("updatefound", () => watch(registration.installing));
 }

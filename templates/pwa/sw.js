@@ -7,8 +7,8 @@
 // once, marked <html data-offline-copy="<saved at>">; the network answer is stored in the
 // background and the page asks for its outcome (static/js/page-copy.js). A reload, or an opening
 // right after the device sent a change, asks the server first (4 s at most, then the copy).
-// Emptied after an accepted sign-in and at sign-out. Every /partners/<id> page is the same shell, kept once under
-// /partners.
+// Emptied after an accepted sign-in and at sign-out. Every /partners/<id> page is the same
+// shell, kept once under /partners.
 const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers

@@ -43,7 +43,7 @@ def timed_goto(page, url):
     return response, time.monotonic() - start
 
 
-def test_each_agent_page_opens_from_the_copy_at_once_on_a_slow_signal_then_says_it_is_up_to_date(phone, live_server, proxy):
+def test_each_agent_page_opens_from_its_copy_at_once_on_a_slow_signal_then_says_up_to_date(phone, live_server, proxy):
     sign_in(phone, proxy.url, AGENT)
     keep_copies(phone, proxy.url, AGENT_PAGES)
 
