@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run run-lan test test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
+.PHONY: run run-lan test test-repeat test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-logins
@@ -22,6 +22,22 @@ run-lan: setup migrate demo
 test: setup
 	$(BIN)/python -m pytest -q
 	node --test tests/js/
+
+# The whole suite N times (`make test-repeat 5`, or N=5), stopping at the first failure: a test
+# that fails at random shows itself here before it fails someone else's change.
+ifeq (test-repeat,$(firstword $(MAKECMDGOALS)))
+REPEAT := $(word 2,$(MAKECMDGOALS))
+ifneq ($(REPEAT),)
+$(eval $(REPEAT):;@:)
+endif
+endif
+N ?= $(or $(REPEAT),5)
+test-repeat: setup
+	@for run in $$(seq 1 $(N)); do \
+	  echo "== test-repeat: run $$run of $(N)"; \
+	  $(BIN)/python -m pytest -q -x && node --test tests/js/ \
+	    || { echo "== test-repeat: run $$run of $(N) FAILED"; exit 1; }; \
+	done; echo "== test-repeat: $(N) runs of $(N) passed"
 
 # The database tests again, against PostgreSQL (CI runs this after `make test`).
 TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test

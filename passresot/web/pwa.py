@@ -20,7 +20,8 @@ BACKGROUND_COLOR = "#f5f7f7"  # --bg in static/css/app.css
 
 #: Static files the worker stores at install, relative to static/; missing ones are skipped
 #: (static/vendor/ is filled by `make vendor`). The pass, card, partner list and scanner pages'
-#: own files are here because those pages are shown offline.
+#: own files are here because those pages are shown offline. Those in SCANNER_ONLY are stored
+#: after the others (never blocking an agent's install) or when the scanner first runs.
 PRECACHED_STATIC = (
     "css/app.css",
     "css/pwa.css",
@@ -37,8 +38,11 @@ PRECACHED_STATIC = (
     "js/base45.js",
     "js/verify.js",
     "js/sw-register.js",
+    "js/page-copy.js",
+    "js/offline-ready.js",
     "js/install.js",
     "js/pass.js",
+    "js/wake-lock.js",
     "js/print.js",
     "js/partners.js",
     "js/partners-db.js",
@@ -70,11 +74,15 @@ PRECACHED_STATIC = (
     "js/scanner-settle.js",
     "vendor/noble-ed25519/index.js",
     # The QR polyfill for scanners without a native BarcodeDetector (about 1.1 MB with its .wasm):
-    # kept at install so that a scanner updated while offline still reads codes.
+    # kept so that a scanner updated while offline still reads codes.
     "vendor/barcode-detector/ponyfill.js",
     "vendor/barcode-detector/zxing-exported.js",
     "vendor/zxing-wasm/zxing_reader.wasm",
 )
+#: Only the scanner needs these: the QR decoder (1.1 MB) and the scanner's own files.
+SCANNER_ONLY = frozenset(
+    name for name in PRECACHED_STATIC
+    if name.startswith(("vendor/barcode-detector/", "vendor/zxing-wasm/", "js/scanner", "css/scanner")))
 VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")
 SALT_ENV = "PASSRESOT_SW_SALT"
 
@@ -118,8 +126,11 @@ def cache_version(app=None) -> str:
 
 @bp.route("/sw.js")
 def service_worker():
-    urls = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in precached_static(current_app)]
-    body = render_template("pwa/sw.js", version=cache_version(), precache_urls=urls,
+    names = precached_static(current_app)
+    essentials = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in names
+                                             if name not in SCANNER_ONLY]
+    later = [url_for("static", filename=name) for name in names if name in SCANNER_ONLY]
+    body = render_template("pwa/sw.js", version=cache_version(), precache_urls=essentials, later_urls=later,
                            offline_url=url_for("pwa.offline"), scans_url=url_for("api.record_scans_batch"))
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"

@@ -1,12 +1,17 @@
 // The pass screen: a ticking clock (a screenshot would not tick) and how fresh the shown copy is.
+// Answered from the device's copy (page-copy.js), it says so, then swaps in the server's new pass
+// as soon as the background answer brings one (renewed, revoked, returned).
+import { copySavedAt, copyState } from "./page-copy.js";
+
 const lang = document.documentElement.lang === "en" ? "en-GB" : "fr-FR";
 const T = lang === "en-GB"
   ? { fresh: "Pass up to date", offline: "Offline", unreachable: "Server unreachable",
-      copy: "saved copy from", updated: "updated" }
+      copy: "saved copy from", updated: "updated", checking: "Saved copy from", updating: "updating…",
+      signedOut: "Session ended" }
   : { fresh: "Pass à jour", offline: "Hors connexion", unreachable: "Serveur injoignable",
-      copy: "copie enregistrée le", updated: "mis à jour le" };
+      copy: "copie enregistrée le", updated: "mis à jour le", checking: "Copie du", updating: "mise à jour en cours…",
+      signedOut: "Session terminée" };
 
-const clock = document.querySelector("[data-clock]");
 const timeFormat = new Intl.DateTimeFormat(lang, {
   hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "Europe/Paris",
 });
@@ -15,33 +20,57 @@ const dateFormat = new Intl.DateTimeFormat(lang, {
 });
 
 function tick() {
+  const clock = document.querySelector("[data-clock]");  // queried each time: the pass may be swapped
   if (clock) clock.textContent = timeFormat.format(new Date());
 }
 
-const freshness = document.querySelector("[data-freshness]");
-const renderedAt = freshness ? new Date(freshness.dataset.renderedAt) : null;
-// The service worker's copy: it says so (data-offline-copy), or the page is older than two minutes.
-let fromCache = document.documentElement.hasAttribute("data-offline-copy")
-  || (renderedAt && Date.now() - renderedAt.getTime() > 120_000);
-
-export function describeFreshness(online, cached, when) {
-  if (!online || cached) {
-    return { state: online ? "stale" : "offline",
-      text: `${online ? T.unreachable : T.offline} · ${T.copy} ${dateFormat.format(when)}` };
-  }
-  return { state: "fresh", text: `${T.fresh} · ${T.updated} ${dateFormat.format(when)}` };
+/** {state, text} of the freshness line; `copy` is what page-copy.js says of the page. */
+export function describeFreshness(online, copy, when) {
+  const saved = `${T.copy} ${dateFormat.format(when)}`;
+  if (!online) return { state: "offline", text: `${T.offline} · ${saved}` };
+  if (copy === "fresh") return { state: "fresh", text: `${T.fresh} · ${T.updated} ${dateFormat.format(when)}` };
+  if (copy === "checking") return { state: "checking", text: `${T.checking} ${dateFormat.format(when)} · ${T.updating}` };
+  if (copy === "signed-out") return { state: "stale", text: `${T.signedOut} · ${saved}` };
+  return { state: "stale", text: `${T.unreachable} · ${saved}` };
 }
 
+let updatedAt = null;  // when a background answer brought the page up to date
+
 function showFreshness() {
-  if (!freshness || Number.isNaN(renderedAt?.getTime())) return;
-  const { state, text } = describeFreshness(navigator.onLine, fromCache, renderedAt);
-  freshness.dataset.state = state;
+  const freshness = document.querySelector("[data-freshness]");
+  if (!freshness) return;
+  const state = copyState();
+  const renderedAt = new Date(freshness.dataset.renderedAt);
+  const when = state === "fresh" ? updatedAt || renderedAt : copySavedAt() || renderedAt;
+  if (Number.isNaN(when.getTime())) return;
+  const { state: shown, text } = describeFreshness(navigator.onLine, state, when);
+  freshness.dataset.state = shown;
   freshness.querySelector("[data-freshness-text]").textContent = text;
+}
+
+// The server's page differs from the copy shown: show the new one in place (no reload, no flash).
+function swapIn(fresh) {
+  const main = document.querySelector("main");
+  const next = fresh?.querySelector("main");
+  if (!main || !next) return false;
+  main.replaceChildren(...[...next.childNodes].map((node) => document.importNode(node, true)));
+  window.dispatchEvent(new CustomEvent("passresot:page-replaced"));
+  return true;
+}
+
+function onCopyState(event) {
+  const detail = event.detail || {};
+  if (detail.state === "fresh") {
+    updatedAt = new Date();
+    if (detail.changed && swapIn(detail.document)) detail.handled = true;
+  }
+  showFreshness();
+  tick();
 }
 
 tick();
 setInterval(tick, 1000);
 showFreshness();
 window.addEventListener("online", showFreshness);
-window.addEventListener("passresot:offline-copy", () => { fromCache = true; showFreshness(); });
 window.addEventListener("offline", showFreshness);
+window.addEventListener("passresot:copy-state", onCopyState);

@@ -1,4 +1,8 @@
 // Registers the service worker (/sw.js, whole site) and offers to reload when a new version waits.
+// With it, on every page: whether the page is the device's copy (page-copy.js) and, where the page
+// has the line for it, whether the pass or scanner is ready offline (offline-ready.js).
+import "./page-copy.js";
+import "./offline-ready.js";
 const BANNER_ID = "sw-update";
 const STYLESHEET = new URL("../css/pwa.css", import.meta.url).href;
 const TEXT = {
@@ -6,7 +10,11 @@ const TEXT = {
   en: { available: "New version available", reload: "Reload" },
 };
 
+const INSTALL_RETRY_MS = [5000, 15000, 30000, 60000];  // a first install that failed, tried again
+
 let reloadRequested = false;
+let installAttempts = 0;
+const watched = new WeakSet();
 
 function text(key) {
   return (TEXT[document.documentElement.lang] || TEXT.fr)[key];
@@ -49,32 +57,36 @@ function keepPageForOffline() {
 
 function watchForUpdates(registration) {
   if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const worker = registration.installing;
-    worker?.addEventListener("statechange", () => {
+  const watch = (worker) => {
+    if (!worker || watched.has(worker)) return;
+    watched.add(worker);
+    worker.addEventListener("statechange", () => {
       // With no controller this is the first install, not an update.
       if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      // A first install that failed (a file still missing after the worker's own retries) would
+      // otherwise wait for the next page load: on a weak signal, try again while this page is open.
+      if (worker.state === "redundant" && !registration.active && installAttempts < INSTALL_RETRY_MS.length) {
+        setTimeout(register, INSTALL_RETRY_MS[installAttempts]);
+        installAttempts += 1;
+      }
     });
-  });
+  };
+  watch(registration.installing);
+  registration.addEventListener("updatefound", () => watch(registration.installing));
 }
 
-// The worker answered this page from its cache: <html data-offline-copy> and a
-// "passresot:offline-copy" event let page scripts (pass.js) say so.
-function onWorkerMessage(event) {
-  if (event.data?.type !== "OFFLINE_COPY") return;
-  document.documentElement.dataset.offlineCopy = "";
-  window.dispatchEvent(new CustomEvent("passresot:offline-copy"));
+function register() {
+  return navigator.serviceWorker.register("/sw.js", { scope: "/" })
+    .then(watchForUpdates)
+    .catch((error) => console.warn("Service worker non enregistré :", error));
 }
 
 if ("serviceWorker" in navigator) {
-  navigator.serviceWorker.addEventListener("message", onWorkerMessage);
-  navigator.serviceWorker.startMessages();
+  navigator.serviceWorker.startMessages();  // the scanner listens for the worker's SCANS_SENT
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloadRequested) window.location.reload();
     else if (!hadController) keepPageForOffline();
   });
-  navigator.serviceWorker.register("/sw.js", { scope: "/" })
-    .then(watchForUpdates)
-    .catch((error) => console.warn("Service worker non enregistré :", error));
+  register();
 }

@@ -1,15 +1,22 @@
 // PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
-// Static files: cache first. The agent's pass, its photo and its data: network first, the last
-// copy when the network is gone, emptied at sign-out. The partner list (/partners) likewise; every
-// /partners/<id> page is the same shell, kept once under /partners, and its data lives in
-// IndexedDB (never in these caches; deleted at sign-out too). Other pages: network, else the
-// offline page (or, for the app's start URL "/", the saved pass).
+// Static files: cache first, installed in two steps: the essentials an agent needs offline (the
+// pass, the partner list, the offline page) first, each file retried on its own; the scanner's
+// files (with the 1.1 MB QR decoder) after them or when the scanner asks, never blocking them.
+// Pages an agent or a scanner needs at the door (/pass, /partners, /visits, /reports, /help,
+// /scanner, and "/" which opens the saved pass): stale-while-revalidate. The saved copy answers at
+// once, marked <html data-offline-copy="<saved at>">; the network answer is stored in the
+// background and the page asks for its outcome (static/js/page-copy.js). A reload, or an opening
+// right after the device sent a change, asks the server first (4 s at most, then the copy).
+// Emptied after an accepted sign-in and at sign-out. Every /partners/<id> page is the same
+// shell, kept once under /partners.
 const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
-const PRECACHE_URLS = {{ precache_urls|tojson }};
+const PRECACHE_URLS = {{ precache_urls|tojson }};  // the essentials, stored before the worker installs
+const LATER_URLS = {{ later_urls|tojson }};  // the scanner's files: after the essentials
 const OFFLINE_URL = {{ offline_url|tojson }};
-const NETWORK_TIMEOUT_MS = 4000;
+const NETWORK_TIMEOUT_MS = 4000;  // API answers only: pages never wait for the network
+const RETRY_DELAYS_MS = [1000, 3000, 8000];  // a file that fails is fetched again, alone
 
 const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports", "/help"]);
 const PARTNER_PAGE = /^\/partners\/\d+\/?$/;  // answered by the /partners shell (partners.js)
@@ -18,9 +25,20 @@ const PARTNERS_DB = "passresot-partners";  // static/js/partners-db.js
 const CACHED_API = new Set(["/api/v1/me/pass", "/api/v1/keys"]);
 const PHOTO = /^\/photos\/agents\/\d+\.jpg$/;
 const LOGOUT_PATH = "/logout";
+const LOGIN_PATH = "/login";
+const SAVED_AT = "X-PassResOT-Saved";  // when a kept page was stored (on the stored copy)
+const COPY_HEADER = "X-PassResOT-Copy";  // on an answer from the saved copy: its date
+
+// The background answers of this worker's life, by page key: the page asks for its own.
+const revalidations = new Map();
+// When a page last sent a change (a report, a language, a form): copies older than that are asked
+// for the server's page first, so that the page that made the change shows it.
+let lastChangeAt = 0;
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(precache());
+  event.waitUntil(storeStatic(PRECACHE_URLS).then((missing) => {
+    if (missing.length) throw new Error(`not stored: ${missing.join(", ")}`);  // tried again later
+  }));
 });
 
 self.addEventListener("activate", (event) => {
@@ -31,6 +49,10 @@ self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "SKIP_WAITING") self.skipWaiting();
   if (data.type === "KEEP_FOR_OFFLINE" && Array.isArray(data.urls)) event.waitUntil(keepForOffline(data.urls));
+  if (data.type === "PAGE_COPY" && event.ports[0]) event.waitUntil(answerPageCopy(event.source, event.ports[0]));
+  if (data.type === "OFFLINE_READY" && event.ports[0]) {
+    event.waitUntil(offlineReadiness(data).then((answer) => event.ports[0].postMessage(answer)));
+  }
 });
 
 self.addEventListener("fetch", (event) => {
@@ -42,25 +64,62 @@ self.addEventListener("fetch", (event) => {
     event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), deleteDatabase(PARTNERS_DB)]));
     return;
   }
-  if (request.method !== "GET") return;
+  if (request.method === "POST" && url.pathname === LOGIN_PATH && request.mode === "navigate") {
+    event.respondWith(signIn(request));
+    return;
+  }
+  if (request.method !== "GET") {
+    lastChangeAt = Date.now();
+    return;
+  }
   if (url.pathname.startsWith("/api/")) {
     if (CACHED_API.has(url.pathname)) event.respondWith(networkFirst(event));
     return;
   }
-  if (PHOTO.test(url.pathname) || (request.mode === "navigate" && keptPage(url.pathname))) {
-    event.respondWith(networkFirst(event));
-  } else if (request.mode === "navigate") {
-    event.respondWith(networkOrOfflinePage(event));
+  if (request.mode === "navigate") {
+    if (url.pathname === "/") event.respondWith(startPage(event));
+    else if (keptPage(url.pathname)) event.respondWith(staleWhileRevalidate(event));
+    else event.respondWith(networkOrOfflinePage(event));
+  } else if (PHOTO.test(url.pathname)) {
+    event.respondWith(savedPhoto(event));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(cacheFirst(request));
   }
 });
 
-async function precache() {
+// Someone signed in (the server redirects): the copies of whoever used the device before go, so
+// that not even a copy shown at once belongs to another person. A refused or failed sign-in
+// (offline at the door) leaves them: they may be this agent's pass.
+async function signIn(request) {
+  lastChangeAt = Date.now();
+  const response = await fetch(request);
+  if (response.type === "opaqueredirect" || response.redirected) await caches.delete(PAGES_CACHE);
+  return response;
+}
+
+// Stores the files not stored yet, each retried alone; resolves to those still missing.
+async function storeStatic(urls) {
   const cache = await caches.open(STATIC_CACHE);
-  // "reload" skips the HTTP cache so a new version never stores an old file; "omit" keeps the
-  // offline page anonymous (it is shown to whoever uses the device).
-  await cache.addAll(PRECACHE_URLS.map((url) => new Request(url, { cache: "reload", credentials: "omit" })));
+  const missing = await Promise.all(urls.map(async (url) => {
+    // "reload" skips the HTTP cache so a new version never stores an old file; "omit" keeps the
+    // offline page anonymous (it is shown to whoever uses the device).
+    const request = new Request(url, { cache: "reload", credentials: "omit" });
+    if (await cache.match(request, { ignoreVary: true })) return null;
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt += 1) {
+      if (attempt) await sleep(RETRY_DELAYS_MS[attempt - 1]);
+      try {
+        const response = await fetch(request);
+        if (response.ok) {
+          await cache.put(request, response);
+          return null;
+        }
+      } catch {
+        // A weak signal: try again.
+      }
+    }
+    return url;
+  }));
+  return missing.filter(Boolean);
 }
 
 async function activate() {
@@ -72,6 +131,7 @@ async function activate() {
   }
   await Promise.all(older.map((name) => caches.delete(name)));
   await self.clients.claim();
+  storeStatic(LATER_URLS);  // not awaited: activation (and so every fetch) must not wait for it
 }
 
 async function copyMissing(fromName, toName) {
@@ -101,13 +161,12 @@ function deleteDatabase(name) {
 
 // The page loaded before this worker took control (first visit): fetch again what it showed.
 async function keepForOffline(urls) {
-  const cache = await caches.open(PAGES_CACHE);
   await Promise.all(urls.map(async (href, index) => {
     const url = new URL(href, self.location.origin);
     if (!keepsOffline(url, index === 0)) return;  // the first URL is the page itself
     try {
       const response = await fetch(url.href, { credentials: "same-origin" });
-      if (storable(response)) await cache.put(cacheKey(url, index === 0), response);
+      if (storable(response)) await store(cacheKey(url, index === 0), response);
     } catch {
       // Offline again already: the next visit online stores it.
     }
@@ -124,52 +183,137 @@ function cacheKey(url, navigation) {
   return url.origin + (PARTNER_PAGE.test(url.pathname) ? PARTNERS_SHELL : url.pathname);
 }
 
-async function networkFirst(event) {
-  const request = event.request;
-  const navigation = request.mode === "navigate";
-  const key = cacheKey(new URL(request.url), navigation);
-  const network = fetch(request).then(async (response) => {
-    if (storable(response)) await (await caches.open(PAGES_CACHE)).put(key, response.clone());
-    return response;
-  });
-  event.waitUntil(network.catch(() => null));  // finish storing even when the cached copy won
-  const cached = () => caches.match(key, { cacheName: PAGES_CACHE, ignoreVary: true });
-  try {
-    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
-    if (response.status < 500) return response;  // a redirect to /login too: the session is over
-    return (await cached()) || response;  // a proxy's 502 while the app is down
-  } catch {
-    const copy = await cached();
-    if (copy) {
-      if (navigation) event.waitUntil(tellOfflineCopy(event.resultingClientId));
-      return copy;
-    }
+// Stores a copy of `response` with the time it was stored (the date the page shows for a copy).
+async function store(key, response) {
+  const headers = new Headers(response.headers);
+  headers.set(SAVED_AT, new Date().toISOString());
+  const copy = new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
+  await (await caches.open(PAGES_CACHE)).put(key, copy);
+}
+
+function savedCopy(key) {
+  return caches.match(key, { cacheName: PAGES_CACHE, ignoreVary: true });
+}
+
+// Answer at once from the saved copy and fetch the page in the background; without a copy, wait
+// for the network (a redirect to /login then reaches the browser as it is).
+async function staleWhileRevalidate(event) {
+  const url = new URL(event.request.url);
+  const key = cacheKey(url, true);
+  const copy = await savedCopy(key);
+  if (!copy) {
     try {
-      return await network;  // only slow: keep waiting
+      const response = await fetch(event.request);
+      if (storable(response)) event.waitUntil(store(key, response.clone()));
+      return response;
     } catch {
-      return navigation ? offlinePage() : Response.error();
+      return offlinePage();
     }
+  }
+  const refreshing = revalidate(key, url.href);
+  event.waitUntil(refreshing);
+  // Reloaded by the person (the browser asks to revalidate), or older than a change this device
+  // just sent: the server's page first, unless it is slow or gone.
+  const reload = event.request.cache === "no-cache" || event.request.cache === "reload";
+  if (!reload && Date.parse(copy.headers.get(SAVED_AT)) > lastChangeAt) return markedCopy(copy);
+  const outcome = await withTimeout(refreshing, NETWORK_TIMEOUT_MS).catch(() => null);
+  const fresh = outcome?.state === "fresh" && await savedCopy(key);
+  if (!fresh) return markedCopy(copy);
+  const headers = new Headers(fresh.headers);
+  headers.delete(SAVED_AT);
+  return new Response(fresh.body, { status: fresh.status, statusText: fresh.statusText, headers });
+}
+
+// The copy, marked so that the page knows before any script runs (in every engine: Firefox has no
+// client yet for event.resultingClientId during this event, so a message could not reach it).
+async function markedCopy(copy) {
+  const savedAt = copy.headers.get(SAVED_AT) || "";
+  const html = (await copy.text()).replace(/<html\b/i, `<html data-offline-copy="${savedAt.replace(/[^\w:.+-]/g, "")}"`);
+  const headers = new Headers(copy.headers);
+  ["Content-Length", "Content-Encoding", SAVED_AT].forEach((name) => headers.delete(name));
+  headers.set(COPY_HEADER, savedAt);
+  return new Response(html, { status: copy.status, statusText: copy.statusText, headers });
+}
+
+// {state: "fresh" | "signed-out" | "failed" | "unreachable", ...}: what the background answer was.
+function revalidate(key, href) {
+  const outcome = (async () => {
+    try {
+      const response = await fetch(href, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } });
+      if (response.redirected && new URL(response.url).pathname === LOGIN_PATH) {
+        return { state: "signed-out", login: response.url };  // never stored: the copy stays
+      }
+      if (!storable(response)) return { state: "failed", status: response.status };
+      await store(key, response);
+      return { state: "fresh" };
+    } catch {
+      return { state: "unreachable" };
+    }
+  })();
+  revalidations.set(key, outcome);
+  return outcome;
+}
+
+// The page (a window client) asks how the background answer for it went; it waits for it.
+async function answerPageCopy(client, port) {
+  const key = client?.url ? cacheKey(new URL(client.url), true) : null;
+  const outcome = key && revalidations.get(key);
+  port.postMessage(outcome ? await outcome : { state: "unknown" });
+}
+
+// "/" opens the agent's saved pass at once (the server would redirect there too). Partner staff
+// land on /site online; on no signal, or a slow one (4 s), their saved scanner instead.
+async function startPage(event) {
+  const origin = self.location.origin;
+  if (await savedCopy(origin + "/pass")) return Response.redirect(origin + "/pass", 302);
+  const network = fetch(event.request);
+  try {
+    return await withTimeout(network, NETWORK_TIMEOUT_MS);
+  } catch {
+    if (await savedCopy(origin + "/scanner")) return Response.redirect(origin + "/scanner", 302);
+    return network.catch(() => offlinePage());
   }
 }
 
-// navigator.onLine stays true when only the server is unreachable: tell the page it shows a copy.
-async function tellOfflineCopy(clientId) {
-  const client = clientId && await self.clients.get(clientId);  // resolves once the page exists
-  client?.postMessage({ type: "OFFLINE_COPY" });
+async function savedPhoto(event) {
+  const key = event.request.url;
+  const copy = await savedCopy(key);
+  const network = fetch(event.request).then(async (response) => {
+    if (storable(response)) await store(key, response.clone());
+    return response;
+  });
+  if (!copy) return network.catch(() => Response.error());
+  event.waitUntil(network.catch(() => null));
+  return copy;
+}
+
+async function networkFirst(event) {
+  const request = event.request;
+  const key = cacheKey(new URL(request.url), false);
+  const network = fetch(request).then(async (response) => {
+    if (storable(response)) await store(key, response.clone());
+    return response;
+  });
+  event.waitUntil(network.catch(() => null));  // finish storing even when the cached copy won
+  try {
+    const response = await withTimeout(network, NETWORK_TIMEOUT_MS);
+    if (response.status < 500) return response;
+    return (await savedCopy(key)) || response;  // a proxy's 502 while the app is down
+  } catch {
+    const copy = await savedCopy(key);
+    if (copy) return copy;
+    try {
+      return await network;  // only slow: keep waiting
+    } catch {
+      return Response.error();
+    }
+  }
 }
 
 async function networkOrOfflinePage(event) {
   try {
     return await fetch(event.request);
   } catch {
-    // The installed app opens on "/" (start_url): offline, the agent's saved pass is the answer.
-    if (new URL(event.request.url).pathname === "/") {
-      const pass = await caches.match(self.location.origin + "/pass", { cacheName: PAGES_CACHE, ignoreVary: true });
-      if (pass) {
-        event.waitUntil(tellOfflineCopy(event.resultingClientId));
-        return pass;
-      }
-    }
     return offlinePage();
   }
 }
@@ -188,6 +332,42 @@ async function offlinePage() {
   return cached || new Response("Vous êtes hors connexion.", {
     status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" },
   });
+}
+
+// ---- Offline readiness: is everything the pass (or the scanner) needs on this device? ----------
+// Asked by static/js/offline-ready.js; fetches what is missing (each file retried) before answering.
+async function offlineReadiness({ scope, decoder }) {
+  const page = scope === "scanner" ? "/scanner" : "/pass";
+  const files = scope === "scanner" && decoder !== "native" ? [...PRECACHE_URLS, ...LATER_URLS]
+    : scope === "scanner" ? [...PRECACHE_URLS, ...LATER_URLS.filter((url) => !url.includes("/vendor/"))]
+      : PRECACHE_URLS;
+  const [missing, copy] = await Promise.all([storeStatic(files), pageCopy(self.location.origin + page)]);
+  if (!copy) return { ready: false };
+  const html = await copy.text();
+  if (scope !== "scanner" && !html.includes("data-qr")) return { ready: false, noPass: true };
+  const photos = [...new Set(html.match(/\/photos\/agents\/\d+\.jpg/g) || [])].map((path) => self.location.origin + path);
+  const photosKept = await Promise.all(photos.map(async (url) => Boolean(await savedCopy(url)) || fetchAndKeep(url)));
+  return { ready: !missing.length && photosKept.every(Boolean) };
+}
+
+// The saved copy of a page, fetched and stored first if there is none yet.
+async function pageCopy(key) {
+  return (await savedCopy(key)) || (await fetchAndKeep(key) && savedCopy(key));
+}
+
+async function fetchAndKeep(url) {
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!storable(response)) return false;
+    await store(url, response);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sleep(milliseconds) {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
 
 function withTimeout(promise, milliseconds) {
