@@ -15,7 +15,7 @@ from .models import Partner, PartnerCategory
 from .sources import PartnerSource
 
 #: As DATAtourisme delivers a whole département: a 200 MB flux of 20,000 places fits.
-MAX_BYTES = 210 * 1024 * 1024
+MAX_BYTES = 250 * 1024 * 1024
 MAX_ROWS = 50_000
 SOURCE_ID_MAX = 200
 SIT_ID_MAX = 60
