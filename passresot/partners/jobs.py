@@ -245,15 +245,29 @@ def import_phase(job_id: int) -> None:
             .order_by(PartnerImportRow.position).limit(BATCH).all())
         if not records:
             break
-        actor = _actor(actor_id)
         rows = [row_from_record(record) for record in records]
+        ids = [record.id for record in records]
+        db.session.expunge_all()  # the records are written below in bulk, never one by one
+        actor = _actor(actor_id)
         imports.match_rows(rows)
-        for record, row in zip(records, rows):
-            outcome = imports.apply_row(actor, row, apply_periods) if row.status != "error" else "error"
-            outcome = {"new": "created", "update": "updated", "unchanged": "kept"}.get(outcome, outcome)
-            record.status, record.partner_id = _done_status(outcome), getattr(row.partner, "id", None)
+        new = [row for row in rows if row.status == "new"]
+        for row, partner_id in zip(new, imports.create_in_bulk(actor, new, apply_periods)):
+            row.partner_id = partner_id
+        outcomes = []
+        for row in rows:
+            if row.status == "new":
+                outcome, partner_id = "created", row.partner_id
+            elif row.status == "error":
+                outcome, partner_id = "error", None
+            else:
+                outcome = {"update": "updated", "unchanged": "kept"}[imports.apply_row(actor, row, apply_periods)]
+                partner_id = row.partner.id
+            outcomes.append({"id": None, "status": _done_status(outcome), "partner_id": partner_id})
             result[outcome] = result.get(outcome, 0) + 1
+        for record_id, outcome in zip(ids, outcomes):
+            outcome["id"] = record_id
         db.session.flush()
+        db.session.execute(update(PartnerImportRow), outcomes)
         db.session.execute(update(PartnerImportJob).where(PartnerImportJob.id == job_id).values(
             done=PartnerImportJob.done + len(records), result=dict(result), heartbeat_at=utcnow()))
         db.session.commit()
