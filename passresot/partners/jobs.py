@@ -238,13 +238,17 @@ def import_phase(job_id: int) -> None:
     if strict and job.counts.get("error"):
         _finish(job_id, result)  # our CSV is all or nothing: the preview offered no import
         return
+    last_id = 0
     while True:
+        # Walk forward by id (rows were stored in file order): on PostgreSQL, the rows already
+        # written leave dead index entries under status "new" that a status lookup would re-read.
         records = (PartnerImportRow.query.filter(
-            PartnerImportRow.job_id == job_id,
+            PartnerImportRow.job_id == job_id, PartnerImportRow.id > last_id,
             PartnerImportRow.status.in_(("new", "update", "unchanged")))
-            .order_by(PartnerImportRow.position).limit(BATCH).all())
+            .order_by(PartnerImportRow.id).limit(BATCH).all())
         if not records:
             break
+        last_id = records[-1].id
         rows = [row_from_record(record) for record in records]
         ids = [record.id for record in records]
         db.session.expunge_all()  # the records are written below in bulk, never one by one
