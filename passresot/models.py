@@ -10,3 +10,4 @@ from .visits.models import Visit  # noqa: F401
 from .hours.models import OtherVisit  # noqa: F401
 from .reports.models import Report  # noqa: F401
 from .ratelimit.models import RateLimit  # noqa: F401
+from .partners.job_models import PartnerImportJob, PartnerImportRow  # noqa: F401

@@ -192,6 +192,10 @@ def _slug(text: str) -> str:
 
 
 def register_partner_commands(app):
+    from .cli import partners_cli
+
+    app.cli.add_command(partners_cli)
+
     @app.cli.command("generate-partners")
     @click.argument("count", type=click.IntRange(1, 100_000))
     @click.option("--seed", default=66, show_default=True, help="Same seed, same partners.")

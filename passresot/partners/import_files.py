@@ -1,7 +1,6 @@
-"""Reading a file of partner sites — our CSV, DATAtourisme's simplified CSV or its JSON-LD — into
-rows checked on their own and against each other, without the database."""
-import codecs
-import json
+"""Reading a file of partner sites — our CSV, or DATAtourisme's flux zip, JSON-LD, simplified or
+Explore CSV — as a stream of rows checked on their own and against each other, without the database."""
+import io
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -13,19 +12,24 @@ from . import datatourisme, import_csv
 from .exceptions import InvalidListing
 from .listing import SCHEME_FIELDS, clean_listing
 from .models import Partner, PartnerCategory
+from .sources import PartnerSource
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+#: As DATAtourisme delivers a whole département: a 200 MB flux of 20,000 places fits.
+MAX_BYTES = 250 * 1024 * 1024
+MAX_ROWS = 50_000
 SOURCE_ID_MAX = 200
+SIT_ID_MAX = 60
 #: What an import never changes on an existing site: the scheme's own rules for it (R5).
 KEPT_ON_UPDATE = SCHEME_FIELDS + ("periods",)
 FORMAT_LABELS = {
     "csv": _l("CSV PassResOT66"),
     "datatourisme_csv": _l("CSV simplifié DATAtourisme"),
     "datatourisme_jsonld": _l("JSON-LD DATAtourisme"),
+    "datatourisme_zip": _l("Flux DATAtourisme (zip)"),
+    "datatourisme_explore": _l("CSV « Explore » DATAtourisme"),
 }
 FIELD_LABELS = {
-    "source_id": _l("Identifiant"), "name": _l("Nom"), "category": _l("Catégorie"),
+    "source_id": _l("Identifiant"), "sit_id": _l("Identifiant SIT"), "name": _l("Nom"), "category": _l("Catégorie"),
     "commune": _l("Commune"), "insee_code": _l("Code INSEE"), "address": _l("Adresse"),
     "postal_code": _l("Code postal"), "latitude": _l("Latitude"), "longitude": _l("Longitude"),
     "phone": _l("Téléphone"), "email": _l("E-mail"), "website": _l("Site web"),
@@ -56,6 +60,21 @@ class ImportRow:
     changes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     in_json: bool = False
+    #: The regional SIT's identifier (dc:identifier, Explore's "Identifiant").
+    sit_id: str = ""
+    #: Why the object is no partner site (datatourisme.SKIP_REASONS), None for a site.
+    skip: object = None
+    #: Accepted periods suggested by the opening hours (hours.suggested_periods).
+    suggestion: dict = field(default_factory=dict)
+    types: list = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.source_id or (f"sit:{self.sit_id}" if self.sit_id else "")
+
+    @property
+    def skip_label(self) -> str:
+        return str(datatourisme.SKIP_REASONS.get(self.skip, self.skip or ""))
 
     @property
     def ok(self) -> bool:
@@ -100,6 +119,28 @@ class ImportPreview:
     encoding: str = ""
     delimiter: str = ""
     ignored_columns: list = field(default_factory=list)
+    skipped_count: int = 0
+    #: Skip reason → how many objects.
+    skipped_by_reason: dict = field(default_factory=dict)
+
+    def note(self, row) -> None:
+        if row.skip:
+            self.skipped_count += 1
+            self.skipped_by_reason[row.skip] = self.skipped_by_reason.get(row.skip, 0) + 1
+
+    @property
+    def skipped(self) -> list:
+        return [row for row in self.rows if row.skip]
+
+    @property
+    def places(self) -> list:
+        return [row for row in self.rows if not row.skip]
+
+    @property
+    def strict(self) -> bool:
+        """Our own CSV is all or nothing (the admin can fix it); a DATAtourisme export, that the admin
+        cannot fix, imports its good sites and lists the others."""
+        return self.format == "csv"
 
     @property
     def format_label(self):
@@ -107,132 +148,153 @@ class ImportPreview:
 
     @property
     def error_rows(self) -> list:
-        return [row for row in self.rows if not row.ok]
+        return [row for row in self.rows if not row.ok and not row.skip]
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.rows) and not self.error_rows
+        """Something can be imported: no file-level error, and no bad row in a strict file."""
+        if self.errors or not self.places:
+            return False
+        return not self.error_rows if self.strict else len(self.error_rows) < len(self.places)
 
 
 def read_partner_file(data: bytes, filename: str = "") -> ImportPreview:
-    """Detect the format, read every row and check each on its own and against the others (no database)."""
+    """Every row of a file held in memory (small files, tests): see read_rows."""
     preview = ImportPreview()
     try:
-        _check_size_and_kind(data)
-        rows = _read_jsonld(data, preview) if _is_json(data, filename) else _read_csv(data, preview)
-        if not rows:
-            raise FileRejected(_l("Le fichier ne contient aucun site : ajoutez une ligne par site "
-                                  "sous la ligne des noms de colonnes."))
+        if not data or not data.strip():
+            raise FileRejected(_l("Le fichier est vide."))
+        if len(data) > MAX_BYTES:
+            raise FileRejected(too_big_message(len(data)))
+        source = PartnerSource(io.BytesIO(data), filename, len(data))
+        preview.rows = list(read_rows(source, preview))
     except FileRejected as problem:
         preview.errors.append(problem.args[0])
-        return preview
-    for row in rows:
-        _check_row(row)
-    _flag_repeated_ids(rows)
-    preview.rows = rows
+        preview.rows = []
     return preview
 
 
-# --- Reading the file --------------------------------------------------------------------------
-
-def _check_size_and_kind(data: bytes) -> None:
-    if not data or not data.strip():
-        raise FileRejected(_l("Le fichier est vide."))
-    if len(data) > MAX_BYTES:
-        raise FileRejected(_l("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers."))
-    # Spreadsheets and UTF-16 files get csvfiles' own advice; other binary files this one.
-    if csvfiles.looks_binary(data) and not data.startswith(
-            (b"PK\x03\x04", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileRejected(_l("Ce fichier n'est ni un CSV ni un fichier JSON-LD DATAtourisme : "
-                              "envoyez un fichier texte .csv, .json ou .jsonld."))
+def too_big_message(size: int):
+    return _l("Le fichier fait %(size)s Mo : la limite est de %(max)s Mo. Découpez-le, ou demandez "
+              "le flux par la commande « flask partners import-datatourisme ».",
+              size=_megabytes(size), max=MAX_BYTES // (1024 * 1024))
 
 
-def _is_json(data: bytes, filename: str) -> bool:
-    start = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    start = start.lstrip()[:1]
-    return start in (b"{", b"[") or filename.lower().endswith((".json", ".jsonld"))
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
-def _read_jsonld(data: bytes, preview: ImportPreview) -> list:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FileRejected(_l("Ce fichier JSON n'est pas encodé en UTF-8.")) from None
-    except json.JSONDecodeError as error:
-        raise FileRejected(_l("Ce fichier JSON est mal formé (ligne %(line)s, colonne %(column)s).",
-                              line=error.lineno, column=error.colno)) from None
-    except RecursionError:
-        raise FileRejected(_MALFORMED_JSON) from None
-    objects = datatourisme.objects_of(document)
-    try:
-        if not objects or not any(datatourisme.is_datatourisme(obj) for obj in objects):
+def read_rows(source: PartnerSource, preview: ImportPreview):
+    """Each row of the file, checked on its own and against the rows before it (no database):
+    out-of-scope objects come as rows with `skip` set. File-level problems raise FileRejected."""
+    seen, places, datatourisme_rows = {}, 0, 0
+    rows = _csv_rows(source, preview) if source.is_csv else _object_rows(source, preview)
+    for row in rows:
+        if row.skip:
+            row.status = "skipped"
+            yield row
+            continue
+        _check_row(row)
+        _flag_repeated_id(row, seen)
+        places += 1
+        datatourisme_rows += row.source == datatourisme.SOURCE and "row" not in row.errors
+        if places > MAX_ROWS:
+            raise FileRejected(_l("Le fichier contient plus de %(max)s sites : découpez-le en "
+                                  "plusieurs fichiers.", max=MAX_ROWS))
+        yield row
+    if preview.format in ("datatourisme_jsonld", "datatourisme_zip"):
+        if not datatourisme_rows and not preview.skipped_count:
             raise FileRejected(_l(
                 "Ce fichier JSON n'est pas un export DATAtourisme : chaque objet doit avoir un @id "
-                "https://data.datatourisme.fr/…, un @type (PointOfInterest…) et un rdfs:label."))
-        _check_row_count(len(objects))
-        rows = [ImportRow(index, datatourisme.SOURCE, *datatourisme.row_from_object(obj), in_json=True)
-                for index, obj in enumerate(objects, start=1)]
-    except RecursionError:  # values nested hundreds of levels deep: no export looks like that
-        raise FileRejected(_MALFORMED_JSON) from None
-    preview.format, preview.encoding = "datatourisme_jsonld", "UTF-8"
-    return rows
+                "https://data.datatourisme.fr/… (ou data.datatourisme.gouv.fr), un @type "
+                "(PointOfInterest…) et un rdfs:label."))
+    if not places and not preview.skipped_count:
+        raise FileRejected(_l("Le fichier ne contient aucun site : ajoutez une ligne par site "
+                              "sous la ligne des noms de colonnes."))
+
+
+def _object_rows(source: PartnerSource, preview: ImportPreview):
+    preview.format = "datatourisme_zip" if source.kind == "zip" else "datatourisme_jsonld"
+    preview.encoding = "UTF-8"
+    for item in source.objects():
+        if item.error is not None:
+            yield ImportRow(item.position, datatourisme.SOURCE, "", {}, {"row": item.error}, in_json=True)
+            continue
+        try:
+            source_id, raw, errors, extras = datatourisme.row_from_object(item.data)
+        except RecursionError:  # values nested hundreds of levels deep: no export looks like that
+            source_id, raw, errors, extras = "", {}, {"row": _MALFORMED_JSON}, {}
+        row = ImportRow(item.position, datatourisme.SOURCE, source_id, raw, errors, in_json=True,
+                        **_extras(extras))
+        preview.note(row)
+        yield row
+
+
+def _extras(extras: dict) -> dict:
+    return {"sit_id": extras.get("sit_id") or "", "skip": extras.get("skip"),
+            "suggestion": extras.get("suggestion") or {}, "types": extras.get("names") or []}
 
 
 _MALFORMED_JSON = _l("Ce fichier JSON est mal formé.")
 
 
-def _read_csv(data: bytes, preview: ImportPreview) -> list:
-    text, preview.encoding = csvfiles.decode_text(data)
-    preview.delimiter, records = csvfiles.read_records(text)
-    if not records:
+def _csv_rows(source: PartnerSource, preview: ImportPreview):
+    preview.encoding, preview.delimiter = source.encoding, source.delimiter
+    records = source.records()
+    first = next(records, None)
+    if first is None:
         raise FileRejected(_l("Le fichier est vide."))
-    (_line, header), body = records[0], records[1:]
+    _line, header = first
     keys = {csvfiles.simplify(name) for name in header}
-    if datatourisme.looks_like_csv_header(keys):
-        preview.format, source, build = "datatourisme_csv", datatourisme.SOURCE, datatourisme.row_from_csv
+    if datatourisme.looks_like_explore_header(keys):
+        preview.format, origin, build = "datatourisme_explore", datatourisme.SOURCE, datatourisme.row_from_explore
+        aliases, required = datatourisme.EXPLORE_COLUMNS, datatourisme.EXPLORE_REQUIRED
+    elif datatourisme.looks_like_csv_header(keys):
+        preview.format, origin, build = "datatourisme_csv", datatourisme.SOURCE, datatourisme.row_from_csv
         aliases, required = datatourisme.CSV_COLUMNS, datatourisme.CSV_REQUIRED
     elif keys & set(import_csv.ALIASES["nom"]):
-        preview.format, source, build = "csv", import_csv.SOURCE, import_csv.row_from_csv
+        preview.format, origin, build = "csv", import_csv.SOURCE, _our_row
         aliases, required = import_csv.ALIASES, import_csv.REQUIRED
     else:
         raise FileRejected(_l(
             "Colonnes non reconnues : la première ligne doit nommer les colonnes de PassResOT66 "
-            "(nom, categorie, commune…) ou celles du CSV simplifié DATAtourisme (id, label, type…)."))
+            "(nom, categorie, commune…) ou celles d'un export DATAtourisme (id, label, type… ou "
+            "Nom, Identifiant, Type, Sous-type…)."))
     mapping, preview.ignored_columns = _map_header(header, aliases, required)
-    _check_row_count(len(body))
-    rows = []
-    for line, cells in body:
-        values = {column: cells[i].strip() if i < len(cells) else "" for column, i in mapping.items()}
-        row = ImportRow(line, source, *build(values))
+    for line, cells in records:
+        values = {}
+        for column, indexes in mapping.items():
+            values[column] = ",".join(cells[i].strip() for i in indexes if i < len(cells) and cells[i].strip())
+        source_id, raw, errors, extras = build(values)
+        row = ImportRow(line, origin, source_id, raw, errors, **_extras(extras))
         if any(cell.strip() for cell in cells[len(header):]):
             row.errors.setdefault("row", _l("Plus de valeurs que de colonnes : vérifiez le "
                                             "séparateur et les guillemets."))
-        rows.append(row)
-    return rows
+        preview.note(row)
+        yield row
 
 
-def _check_row_count(count: int) -> None:
-    if count > MAX_ROWS:
-        raise FileRejected(_l("Le fichier contient %(count)s sites, %(max)s au plus : découpez-le "
-                              "en plusieurs fichiers.", count=count, max=MAX_ROWS))
+def _our_row(values: dict) -> tuple:
+    source_id, raw, errors = import_csv.row_from_csv(values)
+    return source_id, raw, errors, {}
 
 
 def _map_header(header: list, aliases: dict, required: tuple) -> tuple:
-    """Column → cell index, and the names of the columns that are not ours (ignored)."""
+    """Column → cell indexes (Explore repeats "Sous-type"), and the names of the columns ignored."""
     keys = {alias: column for column, names in aliases.items() for alias in names}
     mapping, ignored = {}, []
     for index, name in enumerate(header):
         column = keys.get(csvfiles.simplify(name))
         if column is None:
             ignored += [name.strip()] if name.strip() else []
-        elif column in mapping:
+        elif column in mapping and column != "sous_type":
             raise FileRejected(_l("La colonne « %(column)s » apparaît plusieurs fois dans la ligne "
                                   "des noms de colonnes.", column=column))
         else:
-            mapping[column] = index
+            mapping.setdefault(column, []).append(index)
     missing = [column for column in required if column not in mapping]
     if missing:
         raise FileRejected(lazy_ngettext("Colonne manquante : %(names)s.",
@@ -246,9 +308,10 @@ def _map_header(header: list, aliases: dict, required: tuple) -> tuple:
 def _check_row(row: ImportRow) -> None:
     """Clean each field on its own, so the preview shows every wrong field and the good ones."""
     row.source_id = (row.source_id or "").strip()
-    if row.source == datatourisme.SOURCE and not row.source_id and "row" not in row.errors:
-        row.errors["source_id"] = _l("Identifiant DATAtourisme manquant (@id ou colonne id) : "
-                                     "il sert aux mises à jour.")
+    row.sit_id = (row.sit_id or "").strip()[:SIT_ID_MAX]
+    if row.source == datatourisme.SOURCE and not (row.source_id or row.sit_id) and "row" not in row.errors:
+        row.errors["source_id"] = _l("Identifiant DATAtourisme manquant (@id, colonne id ou "
+                                     "Identifiant) : il sert aux mises à jour.")
     elif len(row.source_id) > SOURCE_ID_MAX:
         row.errors["source_id"] = _l("Identifiant trop long : %(max)s caractères au plus.",
                                      max=SOURCE_ID_MAX)
@@ -264,13 +327,13 @@ def _check_row(row: ImportRow) -> None:
             row.errors.update(error.fields)
 
 
-def _flag_repeated_ids(rows: list) -> None:
-    first = {}
-    for row in rows:
-        if not row.source_id or "source_id" in row.errors:
-            continue
-        if row.source_id in first:
-            row.errors["source_id"] = _l("Même identifiant que plus haut (%(where)s) : chaque site "
-                                         "ne doit figurer qu'une fois.", where=first[row.source_id].label)
-        else:
-            first[row.source_id] = row
+def _flag_repeated_id(row: ImportRow, first: dict) -> None:
+    """Keeps, for each id seen, the label of its first row (not the row: files hold 20,000)."""
+    key = row.key
+    if not key or "source_id" in row.errors:
+        return
+    if key in first:
+        row.errors["source_id"] = _l("Même identifiant que plus haut (%(where)s) : chaque site "
+                                     "ne doit figurer qu'une fois.", where=first[key])
+    else:
+        first[key] = str(row.label)

@@ -66,6 +66,8 @@ class Partner(db.Model):
         Index("ix_partners_commune", "commune"),
         # The dashboard's first partners never visited, by name, found without sorting 50,000 sites.
         Index("ix_partners_name", "name"),
+        # DATAtourisme sites found again by their regional identifier (Explore CSV, changed @id).
+        Index("ix_partners_sit_id", "sit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +97,9 @@ class Partner(db.Model):
     #: Where the listing was imported from ("datatourisme", "csv") and its id there; None if typed in.
     source: Mapped[Optional[str]] = mapped_column(String(20))
     source_id: Mapped[Optional[str]] = mapped_column(String(200))
+    #: The regional tourism information system's identifier of a DATAtourisme site (dc:identifier,
+    #: the Explore CSV's "Identifiant"), e.g. PCUNOR050FS000M8.
+    sit_id: Mapped[Optional[str]] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

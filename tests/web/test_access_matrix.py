@@ -17,6 +17,7 @@ from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
 from passresot.hours.api import record_other_visit
 from passresot.offices.models import Office
+from passresot.partners.job_models import JobStatus, PartnerImportJob
 from passresot.passes.api import issue_pass
 from passresot.reports.api import record_report
 from passresot.timeutil import utcnow
@@ -134,7 +135,10 @@ ROUTES = {
     "partners_list.detail": Route(("GET",), lambda w: {"partner_id": w.partner_id},
                                   allowed=AGENTS | OFFICE_ADMINS | NETWORK_ONLY),
     "partner_import.upload": Route(("GET", "POST"), allowed=NETWORK_ONLY),
-    "partner_import.confirm": Route(("POST",), allowed=NETWORK_ONLY),
+    "partner_import.job": Route(("GET",), lambda w: {"job_id": w.import_job_id}, allowed=NETWORK_ONLY),
+    "partner_import.job_status": Route(("GET",), lambda w: {"job_id": w.import_job_id}, allowed=NETWORK_ONLY),
+    "partner_import.confirm": Route(("POST",), lambda w: {"job_id": w.import_job_id}, allowed=NETWORK_ONLY),
+    "partner_import.restart": Route(("POST",), lambda w: {"job_id": w.import_job_id}, allowed=NETWORK_ONLY),
     "partner_import.example": Route(("GET",), allowed=NETWORK_ONLY),
     "partner_site.edit": Route(("GET", "POST"), allowed=frozenset({PARTNER, OTHER_PARTNER})),
     "scanner.scanner": Route(("GET",), allowed=frozenset({PARTNER, OTHER_PARTNER})),
@@ -266,9 +270,12 @@ def world(make):
                                                     "kind": "other", "text": "Matrice"})
     other_visit = record_other_visit(people[OFFICE], people[AGENT], partner_id=partner.id,
                                      visited_on=date.today(), minutes=60)
+    import_job = PartnerImportJob(filename="flux.zip", status=JobStatus.ready, counts={}, result={},
+                                  errors=[], info={})
+    db.session.add(import_job)
     db.session.commit()
     return SimpleNamespace(
-        emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
+        import_job_id=import_job.id, emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
         scan_id=scan_id, report_id=report.id, other_visit_id=other_visit.id,

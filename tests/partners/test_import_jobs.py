@@ -1,0 +1,160 @@
+"""Partner imports as background jobs: upload a real flux zip, follow its progress, preview, confirm;
+the job survives the page (its state is in the database); the nightly command; a real worker process."""
+import http.server
+import re
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from passresot.audit.models import AuditEvent
+from passresot.extensions import db
+from passresot.partners.job_models import JobStatus, PartnerImportJob, PartnerImportRow
+from passresot.partners.models import Partner
+from passresot.timeutil import utcnow
+from tests.conftest import csrf_token, login
+from tests.partners.test_datatourisme_real import all_real, flux_zip
+from tests.partners.test_imports import UPLOAD_URL, confirm, confirm_url_of, post_file
+
+
+@pytest.fixture
+def network_admin(client, make):
+    admin = make.network_admin()
+    assert login(client, admin.email).status_code == 302
+    return admin
+
+
+def only_job():
+    db.session.expire_all()
+    return PartnerImportJob.query.one()
+
+
+def test_a_real_flux_zip_goes_through_preview_and_confirmation(client, network_admin):
+    response = post_file(client, flux_zip(all_real("2020") + all_real("2025")), "flux-37.zip")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Flux DATAtourisme (zip)" in html
+    job = only_job()
+    assert job.status is JobStatus.ready and job.counts["new"] == 11 and job.counts["skipped"] == 39
+    assert job.counts["skipped_by_reason"]["event"] == 7 and "Événement : 7" in html
+    assert "Périodes d&#39;accueil proposées" in html or "Périodes d'accueil proposées" in html
+    skipped = client.get(f"/admin/partners/import/jobs/{job.id}?statut=skipped").get_data(as_text=True)
+    assert "Groupe Piou / Concert Scène locale 37" in skipped and "Hébergement" in skipped
+    assert Partner.query.count() == 0
+    html = confirm(client, confirm_url_of(html), apply_periods=True).get_data(as_text=True)
+    assert "11 sites créés" in html and Partner.query.count() == 11
+    assert only_job().status is JobStatus.done
+    assert Partner.query.filter_by(name="Église Saint-Antoine").one().accepts_all_year
+    event = AuditEvent.query.filter_by(action="partner_import.completed").one()
+    assert (event.actor_id, event.details["created"], event.details["skipped"]) == (network_admin.id, 11, 39)
+
+
+def test_the_status_answers_json_for_the_progress_bar(client, network_admin):
+    post_file(client, flux_zip(all_real("2025")), "flux.zip")
+    job = only_job()
+    status = client.get(f"/admin/partners/import/jobs/{job.id}/status").get_json()
+    assert status["status"] == "ready" and status["percent"] == 100 and status["counts"]["new"] == 5
+
+
+def test_a_running_job_shows_a_progress_bar_that_reopens(client, network_admin):
+    job = PartnerImportJob(filename="flux.zip", status=JobStatus.reading, done=250, total=1000,
+                           counts={"new": 3}, result={}, errors=[], info={}, heartbeat_at=utcnow())
+    db.session.add(job)
+    db.session.commit()
+    html = client.get(f"/admin/partners/import/jobs/{job.id}").get_data(as_text=True)
+    assert '<progress id="import-progress" max="100" value="25">' in html
+    assert "Vous pouvez fermer cette page" in html and "partner-import-job.js" in html
+    assert "Relancer" not in html
+    assert "flux.zip" in client.get(UPLOAD_URL).get_data(as_text=True)  # listed among the imports
+
+
+def test_an_interrupted_job_can_be_restarted(client, network_admin, app):
+    post_file(client, flux_zip(all_real("2025")), "flux.zip")
+    job = only_job()
+    job.status, job.heartbeat_at = JobStatus.importing, utcnow() - timedelta(minutes=10)
+    db.session.commit()
+    html = client.get(f"/admin/partners/import/jobs/{job.id}").get_data(as_text=True)
+    assert "interrompu" in html and "Relancer" in html
+    token = csrf_token(client, UPLOAD_URL)
+    html = client.post(f"/admin/partners/import/jobs/{job.id}/restart", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "5 sites créés" in html and Partner.query.count() == 5
+
+
+def test_a_file_that_cannot_be_read_fails_the_job_and_gives_back_the_form(client, network_admin):
+    html = post_file(client, b"PK\x03\x04broken", "flux.zip").get_data(as_text=True)
+    assert "zip est abîmé" in html and 'name="file"' in html and "pas pu être lu" in html
+    job = only_job()
+    assert job.status is JobStatus.failed and PartnerImportRow.query.count() == 0
+
+
+def test_a_bad_object_is_listed_with_its_message_and_the_rest_imports(client, network_admin):
+    objects = all_real("2025")
+    church = [o for o in objects if o["@id"].endswith("5f5a5535d1b2")][0]
+    church["isLocatedAt"][0]["schema:geo"]["schema:latitude"] = "420.5"
+    html = post_file(client, flux_zip(objects), "flux.zip").get_data(as_text=True)
+    assert "Latitude hors limites" in html and "1 site en erreur sera laissé de côté" in html
+    html = confirm(client, confirm_url_of(html)).get_data(as_text=True)
+    assert "4 sites créés" in html and Partner.query.count() == 4
+
+
+# --- The nightly command ---------------------------------------------------------------------------
+
+def test_the_command_dry_run_writes_nothing_then_imports_and_records_it(app, app_ctx, tmp_path):
+    path = tmp_path / "flux.zip"
+    path.write_bytes(flux_zip(all_real("2020")))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["partners", "import-datatourisme", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "6 nouveaux" in result.output and "34 hors champ" in result.output and "rien n'a été écrit" in result.output
+    assert Partner.query.count() == 0 and path.exists()
+    result = runner.invoke(args=["partners", "import-datatourisme", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "6 sites créés" in result.output and Partner.query.count() == 6
+    event = AuditEvent.query.filter_by(action="partner_import.completed").order_by(AuditEvent.id.desc()).first()
+    assert event.actor_id is None and event.details["origin"] == "cli" and event.details["created"] == 6
+    result = runner.invoke(args=["partners", "import-datatourisme", str(path)])
+    assert "0 sites créés" in result.output and "6 inchangés" in result.output and Partner.query.count() == 6
+
+
+def test_the_command_pulls_a_flux_url(app, app_ctx, tmp_path):
+    (tmp_path / "flux.zip").write_bytes(flux_zip(all_real("2025")))
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(tmp_path))  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/flux.zip"
+        result = app.test_cli_runner().invoke(args=["partners", "import-datatourisme", url])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert "5 sites créés" in result.output and Partner.query.count() == 5
+
+
+def test_the_command_refuses_a_bad_file_with_exit_status_1(app, app_ctx, tmp_path):
+    path = tmp_path / "index.json"
+    path.write_text('[{"label": "x", "file": "0/00/a.json"}]')
+    result = app.test_cli_runner().invoke(args=["partners", "import-datatourisme", str(path)])
+    assert result.exit_code == 1 and "index (index.json)" in result.output
+
+
+# --- A real worker process -------------------------------------------------------------------------
+
+def test_the_app_starts_a_worker_process_that_reads_the_file(client, network_admin, app, monkeypatch):
+    """What production does: `flask partners run-import-job` in its own process, same database."""
+    monkeypatch.setitem(app.config, "PARTNER_IMPORT_RUNNER", "process")
+    token = csrf_token(client, UPLOAD_URL)
+    import io
+    response = client.post(UPLOAD_URL, data={"csrf_token": token,
+                                             "file": (io.BytesIO(flux_zip(all_real("2025"))), "flux.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    job_url = re.search(r"/admin/partners/import/jobs/\d+", response.headers["Location"]).group(0)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = client.get(job_url + "/status").get_json()
+        if status["status"] in ("ready", "failed"):
+            break
+        time.sleep(0.5)
+    assert status["status"] == "ready", (status, open(app.instance_path + "/partner_imports/worker.log").read()[-3000:])
+    assert status["counts"].get("new") == 5, status
