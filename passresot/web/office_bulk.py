@@ -2,17 +2,24 @@
 import csv
 import io
 
+import qrcode
+from markupsafe import Markup, escape
+from qrcode.constants import ERROR_CORRECT_M
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..agents.api import has_photo_ids
 from ..agents.listing import selected_agents
 from ..agents.setup_links import create_link_batch, link_batch, record_mailed
 from ..extensions import db
 from ..mail import send_mail
+from ..passes.api import office_passes
+from ..passes.models import PassStatus
+from ..passes.qr import BORDER
 from .access import roles_required
-from .agent_pass import pass_context
 from .links import setup_link_url
 
 bp = Blueprint("office_bulk", __name__, url_prefix="/office/agents")
@@ -83,11 +90,33 @@ def links_csv(batch_id):
 @office_admin_only
 def cards():
     """The print view; POST too, as a selection of hundreds of ids is too long for a URL."""
-    cards, without = [], []
     selection = request.form if request.method == "POST" else request.args
-    for agent in selected_agents(current_user.office_id, selection):
-        context = pass_context(agent)
-        (cards if context["usable"] else without).append(context)
+    agents = selected_agents(current_user.office_id, selection)
+    ids = [agent.id for agent in agents]
+    latest, with_photo = office_passes(current_user.office_id, ids), has_photo_ids(ids)
+    cards, without = [], []
+    label = _("QR code du pass à présenter au partenaire")
+    for agent in agents:
+        pass_ = latest.get(agent.id)
+        if pass_ is None or pass_.effective_status() is not PassStatus.active:
+            without.append(agent)
+            continue
+        cards.append({"holder": agent, "pass_": pass_, "has_photo": agent.id in with_photo,
+                      "qr": card_qr_svg(pass_.token, label)})
     sheets = [cards[i:i + CARDS_PER_SHEET] for i in range(0, len(cards), CARDS_PER_SHEET)]
     return render_template("office/card_sheet.html", sheets=sheets, without=without, count=len(cards),
                            back_url=url_for("office.agents_list"))
+
+
+def card_qr_svg(text: str, label: str) -> Markup:
+    """The same code as passes.qr.qr_svg draws, as one path built from the module matrix: a sheet
+    of hundreds of cards would otherwise spend most of its time in the SVG image factory."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER)
+    code.add_data(text, optimize=0)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    path = "".join(f"M{x} {y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
+    size = len(matrix)
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+                  f'aria-label="{escape(label)}" shape-rendering="crispEdges">'
+                  f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>')
