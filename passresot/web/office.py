@@ -110,8 +110,8 @@ def agent_set_active(agent_id):
     active = request.form.get("active") == "1"
     agents.set_agent_active(current_user, agent, active)
     db.session.commit()
-    flash(_("%(name)s est de nouveau actif(ve).", name=agent.full_name) if active
-          else _("%(name)s est désactivé(e) : ce compte ne peut plus se connecter.", name=agent.full_name),
+    flash(_("Le compte de %(name)s est de nouveau ouvert.", name=agent.full_name) if active
+          else _("Le compte de %(name)s est fermé : il ne peut plus se connecter.", name=agent.full_name),
           "success")
     return redirect(url_for("office.agent_edit", agent_id=agent.id))
 
