@@ -150,14 +150,6 @@ def import_agents(actor, office_id: int, data: bytes) -> list:
     return agents
 
 
-def issue_setup_links(actor, agents: list) -> list:
-    """One create_setup_link token per imported agent, in order (flushed by the caller's commit)."""
-    # Brand-new agents have no earlier link, so create_setup_link's UPDATE need not flush the
-    # batch first; with autoflush it did, and compared it against the identity map, row by row.
-    with db.session.no_autoflush:
-        return [create_setup_link(actor, agent) for agent in agents]
-
-
 def example_csv() -> bytes:
     """A small valid file with the exact columns: UTF-8 with BOM and ';', as Excel opens it."""
     lines = [";".join(COLUMNS),

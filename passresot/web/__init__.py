@@ -35,6 +35,8 @@ def register_web_blueprints(app):
     app.register_blueprint(privacy_bp)
     from .devices import bp as devices_bp  # devices signed in to the API, signed out by owner or admin
     app.register_blueprint(devices_bp)
+    from .office_bulk import bp as office_bulk_bp  # the OT admin's bulk links and card sheets
+    app.register_blueprint(office_bulk_bp)
     from .help import bp as help_bp  # /help for each role, kept offline
     app.register_blueprint(help_bp)
     from .health import bp as health_bp  # GET /healthz for the proxy and monitoring (DEPLOY.md)

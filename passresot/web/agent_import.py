@@ -1,17 +1,16 @@
 """CSV import of an office's agents: upload, preview every row, then import all or nothing."""
-from flask import Blueprint, Response, current_app, flash, render_template
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
 from ..agents import csv_import
 from ..agents.exceptions import AgentImportRejected
 from ..errors import DomainError
 from ..extensions import db
-from ..mail import send_mail
 from .access import roles_required
 from .forms import ImportConfirmForm, ImportForm
-from .links import setup_link_url
+from .office_bulk import mail_new_links
 from .uploads import decode_payload, encode_payload, uploaded_bytes
 
 bp = Blueprint("agent_import", __name__, url_prefix="/office/agents/import")
@@ -52,15 +51,9 @@ def confirm():
         db.session.rollback()
         flash(str(error.message), "error")
         return _upload_page(ImportForm(formdata=None), status=error.status)
-    tokens = csv_import.issue_setup_links(current_user, agents)
-    ids = [agent.id for agent in agents]
-    db.session.commit()
-    # One query reloads every agent the commit expired (instead of one SELECT each below).
-    by_id = {agent.id: agent for agent in User.query.filter(User.id.in_(ids))}
-    links = [(by_id[agent_id], setup_link_url(token)) for agent_id, token in zip(ids, tokens)]
-    mailed = {agent.id: _mail_setup_link(agent, url) for agent, url in links}
-    return render_template("office/import_result.html", links=links, mailed=mailed,
-                           days=current_app.config["SETUP_LINK_DAYS"])
+    # Redirected to a page of its own: a reload shows the same links instead of importing again.
+    batch_id = mail_new_links(current_user, agents)
+    return redirect(url_for("office_bulk.links", batch_id=batch_id, imported=1))
 
 
 @bp.route("/example.csv")
@@ -93,13 +86,3 @@ def _rejected_page(preview, data):
         form.file.errors = [str(e) for e in preview.errors]
         return _upload_page(form, status=400)
     return _preview_page(preview, data, status=400)
-
-
-def _mail_setup_link(user, url: str) -> bool:
-    """The same message as web/links.py sends for a single agent."""
-    days = current_app.config["SETUP_LINK_DAYS"]
-    body = _(
-        "Bonjour %(name)s,\n\nUn compte PassResOT66 vous attend. Choisissez votre mot de passe "
-        "avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\nRESOT66",
-        name=user.first_name, days=days, url=url)
-    return send_mail(user.email, _("Votre accès à PassResOT66"), body)

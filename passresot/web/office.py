@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from ..accounts.models import Role
 from ..agents import api as agents
+from ..agents.listing import SHOWS, SORTS, AgentQuery, agent_page
 from ..errors import DomainError
 from ..extensions import db
-from ..passes.api import agent_history, latest_pass, missing_for_pass, office_passes
+from ..passes.api import agent_history, latest_pass, missing_for_pass
 from ..privacy.api import record_agent_viewed
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, AgentForm, PhotoForm
@@ -21,13 +22,9 @@ office_admin_only = roles_required(Role.office_admin)
 @bp.route("/agents")
 @office_admin_only
 def agents_list():
-    search = request.args.get("q", "").strip()[:80]
-    show_inactive = request.args.get("inactive") == "1"
-    rows = agents.office_agents(current_user.office_id, search=search, show_inactive=show_inactive)
-    return render_template("office/agents.html", agents=rows, search=search,
-                           show_inactive=show_inactive,
-                           with_photo=agents.has_photo_ids([a.id for a in rows]),
-                           passes=office_passes(current_user.office_id, [a.id for a in rows]))
+    query = AgentQuery.from_args(request.args)
+    page = agent_page(current_user.office_id, query, request.args.get("page", 1, type=int))
+    return render_template("office/agents.html", page=page, query=query, shows=SHOWS, sorts=SORTS)
 
 
 @bp.route("/agents/new", methods=["GET", "POST"])
@@ -113,8 +110,8 @@ def agent_set_active(agent_id):
     active = request.form.get("active") == "1"
     agents.set_agent_active(current_user, agent, active)
     db.session.commit()
-    flash(_("%(name)s est de nouveau actif(ve).", name=agent.full_name) if active
-          else _("%(name)s est désactivé(e) : ce compte ne peut plus se connecter.", name=agent.full_name),
+    flash(_("Le compte de %(name)s est de nouveau ouvert.", name=agent.full_name) if active
+          else _("Le compte de %(name)s est fermé : il ne peut plus se connecter.", name=agent.full_name),
           "success")
     return redirect(url_for("office.agent_edit", agent_id=agent.id))
 

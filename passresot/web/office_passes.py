@@ -3,12 +3,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role, User
+from ..accounts.models import Role
 from ..errors import DomainError
 from ..extensions import db
 from ..passes import api as passes
 from ..passes.exceptions import PassCannotBeIssued
-from ..passes.models import Pass
+from ..passes.models import Pass, PassStatus
+from ..agents.listing import selected_agents
 from .access import agent_of_my_office_or_404, roles_required
 from .agent_pass import pass_context
 
@@ -42,15 +43,20 @@ def issue(agent_id):
 @bp.route("/passes/issue", methods=["POST"])
 @office_admin_only
 def issue_many():
-    ids = {int(v) for v in request.form.getlist("agent_ids") if v.isdigit()}
-    agents = User.query.filter(User.id.in_(ids), User.role == Role.agent,
-                               User.office_id == current_user.office_id).all() if ids else []
+    agents = [agent for agent in selected_agents(current_user.office_id, request.form) if agent.active]
     if not agents:
         flash(_("Cochez au moins un agent."), "error")
         return redirect(url_for("office.agents_list"))
+    skipped = []
+    if request.form.get("mode") == "new":  # "Délivrer": leave the agents who hold a valid pass alone
+        holding = {p.user_id for p in Pass.query.filter(Pass.user_id.in_([a.id for a in agents]),
+                                                         Pass.status == PassStatus.active)
+                   if p.effective_status() is PassStatus.active}
+        skipped = [agent for agent in agents if agent.id in holding]
+        agents = [agent for agent in agents if agent.id not in holding]
     issued, failed = passes.issue_passes(current_user, agents)
     db.session.commit()
-    return render_template("office/passes_issued.html", issued=issued, failed=failed)
+    return render_template("office/passes_issued.html", issued=issued, failed=failed, skipped=skipped)
 
 
 @bp.route("/passes/<int:pass_id>/return", methods=["POST"])

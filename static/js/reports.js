@@ -59,9 +59,10 @@ async function submit(event) {
   const saved = form.querySelector("[data-report-saved]");
   saved.textContent = form.dataset.textSaved;
   saved.hidden = false;
+  saved.scrollIntoView({block: "center"});
   await showPending();
   const sent = await flushReports();
-  if (sent) saved.textContent = form.dataset.textSent;
+  if (sent) confirmSent();
 }
 
 // Opened from a visit ("Signaler un problème"): the site is chosen already, even from the offline copy.
@@ -71,11 +72,29 @@ function preselect() {
   if (wanted && !select.value && [...select.options].some((option) => option.value === wanted)) select.value = wanted;
 }
 
+// The confirmation outlives the reload below, so that nobody sends the same report twice.
+const CONFIRMED = "passresot:report-confirmed";
+
+function confirmSent() {
+  const saved = form.querySelector("[data-report-saved]");
+  saved.textContent = form.dataset.textSent;
+  saved.hidden = false;
+  saved.scrollIntoView({block: "center"});
+}
+
 window.addEventListener("passresot:reports-sent", async () => {
   await showPending();
   // The server has them: show them among "Mes signalements", unless the agent is writing.
-  if (!form.querySelector("[data-report-text]").value.trim()) window.location.reload();
+  if (!form.querySelector("[data-report-text]").value.trim()) {
+    sessionStorage.setItem(CONFIRMED, "1");
+    window.location.reload();
+  }
 });
+
+if (sessionStorage.getItem(CONFIRMED)) {
+  sessionStorage.removeItem(CONFIRMED);
+  confirmSent();
+}
 
 form.addEventListener("submit", submit);
 preselect();

@@ -184,9 +184,12 @@ def test_deactivate_then_reactivate_an_agent(admin_client, make, office, ot_admi
     assert agent.active is False
     assert "<strong>Départ " not in text(admin_client.get("/office/agents"))
     assert "<strong>Départ " in text(admin_client.get("/office/agents?inactive=1"))
+    assert "<strong>Départ " in text(admin_client.get("/office/agents?show=inactive"))
 
     response = post(admin_client, f"/office/agents/{agent.id}/active", {"active": "1"})
     assert response.status_code == 302
+    # Neutral words, no « actif(ve) »:
+    assert "de nouveau ouvert" in text(admin_client.get(response.headers["Location"]))
     db.session.refresh(agent)
     assert agent.active is True
     actions = [e.action for e in AuditEvent.query.filter_by(target_id=agent.id)

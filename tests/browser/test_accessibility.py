@@ -123,8 +123,16 @@ def test_axe_office_admin_pages(page, phone, live_server):
         agent_id = User.query.filter_by(email="agent@demo.passresot66.fr").one().id
     for each in both(page, phone, live_server.url, "ot@demo.passresot66.fr"):
         for path in ("/office/agents", "/office/agents/new", f"/office/agents/{agent_id}",
-                     f"/office/agents/{agent_id}/visits", "/office/overview", "/office/agents/import", "/help"):
+                     f"/office/agents/{agent_id}/visits", "/office/overview", "/office/agents/import", "/help",
+                     "/office/agents?show=ending&sort=contract_end", "/office/agents/cards?scope=filtered"):
             audit.visit(each, live_server.url, re.sub(r"/\d+", f"/{agent_id}", path))
+        # A batch of set-password links for the first agent of the list.
+        each.goto(live_server.url + "/office/agents")
+        each.locator("input[name=agent_ids]").first.check()
+        with each.expect_navigation():
+            each.get_by_role("button", name="Liens pour choisir le mot de passe").click()
+        each.wait_for_load_state("networkidle")
+        audit.check(each, "/office/agents/links/<batch>")
     audit.assert_clean()
 
 

@@ -239,3 +239,11 @@ def test_network_admin_cannot_manage_agents_or_themself_here(network, make, admi
     db.session.expire_all()
     assert db.session.get(User, agent.id).active is True
     assert db.session.get(User, admin.id).active is True
+
+
+def test_an_office_admin_without_a_password_is_not_said_to_have_been_mailed(network, make):
+    # No SMTP in tests: nothing was sent, so the page must not claim « Lien envoyé ».
+    office = make.office()
+    make.office_admin(office, password_hash=None)
+    page = text(network.get(f"/admin/offices/{office.id}"))
+    assert "Mot de passe pas encore choisi" in page and "Lien envoyé" not in page

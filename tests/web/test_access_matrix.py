@@ -13,6 +13,7 @@ from passresot.accounts.api import create_setup_link
 from passresot.accounts.models import ApiToken
 from passresot.accounts.tokens import create_api_token
 from passresot.agents.models import AgentPhoto
+from passresot.agents.setup_links import create_link_batch
 from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
 from passresot.hours.api import record_other_visit
@@ -165,6 +166,11 @@ ROUTES = {
     "office_passes.issue": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
     "office_passes.card": Route(("GET",), AGENT_ARGS, **THIS_OFFICE_ONLY),
     "office_passes.issue_many": Route(("POST",), allowed=OFFICE_ADMINS),
+    # Bulk actions on a selection (always of the admin's own office); a batch of links only for its maker.
+    "office_bulk.send_links": Route(("POST",), allowed=OFFICE_ADMINS),
+    "office_bulk.cards": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
+    "office_bulk.links": Route(("GET",), lambda w: {"batch_id": w.link_batch_id}, **THIS_OFFICE_ONLY),
+    "office_bulk.links_csv": Route(("GET",), lambda w: {"batch_id": w.link_batch_id}, **THIS_OFFICE_ONLY),
     "office_passes.return_pass": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
     "office_passes.revoke": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
     # JSON API v1 (DESIGN.md §4): 401 JSON when signed out, 403 JSON for a wrong role.
@@ -259,6 +265,7 @@ def world(make):
     newcomer = make.agent(office, photo=False, password_hash=None)
     target = make.partner_staff(partner)  # the account network.user_* act on
     db.session.add_all([AgentPhoto(user_id=people[name].id, jpeg=PHOTO) for name in AGENTS])
+    link_batch_id = create_link_batch(people[OFFICE], [newcomer])
     setup_token = create_setup_link(None, newcomer)
     pass_ = issue_pass(None, people[AGENT])
     issue_pass(None, people[OTHER_AGENT])
@@ -278,7 +285,7 @@ def world(make):
         import_job_id=import_job.id, emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
-        scan_id=scan_id, report_id=report.id, other_visit_id=other_visit.id,
+        scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, other_visit_id=other_visit.id,
         agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id)
 
 

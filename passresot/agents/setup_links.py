@@ -1,0 +1,71 @@
+"""Batches of one-time set-password links that the admin can show again, print or export.
+
+Only a link's SHA-256 is stored, as for every link; the token itself is an HMAC of the link's row
+under the app's secret key, so the admin who made a batch can show it again after a reload
+(the database alone does not give the tokens away).
+"""
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from ..accounts.models import SetupLink
+from ..audit.api import record_event
+from ..audit.models import AuditEvent
+from ..extensions import db
+from ..timeutil import utcnow
+
+MAILED = "user.setup_link_mailed"
+
+
+def _token(link: SetupLink) -> str:
+    message = f"setup-link:{link.id}:{link.user_id}:{link.created_at.isoformat()}".encode()
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_link_batch(actor, agents) -> int:
+    """New links for `agents` (their older unused links end); returns the batch's id for link_batch()."""
+    now = utcnow().replace(microsecond=0)  # one instant for the whole batch, stable in every database
+    ids = [agent.id for agent in agents]
+    if ids:
+        SetupLink.query.filter(SetupLink.user_id.in_(ids), SetupLink.used_at.is_(None)).update(
+            {SetupLink.used_at: now}, synchronize_session=False)
+    days = current_app.config["SETUP_LINK_DAYS"]
+    links = [SetupLink(user_id=agent_id, token_hash=secrets.token_hex(32), created_at=now,
+                       expires_at=now + timedelta(days=days), created_by_id=actor.id) for agent_id in ids]
+    db.session.add_all(links)
+    db.session.flush()  # the ids the tokens are made of
+    for link in links:
+        link.token_hash = _hash(_token(link))
+        record_event(actor, "user.setup_link_created", "user", link.user_id)
+    return links[0].id if links else 0
+
+
+def link_batch(actor, batch_id: int):
+    """[(agent, token or None once used or expired, mailed)] of a batch `actor` made, or None."""
+    first = db.session.get(SetupLink, batch_id)
+    if first is None or first.created_by_id != actor.id:
+        return None
+    links = (SetupLink.query.filter(SetupLink.created_by_id == actor.id,
+                                    SetupLink.created_at == first.created_at)
+             .order_by(SetupLink.id).all())
+    links = [link for link in links if link.user.office_id == actor.office_id]
+    mailed = {target for (target,) in db.session.query(AuditEvent.target_id).filter(
+        AuditEvent.action == MAILED, AuditEvent.at >= first.created_at,
+        AuditEvent.target_id.in_([link.user_id for link in links]))}
+    now = utcnow()
+    return [(link.user, _token(link) if link.used_at is None and link.expires_at > now else None,
+             link.user_id in mailed) for link in links]
+
+
+def record_mailed(actor, agent) -> None:
+    """Remember that the link really left by e-mail (the « envoyé » badge shows only then)."""
+    record_event(actor, MAILED, "user", agent.id)

@@ -1,0 +1,35 @@
+"""Pages people open on a phone fit 360 px: no sideways scrolling, every menu entry in sight."""
+import pytest
+from playwright.sync_api import expect
+
+from passresot.partners.models import Partner
+from passresot.extensions import db
+
+from .conftest import sign_in
+from .test_partners_offline import live_database
+
+
+def page_width(phone) -> int:
+    return phone.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.parametrize("email,path", [
+    ("partenaire@demo.passresot66.fr", "/site/edit"),
+    ("reseau@demo.passresot66.fr", "/admin/partners/{partner}"),
+    ("ot@demo.passresot66.fr", "/office/agents"),
+    ("ot@demo.passresot66.fr", "/office/agents?show=ending"),
+])
+def test_no_sideways_scrolling_at_360(phone, live_server, email, path):
+    with live_database(live_server):
+        partner_id = db.session.query(Partner.id).order_by(Partner.id).first()[0]
+    sign_in(phone, live_server.url, email)
+    assert phone.goto(live_server.url + path.format(partner=partner_id)).status == 200
+    assert page_width(phone) <= 360
+
+
+def test_every_agent_menu_entry_is_in_sight_at_360(phone, live_server):
+    sign_in(phone, live_server.url, "agent@demo.passresot66.fr")
+    phone.goto(live_server.url + "/visits")
+    for name in ("Mon pass", "Partenaires", "Mes visites", "Signaler", "Mon profil"):
+        expect(phone.locator(".mainnav").get_by_role("link", name=name)).to_be_in_viewport(ratio=1)
+    assert page_width(phone) <= 360

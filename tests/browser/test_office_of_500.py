@@ -1,0 +1,120 @@
+"""An office of 500 agents in a real browser: filter, select the whole filter, issue passes, print an
+A4 sheet of cards whose QR codes decode from the rendered PDF, and export the set-password links."""
+import csv
+import io
+import re
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.security import generate_password_hash
+
+from passresot.accounts.models import AgentKind, Role, SetupLink, User
+from passresot.agents.models import AgentPhoto
+from passresot.agents.photos import reencode_photo
+from passresot.audit.models import AuditEvent
+from passresot.extensions import db
+from passresot.offices.models import Office
+from passresot.passes.api import find_by_number
+from passresot.passes.models import Pass
+from tests.factories import jpeg_bytes
+
+from .conftest import DEMO_PASSWORD, sign_in
+from .test_partners_offline import live_database
+
+zxingcpp = pytest.importorskip("zxingcpp")
+ADMIN = "directrice@ot-500.example"
+AGENTS, WITHOUT_PHOTO = 500, 20
+
+
+@pytest.fixture
+def office_of_500(live_server):
+    """An office of 500 agents, 20 of them without a photo, inserted in bulk in the server's database."""
+    with live_database(live_server):
+        office = Office(name="Office des 500", commune="Perpignan", email="ot500@example.fr")
+        db.session.add(office)
+        db.session.flush()
+        db.session.add(User(email=ADMIN, role=Role.office_admin, first_name="Directrice", last_name="Cinq-Cents",
+                            office_id=office.id, password_hash=generate_password_hash(DEMO_PASSWORD)))
+        start = date.today() - timedelta(days=200)
+        agents = [User(email=f"agent{i:03d}@ot-500.example", role=Role.agent, first_name=f"Prénom{i:03d}",
+                       last_name=f"Nom{i:03d}", office_id=office.id, kind=AgentKind.permanent,
+                       contract_start=start) for i in range(AGENTS)]
+        db.session.add_all(agents)
+        db.session.flush()
+        photo = reencode_photo(jpeg_bytes(size=(300, 400)))
+        db.session.add_all([AgentPhoto(user_id=a.id, jpeg=photo) for a in agents[WITHOUT_PHOTO:]])
+        db.session.commit()
+        office_id = office.id
+    yield office_id
+    with live_database(live_server):
+        ids = [uid for (uid,) in db.session.query(User.id).filter(User.office_id == office_id)]
+        AuditEvent.query.filter(AuditEvent.actor_id.in_(ids)).delete(synchronize_session=False)
+        SetupLink.query.filter(SetupLink.user_id.in_(ids)).delete(synchronize_session=False)
+        Pass.query.filter(Pass.office_id == office_id).delete(synchronize_session=False)
+        AgentPhoto.query.filter(AgentPhoto.user_id.in_(ids)).delete(synchronize_session=False)
+        User.query.filter(User.office_id == office_id).delete(synchronize_session=False)
+        Office.query.filter_by(id=office_id).delete()
+        db.session.commit()
+
+
+def test_an_office_of_500(page, live_server, office_of_500, tmp_path):
+    sign_in(page, live_server.url, ADMIN)
+    page.goto(live_server.url + "/office/agents")
+    expect(page.locator("[data-total]")).to_have_text(re.compile(r"^500 agents"))
+    expect(page.locator(".agent-row")).to_have_count(50)
+    expect(page.locator(".pager")).to_contain_text("Page 1 sur 10")
+
+    # Filter: choosing "Sans photo" applies at once.
+    page.get_by_label("Afficher").select_option("no_photo")
+    expect(page.locator("[data-total]")).to_have_text(re.compile(r"^20 agents"))
+    page.get_by_label("Afficher").select_option("no_pass")
+    expect(page.locator("[data-total]")).to_have_text(re.compile(r"^500 agents"))
+
+    # Select the whole filter (ten pages), then issue.
+    page.get_by_label("Choisir les 500 agents de ce filtre").check()
+    expect(page.locator("[data-selected-count]")).to_have_text("500 agents choisis")
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="Délivrer un pass").click()
+    expect(page.locator("[data-issued]")).to_have_attribute("data-issued", str(AGENTS - WITHOUT_PHOTO))
+    expect(page.get_by_text("Nom000 Prénom000").or_(page.get_by_text("Prénom000 Nom000")).first).to_be_visible()
+
+    # Print a card sheet of the passes just issued: 8 cards an A4 page, every QR decodes.
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="Imprimer les cartes de ces passes").click()
+    expect(page.locator(".card-pass")).to_have_count(AGENTS - WITHOUT_PHOTO, timeout=60_000)
+    expect(page.locator(".sheet")).to_have_count(60)
+    numbers = page.locator(".sheet").first.locator(".card-pass").evaluate_all(
+        "cards => cards.map(c => c.dataset.passNumber)")
+    assert len(numbers) == 8
+    pdf = tmp_path / "cards.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    png = tmp_path / "page1.png"
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r200",
+                    "-dFirstPage=1", "-dLastPage=1", f"-sOutputFile={png}", str(pdf)], check=True, timeout=120)
+    from PIL import Image
+    codes = zxingcpp.read_barcodes(Image.open(png))
+    texts = sorted(code.text for code in codes if code.format == zxingcpp.BarcodeFormat.QRCode)
+    assert len(texts) == 8 and all(text.startswith("PR1:") for text in texts), texts
+    with live_database(live_server):
+        tokens = sorted(find_by_number(number).token for number in numbers)
+    assert texts == tokens  # the first page holds exactly the first sheet's eight passes
+
+    # Export the set-password links of the whole office.
+    page.goto(live_server.url + "/office/agents")
+    page.get_by_label("Choisir les 500 agents de ce filtre").check()
+    with page.expect_navigation(timeout=120_000):
+        page.get_by_role("button", name="Liens pour choisir le mot de passe").click()
+    expect(page.locator("h1")).to_have_text("Liens pour 500 agents")
+    expect(page.locator(".badge.ok")).to_have_count(0)  # no SMTP here: nothing claims to be sent
+    page.reload()
+    expect(page.locator("input[id^=link-]")).to_have_count(AGENTS)
+    shown = page.locator("input[id^=link-]").evaluate_all("inputs => inputs.map(i => i.value)")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger (CSV)").click()
+    text = download.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == AGENTS + 1 and [row[3] for row in rows[1:]] == shown
+    page.goto(rows[1][3])  # a link of the sheet opens the set-password form
+    expect(page.locator("input[type=password]").first).to_be_visible()
