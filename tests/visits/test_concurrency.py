@@ -11,7 +11,7 @@ import pytest
 
 from passresot.accounts.models import User
 from passresot.extensions import db
-from passresot.visits import api as visits_api
+from passresot.visits import batch as visits_batch
 from passresot.visits.api import record_scans
 from passresot.visits.models import Scan, Visit
 
@@ -22,16 +22,17 @@ TIMEOUT = 30
 
 @pytest.fixture
 def held_after_verdict(monkeypatch):
-    """Make `decide` wait until `parties` threads have all decided."""
+    """Make each batch wait, its verdicts made and nothing written yet, until `parties` threads
+    have all decided."""
     def hold(parties):
         barrier = threading.Barrier(parties, timeout=TIMEOUT)
-        real = visits_api.decide
+        real = visits_batch.plan_scans
 
         def decide_then_wait(*args, **kwargs):
-            verdict = real(*args, **kwargs)
+            planned = real(*args, **kwargs)
             barrier.wait()
-            return verdict
-        monkeypatch.setattr(visits_api, "decide", decide_then_wait)
+            return planned
+        monkeypatch.setattr(visits_batch, "plan_scans", decide_then_wait)
     return hold
 
 
