@@ -4,8 +4,13 @@ from collections.abc import Iterable
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
+from ..offices.models import Office
 from ..passes.models import Pass
 from .models import Scan, Visit
+
+#: What a result shows of the holder (batch.py _holder), and what verdicts need (the id).
+_HOLDER = (User.first_name, User.last_name)
 
 
 def known_scans(ids: Iterable[str]) -> dict[str, Scan]:
@@ -13,8 +18,8 @@ def known_scans(ids: Iterable[str]) -> dict[str, Scan]:
     ids = list(set(ids))
     if not ids:
         return {}
-    rows = (Scan.query.options(joinedload(Scan.pass_).joinedload(Pass.holder),
-                               joinedload(Scan.pass_).joinedload(Pass.office))
+    rows = (Scan.query.options(joinedload(Scan.pass_).joinedload(Pass.holder).load_only(*_HOLDER),
+                               joinedload(Scan.pass_).joinedload(Pass.office).load_only(Office.name))
             .filter(Scan.id.in_(ids)))
     return {scan.id: scan for scan in rows}
 
@@ -27,7 +32,8 @@ def passes_named(pass_ids: Iterable[int], numbers: Iterable[str]) -> list[Pass]:
     pass_ids, numbers = list(set(pass_ids)), list(set(numbers))
     if not pass_ids and not numbers:
         return []
-    return (Pass.query.options(joinedload(Pass.holder), joinedload(Pass.office))
+    return (Pass.query.options(joinedload(Pass.holder).load_only(*_HOLDER),
+                               joinedload(Pass.office).load_only(Office.name))
             .filter(or_(Pass.id.in_(pass_ids), Pass.number.in_(numbers))).all())
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Optional
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 
 from ..partners.api import accepts_on
@@ -17,7 +19,7 @@ from ..partners.models import Partner
 from ..passes.exceptions import TokenRefused
 from ..passes.models import Pass, PassStatus
 from ..passes.numbers import normalize_pass_number
-from ..passes.token import DEFAULT_TOLERANCE_SECONDS, PassPayload, parse_pass_token, verify_pass_token
+from ..passes.token import DEFAULT_TOLERANCE_SECONDS, PassPayload, parse_pass_token
 from ..timeutil import PARIS
 from .batch_reads import admissions_at, passes_named
 from .models import Visit
@@ -61,9 +63,9 @@ class Judge:
     `slots` maps (holder, year) to the admission that fills it; take_slot() adds the batch's own.
     """
 
-    def __init__(self, partner: Partner, keys: Mapping, passes: Iterable[Pass], visits: Iterable[Visit],
+    def __init__(self, partner: Partner, keys: "_PublicKeys", passes: Iterable[Pass], visits: Iterable[Visit],
                  signed: Optional[dict] = None):
-        self.partner, self.keys = partner, keys
+        self.partner, self.keys = partner, keys if isinstance(keys, _PublicKeys) else _PublicKeys(keys)
         self.passes = {pass_.id: pass_ for pass_ in passes}
         self.numbers = {pass_.number: pass_ for pass_ in self.passes.values()}
         self.slots = {(visit.user_id, visit.year): visit for visit in visits}
@@ -124,12 +126,13 @@ def load_judge(partner: Partner, keys: Mapping, codes: Iterable, numbers: Iterab
                years: Iterable[int]) -> Judge:
     """A Judge for these codes and typed numbers in these years: two queries. Only the passes of
     codes whose signature holds are read (a forged code names no one)."""
-    signed = {qr: _check_signature(qr, keys) for qr in codes if isinstance(qr, str)}
+    public_keys = _PublicKeys(keys)
+    signed = {qr: _check_signature(qr, public_keys) for qr in codes if isinstance(qr, str)}
     pass_ids = {found.pass_id for found in signed.values() if isinstance(found, PassPayload)}
     typed = {number for number in map(_number, numbers) if number}
     passes = passes_named(pass_ids, typed)
     visits = admissions_at(partner.id, {pass_.user_id for pass_ in passes}, years)
-    return Judge(partner, keys, passes, visits, signed)
+    return Judge(partner, public_keys, passes, visits, signed)
 
 
 def decide(qr, partner: Partner, now: datetime, *, keys: Mapping | None = None) -> Verdict:
@@ -152,15 +155,35 @@ def _number(typed) -> Optional[str]:
     return normalize_pass_number(typed) if isinstance(typed, str) else None
 
 
-def _check_signature(qr, keys: Mapping) -> PassPayload | TokenRefused:
-    """The first steps of verify_pass_token (decodes, key known, signature holds): the payload, or
-    the refusal. The window is checked per scan time (_outside_window), the pass by the Judge."""
+class _PublicKeys(dict):
+    """kid -> Ed25519PublicKey, made once per batch from the raw keys."""
+
+    def __init__(self, raw: Mapping):
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, kid):
+        key = self.raw.get(kid)
+        self[kid] = None if key is None else (
+            key if isinstance(key, Ed25519PublicKey) else Ed25519PublicKey.from_public_bytes(bytes(key)))
+        return self[kid]
+
+
+def _check_signature(qr, keys: _PublicKeys) -> PassPayload | TokenRefused:
+    """verify_pass_token's first steps, in its order (decodes, key known, signature holds): the
+    payload, or the refusal. The pass and the window come after, per scan (Judge.on_code)."""
     try:
-        payload = parse_pass_token(qr)[0]
-        # At valid_from with no tolerance the window always holds: only the signature can fail.
-        return verify_pass_token(qr, keys, payload.valid_from, tolerance_seconds=0)
+        payload, signed, signature = parse_pass_token(qr)
     except TokenRefused as refusal:
         return refusal
+    key = keys[payload.kid]
+    if key is None:
+        return TokenRefused("unknown_key", payload.kid)
+    try:
+        key.verify(signature, signed)
+    except (InvalidSignature, ValueError):
+        return TokenRefused("invalid_signature")
+    return payload
 
 
 def _outside_window(payload: PassPayload, now: datetime) -> Optional[str]:
