@@ -143,3 +143,25 @@ def test_a_uuid_sent_twice_while_another_scan_takes_the_slot(app, site, held_aft
         by_id.setdefault(result["id"], []).append(result)
     assert sorted(r["replayed"] for r in by_id[same["id"]]) == [False, True]
     assert sorted(r["status"] for r in (by_id[other["id"]] + by_id[same["id"]][:1])) == ["admitted", "refused"]
+
+
+def test_two_batches_of_the_same_holders_in_opposite_orders_admit_each_holder_once(app, site,
+                                                                                   held_after_verdict):
+    """Each batch has seen every slot free; the database settles the lot, without a deadlock."""
+    from .conftest import another_holder
+
+    tokens = [site.pass_.token] + [another_holder(site).token for _ in range(9)]
+    held_after_verdict(2)
+    forward = [item(token) for token in tokens]
+    backward = [item(token) for token in reversed(tokens)]
+
+    def batch_job(body):
+        def job():
+            return record_scans(db.session.get(User, site.staff.id), body)
+        return job
+    results = run_together(app, [batch_job(forward), batch_job(list(backward))])
+    statuses = [(a["status"], b["status"]) for a, b in zip(results[0], reversed(results[1]))]
+    assert sorted(set(statuses)) <= [("admitted", "refused"), ("refused", "admitted")], statuses
+    assert all(r["reason"] == "already_visited" and r["visited_on"] for batch in results
+               for r in batch if r["status"] == "refused")
+    assert counts() == (20, 10)
