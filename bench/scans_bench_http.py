@@ -1,4 +1,4 @@
-"""bench/scans_throughput.py's HTTP side: the app under gunicorn, requests, batches of scans, devices posting at once."""
+"""bench/scans_throughput.py's HTTP side: the app under gunicorn, requests, batches of scans, devices at once."""
 import http.client
 import json
 import shutil

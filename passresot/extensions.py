@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and attached in create_app()."""
 import re
+import sqlite3
 
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -36,6 +37,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
     """SQLite enforces foreign keys only when asked, per connection; WAL lets readers go on while a
     writer commits, and a writer waits its turn (busy timeout) instead of failing."""
     if _is_sqlite(dbapi_connection):
+        if sqlite3.sqlite_version_info < (3, 35):  # INSERT … ON CONFLICT DO NOTHING RETURNING (visits/batch_writes.py)
+            raise RuntimeError(f"SQLite 3.35 or later is needed, this is {sqlite3.sqlite_version}")
         # pysqlite's own transaction handling (a BEGIN before INSERT/UPDATE/DELETE only, none before
         # a SAVEPOINT) is off: _sqlite_begin_before_writing below opens the transactions.
         dbapi_connection.isolation_level = None
