@@ -4,21 +4,24 @@ decodes → prefix/version → key id known → signature → revoked → validi
 at this site this calendar year (Europe/Paris) → accepted period of the site. The first failing
 step gives the reason, one of passes.exceptions.REFUSAL_REASONS.
 """
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Optional
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import current_app
 
-from ..extensions import db
 from ..partners.api import accepts_on
 from ..partners.models import Partner
-from ..passes.api import find_by_number
 from ..passes.exceptions import TokenRefused
 from ..passes.models import Pass, PassStatus
-from ..passes.token import DEFAULT_TOLERANCE_SECONDS, verify_pass_token
+from ..passes.numbers import normalize_pass_number
+from ..passes.token import DEFAULT_TOLERANCE_SECONDS, PassPayload, parse_pass_token
 from ..timeutil import PARIS
+from .batch_reads import admissions_at, passes_named
 from .models import Visit
 
 #: The validity window's tolerance for clocks that drift (DESIGN.md §3: "a few minutes").
@@ -39,18 +42,6 @@ class Verdict:
         return self.reason is None
 
 
-class _ClosedPasses:
-    """The `revoked` set of verify_pass_token, read from the database: a pass that is not active
-    (returned, revoked, replaced) or unknown here is revoked. Keeps the pass it loaded."""
-
-    def __init__(self):
-        self.pass_: Optional[Pass] = None
-
-    def __contains__(self, pass_id) -> bool:
-        self.pass_ = db.session.get(Pass, pass_id)
-        return self.pass_ is None or self.pass_.status is not PassStatus.active
-
-
 def paris_moment(moment: datetime) -> datetime:
     """A naive UTC datetime as the Europe/Paris wall clock."""
     return moment.replace(tzinfo=timezone.utc).astimezone(PARIS)
@@ -65,23 +56,89 @@ def current_keys() -> Mapping[str, bytes]:
     return current_app.extensions["pass_keys"].public_keys()
 
 
+class Judge:
+    """Verdicts at one site on codes whose passes and earlier admissions were read beforehand
+    (load_judge): no query per code, each token's signature checked once.
+
+    `slots` maps (holder, year) to the admission that fills it; take_slot() adds the batch's own.
+    """
+
+    def __init__(self, partner: Partner, keys: "_PublicKeys", passes: Iterable[Pass], visits: Iterable[Visit],
+                 signed: Optional[dict] = None):
+        self.partner, self.keys = partner, keys if isinstance(keys, _PublicKeys) else _PublicKeys(keys)
+        self.passes = {pass_.id: pass_ for pass_ in passes}
+        self.numbers = {pass_.number: pass_ for pass_ in self.passes.values()}
+        self.slots = {(visit.user_id, visit.year): visit for visit in visits}
+        #: qr -> its payload once the signature held, or the refusal.
+        self._signed: dict[str, PassPayload | TokenRefused] = dict(signed or {})
+
+    def on_code(self, qr, now: datetime) -> Verdict:
+        """The verdict on `qr` at `now` (naive UTC); never raises for any input."""
+        if not isinstance(qr, str):
+            return Verdict("malformed")
+        try:
+            payload = self._signed_payload(qr)
+        except TokenRefused as refusal:
+            return Verdict(refusal.reason)
+        pass_ = self.passes.get(payload.pass_id)
+        # Not active (returned, revoked, replaced) or unknown here: revoked.
+        if pass_ is None or pass_.status is not PassStatus.active:
+            return Verdict("revoked", pass_)
+        outside = _outside_window(payload, now)
+        if outside:
+            return Verdict(outside, pass_)
+        local = paris_moment(now)
+        earlier = self.slots.get((pass_.user_id, local.year))
+        if earlier is not None:
+            return Verdict("already_visited", pass_, earlier)
+        # A site that has not said when it welcomes pass holders is not held against the holder.
+        if accepts_on(self.partner, local.date()) is False:
+            return Verdict("outside_accepted_period", pass_)
+        return Verdict(None, pass_)
+
+    def on_number(self, number, now: datetime) -> Verdict:
+        """A typed pass number: the same steps on the pass's own token; `malformed` if it names none."""
+        pass_ = self.numbers.get(_number(number))
+        if pass_ is None:
+            return Verdict("malformed")
+        return self.on_code(pass_.token, now)
+
+    def take_slot(self, pass_: Pass, moment: datetime) -> Optional[Visit]:
+        """Book this year's slot of the pass's holder for an admission at `moment`: the new Visit
+        (not yet written), or None when an earlier admission holds it."""
+        key = (pass_.user_id, paris_moment(moment).year)
+        if key in self.slots:
+            return None
+        self.slots[key] = Visit(user_id=pass_.user_id, partner_id=self.partner.id, pass_id=pass_.id,
+                                year=key[1], admitted_at=moment)
+        return self.slots[key]
+
+    def _signed_payload(self, qr) -> PassPayload:
+        if qr not in self._signed:
+            self._signed[qr] = _check_signature(qr, self.keys)
+        found = self._signed[qr]
+        if isinstance(found, TokenRefused):
+            raise found
+        return found
+
+
+def load_judge(partner: Partner, keys: Mapping, codes: Iterable, numbers: Iterable,
+               years: Iterable[int]) -> Judge:
+    """A Judge for these codes and typed numbers in these years: two queries. Only the passes of
+    codes whose signature holds are read (a forged code names no one)."""
+    public_keys = _PublicKeys(keys)
+    signed = {qr: _check_signature(qr, public_keys) for qr in codes if isinstance(qr, str)}
+    pass_ids = {found.pass_id for found in signed.values() if isinstance(found, PassPayload)}
+    typed = {number for number in map(_number, numbers) if number}
+    passes = passes_named(pass_ids, typed)
+    visits = admissions_at(partner.id, {pass_.user_id for pass_ in passes}, years)
+    return Judge(partner, public_keys, passes, visits, signed)
+
+
 def decide(qr, partner: Partner, now: datetime, *, keys: Mapping | None = None) -> Verdict:
     """The verdict on `qr` scanned at `partner` at `now` (naive UTC); never raises for any input."""
     keys = current_keys() if keys is None else keys
-    closed = _ClosedPasses()
-    try:
-        verify_pass_token(qr, keys, now, revoked=closed, tolerance_seconds=TOLERANCE_SECONDS)
-    except TokenRefused as refusal:
-        return Verdict(refusal.reason, closed.pass_)
-    pass_ = closed.pass_
-    local = paris_moment(now)
-    earlier = earlier_admission(pass_.user_id, partner.id, local.year)
-    if earlier is not None:
-        return Verdict("already_visited", pass_, earlier)
-    # A site that has not said when it welcomes pass holders is not held against the holder.
-    if accepts_on(partner, local.date()) is False:
-        return Verdict("outside_accepted_period", pass_)
-    return Verdict(None, pass_)
+    return load_judge(partner, keys, [qr], [], [paris_moment(now).year]).on_code(qr, now)
 
 
 def decide_pass_number(number, partner: Partner, now: datetime, *,
@@ -90,11 +147,50 @@ def decide_pass_number(number, partner: Partner, now: datetime, *,
 
     A number that does not check out or names no pass is `malformed`.
     """
-    pass_ = find_by_number(number) if isinstance(number, str) else None
-    if pass_ is None:
-        return Verdict("malformed")
-    return decide(pass_.token, partner, now, keys=keys)
+    keys = current_keys() if keys is None else keys
+    return load_judge(partner, keys, [], [number], [paris_moment(now).year]).on_number(number, now)
 
 
-def earlier_admission(user_id: int, partner_id: int, year: int) -> Optional[Visit]:
-    return Visit.query.filter_by(user_id=user_id, partner_id=partner_id, year=year).first()
+def _number(typed) -> Optional[str]:
+    return normalize_pass_number(typed) if isinstance(typed, str) else None
+
+
+class _PublicKeys(dict):
+    """kid -> Ed25519PublicKey, made once per batch from the raw keys."""
+
+    def __init__(self, raw: Mapping):
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, kid):
+        key = self.raw.get(kid)
+        self[kid] = None if key is None else (
+            key if isinstance(key, Ed25519PublicKey) else Ed25519PublicKey.from_public_bytes(bytes(key)))
+        return self[kid]
+
+
+def _check_signature(qr, keys: _PublicKeys) -> PassPayload | TokenRefused:
+    """verify_pass_token's first steps, in its order (decodes, key known, signature holds): the
+    payload, or the refusal. The pass and the window come after, per scan (Judge.on_code)."""
+    try:
+        payload, signed, signature = parse_pass_token(qr)
+    except TokenRefused as refusal:
+        return refusal
+    key = keys[payload.kid]
+    if key is None:
+        return TokenRefused("unknown_key", payload.kid)
+    try:
+        key.verify(signature, signed)
+    except (InvalidSignature, ValueError):
+        return TokenRefused("invalid_signature")
+    return payload
+
+
+def _outside_window(payload: PassPayload, now: datetime) -> Optional[str]:
+    """verify_pass_token's last steps, in its order and with the scanner's tolerance."""
+    moment = math.floor(now.replace(tzinfo=timezone.utc).timestamp())
+    if moment < payload.valid_from - TOLERANCE_SECONDS:
+        return "not_yet_valid"
+    if moment > payload.valid_until + TOLERANCE_SECONDS:
+        return "expired"
+    return None

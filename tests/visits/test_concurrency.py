@@ -11,7 +11,7 @@ import pytest
 
 from passresot.accounts.models import User
 from passresot.extensions import db
-from passresot.visits import api as visits_api
+from passresot.visits import batch as visits_batch
 from passresot.visits.api import record_scans
 from passresot.visits.models import Scan, Visit
 
@@ -22,16 +22,17 @@ TIMEOUT = 30
 
 @pytest.fixture
 def held_after_verdict(monkeypatch):
-    """Make `decide` wait until `parties` threads have all decided."""
+    """Make each batch wait, its verdicts made and nothing written yet, until `parties` threads
+    have all decided."""
     def hold(parties):
         barrier = threading.Barrier(parties, timeout=TIMEOUT)
-        real = visits_api.decide
+        real = visits_batch.plan_scans
 
         def decide_then_wait(*args, **kwargs):
-            verdict = real(*args, **kwargs)
+            planned = real(*args, **kwargs)
             barrier.wait()
-            return verdict
-        monkeypatch.setattr(visits_api, "decide", decide_then_wait)
+            return planned
+        monkeypatch.setattr(visits_batch, "plan_scans", decide_then_wait)
     return hold
 
 
@@ -142,3 +143,25 @@ def test_a_uuid_sent_twice_while_another_scan_takes_the_slot(app, site, held_aft
         by_id.setdefault(result["id"], []).append(result)
     assert sorted(r["replayed"] for r in by_id[same["id"]]) == [False, True]
     assert sorted(r["status"] for r in (by_id[other["id"]] + by_id[same["id"]][:1])) == ["admitted", "refused"]
+
+
+def test_two_batches_of_the_same_holders_in_opposite_orders_admit_each_holder_once(app, site,
+                                                                                   held_after_verdict):
+    """Each batch has seen every slot free; the database settles the lot, without a deadlock."""
+    from .conftest import another_holder
+
+    tokens = [site.pass_.token] + [another_holder(site).token for _ in range(9)]
+    held_after_verdict(2)
+    forward = [item(token) for token in tokens]
+    backward = [item(token) for token in reversed(tokens)]
+
+    def batch_job(body):
+        def job():
+            return record_scans(db.session.get(User, site.staff.id), body)
+        return job
+    results = run_together(app, [batch_job(forward), batch_job(list(backward))])
+    statuses = [(a["status"], b["status"]) for a, b in zip(results[0], reversed(results[1]))]
+    assert set(statuses) <= {("admitted", "refused"), ("refused", "admitted")}, statuses
+    assert all(r["reason"] == "already_visited" and r["visited_on"] for batch in results
+               for r in batch if r["status"] == "refused")
+    assert counts() == (20, 10)

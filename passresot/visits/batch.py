@@ -1,0 +1,214 @@
+"""A device's batch of scans recorded as a set: a fixed number of reads, verdicts in Python, two
+multi-row inserts; the database's unique keys settle what other batches did meanwhile.
+
+1. the scans already known (replays), in one query;
+2. the passes the codes name with holders and offices, then the holders' earlier admissions at the
+   site in the batch's years: two queries (load_judge);
+3. every verdict in Python, in the order sent; an admission books its (holder, year) slot, so a
+   second scan of the same holder in the batch is already_visited, as if sent one by one;
+4. the visits, then the scans, each one INSERT … ON CONFLICT DO NOTHING RETURNING. A visit whose slot
+   another batch took meanwhile turns its scan into already_visited (as the earlier code did on an
+   IntegrityError); a scan whose UUID another upload recorded meanwhile answers as a replay of it.
+"""
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional
+
+from ..accounts.models import User
+from ..audit.api import record_event
+from ..partners.models import Partner
+from ..passes.numbers import normalize_pass_number
+from .batch_reads import admissions_at, known_scans
+from .batch_writes import delete_visits, insert_scans, insert_visits
+from .exceptions import ScanIdTaken
+from .items import ScanItem
+from .models import QR_KEPT_CHARS, Scan, ScanStatus, Visit
+from .verdict import Judge, Verdict, load_judge, paris_date, paris_moment
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Planned:
+    """A new scan with its verdict, and the Visit it makes (None: it admits no one new)."""
+
+    item: ScanItem
+    moment: datetime
+    verdict: Verdict
+    visit: Optional[Visit] = None
+
+
+def record_items(staff: User, partner: Partner, items: list[ScanItem], received_at: datetime,
+                 keys) -> dict[str, "dict | ScanIdTaken"]:
+    """Record the batch's well-formed items; returns, per UUID, the result of its first upload (a
+    replay when it was known) or ScanIdTaken."""
+    known = known_scans(item.id for item in items)
+    outcomes = {scan_id: _replay_or_taken(scan, partner) for scan_id, scan in known.items()}
+    fresh, seen = [], set(known)
+    for item in items:  # a UUID twice in the batch: its first upload, then a replay of it
+        if item.id not in seen:
+            seen.add(item.id)
+            fresh.append(item)
+    if fresh:
+        judge = load_judge(partner, keys, [i.qr for i in fresh if i.qr is not None],
+                           [i.pass_number for i in fresh if i.pass_number is not None],
+                           {paris_moment(_moment(i, received_at)).year for i in fresh})
+        planned = plan_scans(judge, fresh, received_at)
+        outcomes.update(_write(staff, partner, planned, received_at))
+    return outcomes
+
+
+def plan_scans(judge: Judge, items: list[ScanItem], received_at: datetime) -> list[Planned]:
+    """Every verdict, in the order sent, before anything is written."""
+    planned = []
+    for item in items:
+        moment = _moment(item, received_at)
+        if item.qr is not None:
+            verdict = judge.on_code(item.qr, moment)
+        else:
+            verdict = judge.on_number(item.pass_number, moment)
+        plan = Planned(item, moment, verdict)
+        if _makes_visit(plan):
+            plan.visit = judge.take_slot(verdict.pass_, moment)
+            if plan.visit is None:  # an admission of the batch holds the slot already
+                year = paris_moment(moment).year
+                plan.verdict = Verdict("already_visited", verdict.pass_,
+                                       judge.slots[(verdict.pass_.user_id, year)])
+        planned.append(plan)
+    return planned
+
+
+def _write(staff, partner, planned: list[Planned], received_at) -> dict:
+    written = insert_visits([_visit_row(plan.visit) for plan in planned if plan.visit is not None])
+    _slots_lost(partner, [plan for plan in planned if plan.visit is not None], written)
+    rows = {plan.item.id: _scan_row(staff, partner, plan, received_at, written) for plan in planned}
+    recorded = insert_scans(list(rows.values()))
+    outcomes, raced = {}, []
+    for plan in planned:
+        if plan.item.id not in recorded:
+            raced.append(plan)
+            continue
+        row = rows[plan.item.id]
+        outcomes[plan.item.id] = new_result(row, plan.verdict.pass_)
+        _log_and_audit(staff, partner, row, plan)
+    if raced:
+        outcomes.update(_raced(partner, raced, written))
+    return outcomes
+
+
+def _slots_lost(partner, booked: list[Planned], written: dict) -> None:
+    """Scans whose admission another batch wrote first: already_visited, like today's retry."""
+    lost = [plan for plan in booked if (plan.visit.user_id, plan.visit.year) not in written]
+    if not lost:
+        return
+    earlier = {(visit.user_id, visit.year): visit for visit in admissions_at(
+        partner.id, {plan.visit.user_id for plan in lost}, {plan.visit.year for plan in lost})}
+    for plan in lost:
+        key = (plan.visit.user_id, plan.visit.year)
+        plan.verdict = Verdict("already_visited", plan.verdict.pass_, earlier.get(key))
+        plan.visit = None
+
+
+def _raced(partner, raced: list[Planned], written: dict) -> dict:
+    """Scans another upload of the same UUID recorded meanwhile: a replay of that one (and no
+    second admission from this one)."""
+    delete_visits([written[(p.visit.user_id, p.visit.year)] for p in raced if p.visit is not None])
+    scans = known_scans(plan.item.id for plan in raced)
+    return {plan.item.id: _replay_or_taken(scans[plan.item.id], partner) for plan in raced}
+
+
+def _replay_or_taken(scan: Scan, partner: Partner):
+    if scan.partner_id != partner.id:
+        return ScanIdTaken()
+    return scan_result(scan, replayed=True)
+
+
+def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = None) -> dict:
+    """The answer for one scan, the same on first upload and on replay (apart from `replayed`)."""
+    return {
+        "id": sent_id or scan.id,
+        "status": scan.status.value,
+        "reason": scan.reason,
+        "replayed": replayed,
+        "conflict": scan.conflict,
+        "override": scan.override,
+        "undone": scan.undone_at is not None,
+        "holder": _holder(scan.pass_) if scan.pass_id is not None else None,
+        "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
+    }
+
+
+def new_result(row: dict, pass_) -> dict:
+    """scan_result() for a scan just written from `row`."""
+    return {"id": row["id"], "status": row["status"].value, "reason": row["reason"], "replayed": False,
+            "conflict": row["conflict"], "override": row["override"], "undone": False,
+            "holder": _holder(pass_) if row["pass_id"] is not None else None,
+            "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None}
+
+
+def _holder(pass_) -> dict:
+    # What the verdict screen needs to compare with the holder's phone, nothing more.
+    return {"first_name": pass_.holder.first_name, "last_name": pass_.holder.last_name,
+            "office": pass_.office.name}
+
+
+def _log_and_audit(staff, partner, row: dict, plan: Planned) -> None:
+    if row["override"]:
+        record_event(staff, "scan.override", "partner", partner.id, scan_id=row["id"],
+                     pass_id=row["pass_id"], holder_id=plan.verdict.pass_.user_id)
+    if row["conflict"]:
+        log.info("Scan %s at partner %s admitted offline, server says %s", row["id"], partner.id,
+                 row["reason"])
+
+
+def _moment(item: ScanItem, received_at: datetime) -> datetime:
+    return min(item.scanned_at, received_at)  # a clock ahead does not move the scan forward
+
+
+def _visit_row(visit: Visit) -> dict:
+    return {"user_id": visit.user_id, "partner_id": visit.partner_id, "pass_id": visit.pass_id,
+            "year": visit.year, "admitted_at": visit.admitted_at}
+
+
+def _scan_row(staff, partner, plan: Planned, received_at, written: dict) -> dict:
+    item, verdict = plan.item, plan.verdict
+    status, conflict, override = outcome(verdict, item)
+    reason = verdict.reason
+    if item.offline_verdict is ScanStatus.refused and verdict.admitted:
+        reason = item.offline_reason  # turned away at the door: no admission behind the staff's back
+    visit_id = written.get((plan.visit.user_id, plan.visit.year)) if plan.visit is not None else None
+    return {"id": item.id, "partner_id": partner.id, "scanned_by_id": staff.id, "device_id": item.device_id,
+            "qr": item.qr[:QR_KEPT_CHARS] if item.qr is not None else None,
+            "pass_number": _typed_number(item.pass_number), "scanned_at": item.scanned_at,
+            "received_at": received_at, "offline_verdict": item.offline_verdict,
+            "offline_reason": item.offline_reason, "status": status, "reason": reason,
+            "conflict": conflict, "override": override,
+            "visited_on": paris_date(verdict.earlier.admitted_at) if verdict.earlier else None,
+            "pass_id": verdict.pass_.id if verdict.pass_ is not None else None, "visit_id": visit_id,
+            "undone_at": None, "undone_by_id": None}
+
+
+def _typed_number(typed: Optional[str]) -> Optional[str]:
+    return None if typed is None else (normalize_pass_number(typed) or typed)
+
+
+def outcome(verdict: Verdict, item: ScanItem) -> tuple[ScanStatus, bool, bool]:
+    """(status, conflict, override) for the server's verdict and what the device did."""
+    if item.offline_verdict is ScanStatus.refused:
+        return ScanStatus.refused, False, False
+    if verdict.admitted:
+        return ScanStatus.admitted, False, False
+    if verdict.reason == "outside_accepted_period" and item.override:
+        return ScanStatus.admitted, False, True
+    if item.offline_verdict is ScanStatus.admitted:
+        return ScanStatus.admitted, True, False
+    return ScanStatus.refused, False, False
+
+
+def _makes_visit(plan: Planned) -> bool:
+    # An offline admission of a pass the server refuses still counts when the pass is a real one
+    # and the slot is free; a forged or unreadable code names no one.
+    status = outcome(plan.verdict, plan.item)[0]
+    return (status is ScanStatus.admitted and plan.verdict.pass_ is not None
+            and plan.verdict.reason != "already_visited")
