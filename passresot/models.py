@@ -10,3 +10,4 @@ from .visits.models import Visit  # noqa: F401
 from .hours.models import OtherVisit  # noqa: F401
 from .reports.models import Report  # noqa: F401
 from .ratelimit.models import RateLimit  # noqa: F401
+from .devices.models import EnrolmentCode, SitePin  # noqa: F401

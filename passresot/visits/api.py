@@ -18,7 +18,7 @@ from typing import Optional
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import Role, User
+from ..accounts.models import SITE_ROLES, User
 from ..audit.api import record_event
 from ..extensions import db
 from ..partners.models import Partner
@@ -46,7 +46,7 @@ RACE_RETRIES = 2
 
 def staff_partner(user) -> Partner:
     """The site a partner staff account works for; anyone else is not_a_partner_account."""
-    if getattr(user, "role", None) is not Role.partner_staff or user.partner_id is None:
+    if getattr(user, "role", None) not in SITE_ROLES or user.partner_id is None:
         raise NotAPartnerAccount()
     return db.session.get(Partner, user.partner_id)
 
