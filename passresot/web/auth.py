@@ -9,7 +9,7 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -114,8 +114,9 @@ def _safe_next(target):
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Ends this sign-in on the server: the old cookie, replayed, opens nothing."""
-    end_sign_in(current_sign_in())
-    db.session.commit()
+    if current_user.is_authenticated:  # loads this request's sign-in into g
+        end_sign_in(current_sign_in())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté(e)."), "info")
@@ -207,6 +208,13 @@ class SecretPathFilter(logging.Filter):
         if isinstance(record.msg, str):
             record.msg = self.PATTERN.sub(r"/\1/<token>", record.msg)
         return True
+
+
+@bp.before_app_request
+def _forget_previous_sign_in():
+    """g.sign_in is this request's; an app context reused across requests (tests) must not carry it."""
+    g.pop("sign_in", None)
+    g.pop("revoked_device", None)
 
 
 @bp.record_once
