@@ -171,7 +171,7 @@ def enrol():
 def enrol_link(code):
     """GET only asks (a link preview must not use the code up); POST enrols. Nothing shown before
     the code is accepted says which site it belongs to."""
-    form = EnrolCodeForm(data={"code": code})
+    form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
