@@ -147,10 +147,11 @@ def set_password(token):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    """A reset link by e-mail for site managers and admins (agents ask their office), when SMTP is set."""
-    if not current_app.config["SMTP_HOST"]:
-        abort(404)
+    """A reset link by e-mail for site managers and admins (agents ask their office), when SMTP is
+    set; without it the page says whom to ask."""
     form = ResetRequestForm()
+    if not current_app.config["SMTP_HOST"]:
+        return render_template("auth/forgot.html", form=None, **_login_page())
     if form.validate_on_submit():
         try:
             passwords.send_reset_link(form.email.data, request.remote_addr or "")
