@@ -21,26 +21,27 @@ OLD_ROLES = ('network_admin', 'office_admin', 'agent', 'partner_staff')
 NEW_ROLES = OLD_ROLES + ('entrance_staff', 'entrance_device')
 
 
-def _roles(values):
-    return sa.Enum(*values, name='user_role', native_enum=False, create_constraint=True, length=20)
+def _in(values):
+    return "role IN (" + ", ".join(f"'{value}'" for value in values) + ")"
 
 
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_users_partner_matches_role'), type_='check')
         batch_op.drop_constraint(op.f('ck_users_user_role'), type_='check')
-        batch_op.alter_column('role', existing_type=_roles(OLD_ROLES), type_=_roles(NEW_ROLES),
-                              existing_nullable=False)
+        # The column stays VARCHAR(20): only its CHECK of the allowed values changes (an alter_column
+        # with Enum types would drop that CHECK a second time on PostgreSQL).
+        batch_op.create_check_constraint('user_role', _in(NEW_ROLES))
         batch_op.create_check_constraint(
             'partner_matches_role',
             "(role IN ('partner_staff', 'entrance_staff', 'entrance_device')) = (partner_id IS NOT NULL)")
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.Enum('token', 'browser', 'device', name='sign_in_kind',
-                                                      native_enum=False, create_constraint=True, length=20),
-                                      server_default='token', nullable=False))
+        batch_op.add_column(sa.Column('kind', sa.String(length=20), server_default='token', nullable=False))
         batch_op.add_column(sa.Column('last_sync_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('pending_scans', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('app_version', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_check_constraint('sign_in_kind', "kind IN ('token', 'browser', 'device')")
     op.create_table(
         'enrolment_codes',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -82,6 +83,7 @@ def downgrade():
     op.drop_table('enrolment_codes')
     op.execute("DELETE FROM api_tokens WHERE kind <> 'token'")
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_api_tokens_sign_in_kind'), type_='check')
         batch_op.drop_column('app_version')
         batch_op.drop_column('pending_scans')
         batch_op.drop_column('last_sync_at')
@@ -90,6 +92,5 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_users_partner_matches_role'), type_='check')
         batch_op.drop_constraint(op.f('ck_users_user_role'), type_='check')
-        batch_op.alter_column('role', existing_type=_roles(NEW_ROLES), type_=_roles(OLD_ROLES),
-                              existing_nullable=False)
+        batch_op.create_check_constraint('user_role', _in(OLD_ROLES))
         batch_op.create_check_constraint('partner_matches_role', "(role = 'partner_staff') = (partner_id IS NOT NULL)")

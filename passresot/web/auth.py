@@ -59,10 +59,6 @@ def login():
 def start_session(user, kind: SignInKind, name: str) -> None:
     """Sign `user` in for this browser: a server-side record whose secret only the cookie holds."""
     secret, _row = open_sign_in(user, kind, name)
-    locale = session.get("locale")
-    session.clear()  # nothing from before the sign-in carries over (session fixation)
-    if locale:
-        session["locale"] = locale
     session.permanent = True
     login_user(user)
     session["_user_id"] = "s:" + secret

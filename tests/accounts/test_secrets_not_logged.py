@@ -70,3 +70,18 @@ def test_reset_requests_are_rate_limited(client, make, smtp):
     statuses = [_ask(client, staff.email).status_code for _ in range(4)]
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
     assert len(smtp.sent) == 3
+
+
+def test_a_mail_with_a_link_sent_by_any_caller_never_logs_the_link(app_ctx, make, caplog):
+    from passresot.mail import send_mail
+
+    user = make.agent()
+    caplog.set_level(logging.INFO, logger="passresot.mail")
+    app_ctx  # noqa: B018 (an app context is needed)
+    from flask import current_app
+    current_app.config["SMTP_HOST"], saved = "", current_app.config["SMTP_HOST"]
+    try:
+        send_mail(user.email, "Accès", "Lien : https://x/password/abcdef-secret")
+    finally:
+        current_app.config["SMTP_HOST"] = saved
+    assert f"lien créé pour le compte {user.id}, non envoyé" in caplog.text and "abcdef-secret" not in caplog.text
