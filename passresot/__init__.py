@@ -102,8 +102,16 @@ def _unauthorized():
     """401 JSON for the API, the sign-in page for people."""
     from flask import redirect, request, url_for
 
+    from flask import flash, g
+
     from .errors import HTTP_MESSAGES, error_response, wants_json
 
+    if g.get("revoked_device") is not None:  # issue 13: the site removed this entrance device
+        from .devices.exceptions import DeviceRevoked
+        if wants_json():
+            return error_response(401, DeviceRevoked.code, DeviceRevoked.message)
+        flash(str(DeviceRevoked.message), "error")
+        return redirect(url_for("auth.login"))
     if wants_json():
         return error_response(401, "unauthorized", HTTP_MESSAGES[401])
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

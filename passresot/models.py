@@ -11,3 +11,4 @@ from .hours.models import OtherVisit  # noqa: F401
 from .reports.models import Report  # noqa: F401
 from .ratelimit.models import RateLimit  # noqa: F401
 from .partners.job_models import PartnerImportJob, PartnerImportRow  # noqa: F401
+from .devices.models import EnrolmentCode, SitePin  # noqa: F401

@@ -1,8 +1,8 @@
 """What routes call for accounts: sign-in with throttling, creation, one-time links."""
 import hashlib
-import math
 import secrets
 from datetime import timedelta
+from typing import Optional
 
 from flask import current_app
 from sqlalchemy import func, or_
@@ -12,9 +12,10 @@ from ..audit.api import record_event
 from ..extensions import db
 from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
-from .exceptions import (EmailAlreadyUsed, InvalidCredentials, SetupLinkInvalid,
-                         TooManyAttempts, WeakPassword)
-from .models import LoginAttempt, Role, SetupLink, User
+from . import throttle
+from .exceptions import EmailAlreadyUsed, InvalidCredentials, SetupLinkInvalid, WeakPassword
+from .models import LoginAttempt, Role, SetupLink, SignInKind, User
+from .sessions import end_every_sign_in, end_pending_links, user_for_secret
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the email is unknown, so timing does not reveal accounts.
@@ -29,33 +30,23 @@ def find_user_by_email(email: str):
     return User.query.filter_by(email=normalize_email(email)).first()
 
 
-def authenticate(email: str, password: str, address: str) -> User:
-    """Return the active user for these credentials, or raise; failures are counted per email and address,
-    and every try per address (RateLimited past SIGN_IN_RATE_LIMIT, failed or not)."""
-    hit(f"sign-in:ip:{address}", *limit_from_config("SIGN_IN_RATE_LIMIT"))
+def authenticate(email: str, password: str, address: str, known_device: Optional[str] = None) -> User:
+    """Return the active user for these credentials, or raise. Every try counts per caller
+    (RateLimited past SIGN_IN_RATE_LIMIT); failures slow down the (account, caller) pair, see
+    throttle.py. `known_device`: the id of a browser that signed in to this account before, then
+    the caller is that browser and not the (maybe shared) address."""
+    caller = f"device:{known_device}" if known_device else address
+    hit(f"sign-in:ip:{caller}", *limit_from_config("SIGN_IN_RATE_LIMIT"))
     email = normalize_email(email)
-    _check_not_throttled(email, address)
+    throttle.check(email, caller, known=bool(known_device))
     user = User.query.filter_by(email=email).first()
     hash_ = user.password_hash if user and user.password_hash else _DUMMY_HASH
     password_ok = check_password_hash(hash_, password or "")
     if not (user and user.password_hash and password_ok and user.is_active):
-        db.session.add(LoginAttempt(email=email, address=address))
+        throttle.record_failure(email, caller)
         raise InvalidCredentials()
-    LoginAttempt.query.filter_by(email=email).delete()
+    throttle.forget_failures(email, caller)
     return user
-
-
-def _check_not_throttled(email: str, address: str) -> None:
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    since = utcnow() - window
-    for column, value in ((LoginAttempt.email, email), (LoginAttempt.address, address)):
-        recent = (db.session.query(func.count(LoginAttempt.id), func.min(LoginAttempt.at))
-                  .filter(column == value, LoginAttempt.at > since).one())
-        count, oldest = recent
-        if count >= limit:
-            wait = (oldest + window - utcnow()).total_seconds()
-            raise TooManyAttempts(max(1, math.ceil(wait / 60)))
 
 
 def purge_old_login_attempts() -> int:
@@ -124,6 +115,7 @@ def set_password_with_link(token: str, password: str) -> User:
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
     link.used_at = utcnow()
+    end_every_sign_in(user)
     LoginAttempt.query.filter_by(email=user.email).delete()
     record_event(user, "user.password_set", "user", user.id)
     return user
@@ -135,20 +127,24 @@ def set_active(actor, user: User, active: bool) -> None:
         return
     user.active = active
     if not active:
-        user.session_version += 1
+        end_account_access(user)
     record_event(actor, "user.activated" if active else "user.deactivated", "user", user.id)
 
 
+def end_account_access(user: User) -> None:
+    """Deactivation (of the user, their office or their site): every session, token and pending
+    set-password link ends for good, so a later reactivation revives none of them."""
+    user.session_version += 1
+    end_every_sign_in(user)
+    end_pending_links(user)
+
+
 def user_from_session_id(session_id: str):
-    """Flask-Login loader: 'id:version', so a bumped version ends older sessions."""
-    try:
-        user_id, version = (int(part) for part in session_id.split(":"))
-    except (ValueError, AttributeError):
+    """Flask-Login loader: the session cookie holds 's:<secret>' of a server-side sign-in.
+    Cookies of the older 'id:version' form open nothing (their owner signs in again)."""
+    if not isinstance(session_id, str) or not session_id.startswith("s:"):
         return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_version != version or not user.is_active:
-        return None
-    return user
+    return user_for_secret(session_id[2:], (SignInKind.browser, SignInKind.device))
 
 
 def search_users(query, text: str):

@@ -46,3 +46,9 @@ class TokenNotFound(DomainError):
     code = "token_not_found"
     status = 404
     message = _l("Cet appareil n'existe pas ou n'est plus connecté.")
+
+
+class WrongCurrentPassword(DomainError):
+    code = "wrong_current_password"
+    status = 400
+    message = _l("Le mot de passe actuel n'est pas le bon.")

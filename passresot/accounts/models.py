@@ -18,18 +18,29 @@ class Role(enum.Enum):
     network_admin = "network_admin"
     office_admin = "office_admin"
     agent = "agent"
+    #: The site's manager: listing, admissions, exports, entrance devices, the site's PIN.
     partner_staff = "partner_staff"
+    #: A person at a site's entrance: the scanner and today's admissions, nothing else.
+    entrance_staff = "entrance_staff"
+    #: A tablet enrolled by a site's manager: no person, no e-mail, no password (see devices/).
+    entrance_device = "entrance_device"
 
     @property
     def label(self):
         return ROLE_LABELS[self]
 
 
+#: Roles bound to one partner site (users.partner_id set).
+SITE_ROLES = (Role.partner_staff, Role.entrance_staff, Role.entrance_device)
+
+
 ROLE_LABELS = {
     Role.network_admin: _l("Administrateur du réseau"),
     Role.office_admin: _l("Administrateur d'office"),
     Role.agent: _l("Agent"),
-    Role.partner_staff: _l("Personnel partenaire"),
+    Role.partner_staff: _l("Responsable du site"),
+    Role.entrance_staff: _l("Personnel d'entrée"),
+    Role.entrance_device: _l("Appareil d'entrée"),
 }
 
 
@@ -54,7 +65,7 @@ class User(UserMixin, db.Model):
             name="office_matches_role",
         ),
         CheckConstraint(
-            "(role = 'partner_staff') = (partner_id IS NOT NULL)",
+            "(role IN ('partner_staff', 'entrance_staff', 'entrance_device')) = (partner_id IS NOT NULL)",
             name="partner_matches_role",
         ),
         CheckConstraint(
@@ -143,8 +154,18 @@ class SetupLink(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
+class SignInKind(enum.Enum):
+    #: A bearer token from POST /api/v1/auth/token (API client, scanner app).
+    token = "token"
+    #: A browser's session cookie after the sign-in form.
+    browser = "browser"
+    #: An enrolled entrance device's session cookie (no password ever typed).
+    device = "device"
+
+
 class ApiToken(db.Model):
-    """A bearer token for a scanner device or an API client; only its SHA-256 is stored."""
+    """One sign-in the server can end: a browser session, a bearer token or an entrance device.
+    Only the SHA-256 of its secret is stored; a revoked row never works again."""
 
     __tablename__ = "api_tokens"
 
@@ -157,5 +178,12 @@ class ApiToken(db.Model):
     expires_at: Mapped[datetime]
     last_used_at: Mapped[Optional[datetime]]
     revoked_at: Mapped[Optional[datetime]]
+    kind: Mapped[SignInKind] = mapped_column(_enum(SignInKind, "sign_in_kind"), default=SignInKind.token,
+                                             server_default="token")
+    #: Entrance devices: when the scanner last fetched its bundle or sent scans.
+    last_sync_at: Mapped[Optional[datetime]]
+    #: Entrance devices: scans waiting in its outbox, and its app version, as it last reported them.
+    pending_scans: Mapped[Optional[int]]
+    app_version: Mapped[Optional[str]] = mapped_column(String(40))
 
     user: Mapped[User] = relationship()

@@ -1,44 +1,22 @@
-"""Bearer tokens for scanner devices and API clients: created at sign-in, stored hashed, revocable."""
-import hashlib
-import secrets
-from datetime import timedelta
-
+"""Bearer tokens for scanner devices and API clients (sign-ins of kind `token`, see sessions.py): revocable."""
 from ..audit.api import record_event
 from ..extensions import db
 from ..timeutil import utcnow
 from .exceptions import TokenNotFound
-from .models import ApiToken, Role, User
-
-TOKEN_LIFETIME = timedelta(days=180)
-#: last_used_at is written at most this often, so every API call is not a write.
-TOUCH_INTERVAL = timedelta(minutes=5)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from .models import ApiToken, Role, SignInKind, User
+from .sessions import digest as _digest, live_sign_ins, open_sign_in, user_for_secret
 
 
 def create_api_token(user: User, device_name: str) -> tuple[str, ApiToken]:
-    """A new bearer token for `user`; the clear text is returned once and never stored."""
-    token = "prt_" + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, device_name=(device_name or "").strip()[:80] or "?",
-                   token_hash=_digest(token), expires_at=utcnow() + TOKEN_LIFETIME)
-    db.session.add(row)
-    db.session.flush()
+    """A new bearer token for `user` (its role's lifetime); the clear text is returned once and never stored."""
+    token, row = open_sign_in(user, SignInKind.token, device_name, prefix="prt_")
     record_event(user, "token.created", "user", user.id, device=row.device_name, token_id=row.id)
     return token, row
 
 
 def user_for_api_token(token: str):
-    """The active user behind a valid, unrevoked, unexpired token, or None."""
-    row = ApiToken.query.filter_by(token_hash=_digest(token or "")).first()
-    now = utcnow()
-    if row is None or row.revoked_at is not None or row.expires_at < now or not row.user.is_active:
-        return None
-    if row.last_used_at is None or now - row.last_used_at > TOUCH_INTERVAL:
-        row.last_used_at = now
-        db.session.commit()
-    return row.user
+    """The active user behind a live bearer token (or an entrance device's secret), or None."""
+    return user_for_secret(token, (SignInKind.token, SignInKind.device))
 
 
 def revoke_api_token(actor, token: str) -> bool:
@@ -52,10 +30,8 @@ def revoke_api_token(actor, token: str) -> bool:
 
 
 def active_api_tokens(owner: User) -> list[ApiToken]:
-    """The owner's tokens that still open the API (not revoked, not expired), newest first."""
-    return (ApiToken.query.filter(ApiToken.user_id == owner.id, ApiToken.revoked_at.is_(None),
-                                  ApiToken.expires_at > utcnow())
-            .order_by(ApiToken.created_at.desc()).all())
+    """The owner's sign-ins that still work: browser sessions, tokens and devices together."""
+    return live_sign_ins(owner)
 
 
 def may_manage_tokens_of(actor: User, owner: User) -> bool:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..agents.api import agent_photo
-from ..errors import NotFound
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
@@ -32,6 +32,8 @@ def record_scans_batch():
     scans = body.get("scans")
     if not isinstance(scans, list):
         raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
+    if any(isinstance(item, dict) and item.get("override") is True for item in scans):
+        _site_pin_on_devices(body.get("pin"))
     results = record_scans(current_user, scans)
     db.session.commit()
     return jsonify(results=[_with_photo_url(result) for result in results],
@@ -41,6 +43,7 @@ def record_scans_batch():
 @bp.route("/scans/<uuid:scan_id>/undo", methods=["POST"])
 @login_required
 def undo_scan(scan_id):
+    _site_pin_on_devices((request.get_json(silent=True) or {}).get("pin") if request.is_json else request.form.get("pin"))
     scan = undo_admission(current_user, scan_id)
     db.session.commit()
     return jsonify(_with_photo_url(scan_result(scan)))
@@ -67,6 +70,17 @@ def scanner_bundle_view():
     response = jsonify(bundle)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _site_pin_on_devices(pin) -> None:
+    """On an entrance device, overriding or undoing needs the site's PIN (issue 13); a wrong one counts."""
+    from ..devices.api import require_site_pin
+
+    try:
+        require_site_pin(current_user, pin, request.remote_addr or "")
+    except DomainError:
+        db.session.commit()
+        raise
 
 
 def _with_photo_url(result: dict) -> dict:

@@ -86,6 +86,10 @@ def set_partner_active(actor, partner: Partner, active: bool) -> None:
         partner.active = active
         partner.updated_at = utcnow()
         record_event(actor, "partner.activated" if active else "partner.deactivated", "partner", partner.id)
+        if not active:  # its staff's and devices' sessions end for good (issue 13)
+            from ..accounts.api import end_account_access
+            for user in User.query.filter_by(partner_id=partner.id):
+                end_account_access(user)
 
 
 def search_partners(text: str = ""):

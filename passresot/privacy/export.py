@@ -104,7 +104,7 @@ def _report(r: Report) -> dict:
 
 
 def _token(t: ApiToken) -> dict:
-    return {"id": t.id, "device_name": t.device_name, "created_at": _when(t.created_at),
+    return {"id": t.id, "kind": t.kind.value, "device_name": t.device_name, "created_at": _when(t.created_at),
             "expires_at": _when(t.expires_at), "last_used_at": _when(t.last_used_at),
             "revoked_at": _when(t.revoked_at)}
 

@@ -10,7 +10,7 @@ PostgreSQL and on SQLite alike (extensions.py opens SQLite's transactions itself
 from datetime import datetime, timedelta
 from typing import Optional
 
-from ..accounts.models import Role, User
+from ..accounts.models import SITE_ROLES, User
 from ..audit.api import record_event
 from ..extensions import db
 from ..partners.models import Partner
@@ -30,7 +30,7 @@ UNDO_WINDOW = timedelta(minutes=10)
 
 def staff_partner(user) -> Partner:
     """The site a partner staff account works for; anyone else is not_a_partner_account."""
-    if getattr(user, "role", None) is not Role.partner_staff or user.partner_id is None:
+    if getattr(user, "role", None) not in SITE_ROLES or user.partner_id is None:
         raise NotAPartnerAccount()
     return db.session.get(Partner, user.partner_id)
 

@@ -1,12 +1,30 @@
-"""Devices signed in to the API (scanner tablets, API clients): listed and signed out by their owner,
-by the network admin, and by an office admin for the people of their office."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
+"""Sign-ins and entrance devices.
 
-from ..accounts.models import Role, User
+/me/devices lists the browser sessions, tokens and devices of an account together; their owner,
+the network admin and an office admin (for the people of their office) end them.
+/site/devices is the site manager's: entrance devices (last sync, waiting scans, app version),
+"Ajouter un appareil d'entrée" (a QR code / short link valid 15 minutes, once), rename, revoke,
+and the site's PIN. /enrol turns the tablet that opens a code into a device of that site.
+
+Enrolment signs the tablet's browser in with a server-side device session (the cookie holds only
+its secret): the scanner page, its service worker and its same-origin fetches (cookie + CSRF)
+work unchanged, with no token to store in IndexedDB and no scanner code to change.
+"""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from ..accounts.exceptions import TooManyAttempts
+from ..accounts.models import Role, SignInKind, User
+from ..accounts.sessions import current_sign_in, end_sign_in
 from ..accounts.tokens import active_api_tokens, may_manage_tokens_of, revoke_api_token_of
+from ..devices import api as devices
+from ..devices.exceptions import DeviceNotFound, EnrolmentCodeInvalid
 from ..extensions import db
+from ..passes.qr import qr_svg
+from .access import roles_required
+from .account_forms import DeviceNameForm, EnrolCodeForm, SitePinForm
+from .auth import start_session
 from .forms import ActionForm
 
 bp = Blueprint("devices", __name__)
@@ -48,8 +66,10 @@ def _managed_account_or_404(user_id) -> User:
 
 
 def _page(owner):
+    here = current_sign_in()
     return render_template("devices/list.html", owner=owner, tokens=active_api_tokens(owner),
-                           form=ActionForm(), own=owner.id == current_user.id)
+                           form=ActionForm(), own=owner.id == current_user.id,
+                           here_id=here.id if here else None, kinds=SignInKind)
 
 
 def _revoke(owner, token_id, back):
@@ -58,4 +78,118 @@ def _revoke(owner, token_id, back):
     row = revoke_api_token_of(current_user, owner, token_id)
     db.session.commit()
     flash(_("« %(device)s » est déconnecté : son jeton ne fonctionne plus.", device=row.device_name), "success")
+    if current_user.is_authenticated and row.id == getattr(current_sign_in(), "id", None):
+        logout_user()
+        return redirect(url_for("auth.login"))
     return redirect(back)
+
+
+# --- the site manager's entrance devices -----------------------------------------------------------
+
+@bp.route("/site/devices")
+@roles_required(Role.partner_staff)
+def site_devices():
+    return _site_page(DeviceNameForm(), SitePinForm())
+
+
+def _site_page(name_form, pin_form, status=200):
+    partner = current_user.partner
+    return render_template("devices/site.html", partner=partner, devices=devices.site_devices(partner),
+                           name_form=name_form, pin_form=pin_form, form=ActionForm(),
+                           has_pin=devices.has_site_pin(partner)), status
+
+
+@bp.route("/site/devices/new", methods=["POST"])
+@roles_required(Role.partner_staff)
+def site_device_new():
+    form = DeviceNameForm()
+    if not form.validate_on_submit():
+        return _site_page(form, SitePinForm(), 400)
+    code, row = devices.create_enrolment_code(current_user, current_user.partner, form.name.data)
+    db.session.commit()
+    link = url_for("devices.enrol_link", code=code, _external=True)
+    return render_template("devices/code.html", code=devices.display_code(code), link=link, row=row,
+                           qr=qr_svg(link, _("QR code d'appareil d'entrée")))
+
+
+@bp.route("/site/devices/<int:device_id>/rename", methods=["POST"])
+@roles_required(Role.partner_staff)
+def site_device_rename(device_id):
+    device = _site_device_or_404(device_id)
+    form = DeviceNameForm()
+    if not form.validate_on_submit():
+        return _site_page(form, SitePinForm(), 400)
+    devices.rename_device(current_user, device, form.name.data)
+    db.session.commit()
+    flash(_("Appareil renommé « %(name)s ».", name=device.first_name), "success")
+    return redirect(url_for("devices.site_devices"))
+
+
+@bp.route("/site/devices/<int:device_id>/revoke", methods=["POST"])
+@roles_required(Role.partner_staff)
+def site_device_revoke(device_id):
+    device = _site_device_or_404(device_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    devices.revoke_device(current_user, device)
+    db.session.commit()
+    flash(_("« %(name)s » est retiré : il ne peut plus enregistrer de passage.", name=device.first_name), "success")
+    return redirect(url_for("devices.site_devices"))
+
+
+@bp.route("/site/pin", methods=["POST"])
+@roles_required(Role.partner_staff)
+def site_pin():
+    form = SitePinForm()
+    if not form.validate_on_submit():
+        return _site_page(DeviceNameForm(), form, 400)
+    devices.set_site_pin(current_user, current_user.partner, form.pin.data)
+    db.session.commit()
+    flash(_("Le code PIN du site est enregistré."), "success")
+    return redirect(url_for("devices.site_devices"))
+
+
+def _site_device_or_404(device_id) -> User:
+    try:
+        return devices.device_of_site(current_user.partner, device_id)
+    except DeviceNotFound:
+        abort(404)
+
+
+# --- the tablet's side ----------------------------------------------------------------------------
+
+@bp.route("/enrol", methods=["GET", "POST"])
+def enrol():
+    """The code typed by hand (the short link's code, printed under the QR code)."""
+    form = EnrolCodeForm()
+    if form.validate_on_submit():
+        return _enrol(form.data["code"], form)
+    return render_template("devices/enrol.html", form=form, code=None), 400 if form.errors else 200
+
+
+@bp.route("/enrol/<code>", methods=["GET", "POST"])
+def enrol_link(code):
+    """GET only asks (a link preview must not use the code up); POST enrols. Nothing shown before
+    the code is accepted says which site it belongs to."""
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        return _enrol(code, form)
+    return render_template("devices/enrol.html", form=form, code=code)
+
+
+def _enrol(code, form):
+    try:
+        device = devices.enrol_device(code, request.remote_addr or "")
+    except (EnrolmentCodeInvalid, TooManyAttempts) as error:
+        db.session.commit()  # a bad code counts towards the throttle
+        flash(str(error.message), "error")
+        return render_template("devices/enrol.html", form=EnrolCodeForm(formdata=None), code=None), error.status
+    if current_user.is_authenticated:
+        end_sign_in(current_sign_in())  # the person who was signed in on this tablet is no longer
+    start_session(device, SignInKind.device, device.first_name)
+    db.session.commit()
+    flash(_("Cet appareil est maintenant « %(name)s » de %(site)s.", name=device.first_name,
+            site=device.partner.name), "success")
+    return redirect(url_for("scanner.scanner"))

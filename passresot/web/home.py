@@ -17,6 +17,8 @@ LANDING = {
     Role.office_admin: "office.agents_list",
     Role.agent: "agent_pass.pass_screen",
     Role.partner_staff: "home.partner",
+    Role.entrance_staff: "scanner.scanner",
+    Role.entrance_device: "scanner.scanner",
 }
 
 

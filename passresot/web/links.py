@@ -24,7 +24,7 @@ def issue_and_show_setup_link(actor, user, *, back_url: str, created: bool):
         "Bonjour %(name)s,\n\nUn compte PassResOT66 vous attend. Choisissez votre mot de passe "
         "avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\nRESOT66",
         name=user.first_name, days=days, url=url)
-    mailed = send_mail(user.email, subject, body)
+    mailed = send_mail(user.email, subject, body, log_as=f"lien créé pour le compte {user.id}")
     return render_template("admin/setup_link.html", user=user, url=url, days=days, mailed=mailed,
                            smtp_configured=bool(current_app.config["SMTP_HOST"]),
                            created=created, back_url=back_url)

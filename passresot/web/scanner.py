@@ -18,7 +18,7 @@ bp = Blueprint("scanner", __name__)
 
 
 @bp.route("/scanner")
-@roles_required(Role.partner_staff)
+@roles_required(Role.partner_staff, Role.entrance_staff, Role.entrance_device)
 def scanner():
     partner = current_user.partner
     return render_template("scanner/scanner.html", texts=page_texts(), partner=partner,

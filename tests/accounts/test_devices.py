@@ -31,7 +31,9 @@ def test_the_owner_sees_and_signs_out_their_device(client, make):
     response = client.post(f"/me/devices/{token_id}/revoke", data={"csrf_token": csrf_token(client, "/me/devices")})
     assert response.status_code == 302
     after = client.get("/me/devices").get_data(as_text=True)
-    assert "est déconnecté" in after and "data-token" not in after and "Aucun appareil connecté." in after
+    assert "est déconnecté" in after and f'data-token="{token_id}"' not in after
+    # The browser it was revoked from is listed too (a server-side session), marked as this device.
+    assert after.count("data-token=") == 1 and 'data-kind="browser"' in after and "cet appareil" in after
     client.post("/logout", data={"csrf_token": csrf_token(client, "/me/devices")})
     assert client.post("/api/v1/scans", json={"scans": []},
                        headers={"Authorization": f"Bearer {token}"}).status_code == 401

@@ -128,70 +128,124 @@ def test_form_errors_are_french_and_beside_the_fields(client):
 
 # --- throttling ---------------------------------------------------------------------------------
 
-def test_sixth_attempt_for_one_email_is_refused_even_with_the_right_password(client, make):
+def _failures(email, address, count, ago=timedelta(seconds=10)):
+    db.session.add_all([LoginAttempt(email=email, address=address, at=utcnow() - ago) for _ in range(count)])
+    db.session.commit()
+
+
+def _api_sign_in(client, email, password, address):
+    client = client.application.test_client()  # a scanner app: no cookie
+    return client.post("/api/v1/auth/token", environ_base={"REMOTE_ADDR": address},
+                       json={"email": email, "password": password, "device_name": "Test"})
+
+
+def test_five_failures_from_five_addresses_do_not_lock_the_right_person_out(client, make):
+    """Issue 13 finding: 5 wrong passwords for someone's e-mail, from 5 addresses, and their right
+    password got 429 for 15 minutes, form and token alike."""
     user = make.agent()
-    for n in range(5):  # from five different addresses: the count is per email
+    for n in range(5):
         assert post_login(client, user.email, "wrong-password", f"198.51.100.{n}").status_code == 401
-    response = post_login(client, user.email, PASSWORD, "198.51.100.99")
+    assert post_login(client, user.email, PASSWORD, "198.51.100.99").status_code == 302
+    for n in range(5):
+        assert _api_sign_in(client, user.email, "wrong-password", f"198.51.100.{10 + n}").status_code == 401
+    assert _api_sign_in(client, user.email, PASSWORD, "198.51.100.98").status_code == 201
+
+
+def test_five_made_up_emails_from_one_address_do_not_lock_out_the_colleagues_behind_it(client, make):
+    """Issue 13 finding: 5 failures with made-up e-mails from one address locked out every
+    colleague behind the same office connection."""
+    user = make.agent()
+    for n in range(5):
+        assert post_login(client, f"inconnu{n}@example.fr", "wrong-password", "203.0.113.7").status_code == 401
+    assert post_login(client, user.email, PASSWORD, "203.0.113.7").status_code == 302
+    assert _api_sign_in(client, user.email, PASSWORD, "203.0.113.7").status_code == 201
+
+
+def test_an_attacker_cannot_keep_the_network_admin_out(client, make):
+    """5 requests every 15 minutes kept the network admin out; now their browser always gets in."""
+    admin = make.network_admin()
+    assert post_login(client, admin.email, PASSWORD, "192.0.2.10").status_code == 302
+    client.post("/logout", data={"csrf_token": page_token(client)})
+    # Far more than 5: from everywhere, and from the admin's own office connection.
+    _failures(admin.email, "192.0.2.10", 30)
+    _failures(admin.email, "203.0.113.66", 30)
+    for n in range(60):
+        db.session.add(LoginAttempt(email=f"x{n}@example.fr", address="192.0.2.10", at=utcnow()))
+    db.session.commit()
+    assert post_login(client, admin.email, PASSWORD, "192.0.2.10").status_code == 302
+
+
+def test_one_caller_failing_for_one_account_waits_a_growing_delay(client, make):
+    user = make.agent()
+    for n in range(5):
+        assert post_login(client, user.email, "wrong-password", "198.51.100.7").status_code == 401
+    response = post_login(client, user.email, PASSWORD, "198.51.100.7")
     assert response.status_code == 429
-    match = THROTTLED.search(text(response))
-    assert match and 1 <= int(match.group(1)) <= 15
+    assert THROTTLED.search(text(response)).group(1) == "1"  # 30 s, rounded up to a minute
     assert "Trop de tentatives de connexion" in text(response)
     assert client.get("/pass").status_code == 302
+    # Another caller is not concerned.
+    assert post_login(client, user.email, PASSWORD, "198.51.100.8").status_code == 302
 
 
-def test_other_emails_are_not_throttled_by_one_email_failures(client, make):
-    victim, other = make.agent(), make.agent()
-    for n in range(5):
-        post_login(client, victim.email, "wrong-password", f"198.51.100.{n}")
-    assert post_login(client, other.email, PASSWORD, "198.51.100.50").status_code == 302
-
-
-def test_one_address_trying_many_emails_is_throttled(client, make):
+def test_the_delay_doubles_and_is_counted_from_the_last_failure(client, make):
     user = make.agent()
-    for n in range(5):
-        response = post_login(client, f"inconnu{n}@example.fr", "wrong-password", "203.0.113.7")
-        assert response.status_code == 401
-    response = post_login(client, user.email, PASSWORD, "203.0.113.7")
-    assert response.status_code == 429
-    assert THROTTLED.search(text(response))
-    # Another address is not concerned.
-    assert post_login(client, user.email, PASSWORD, "203.0.113.8").status_code == 302
+    _failures(user.email, "198.51.100.9", 5, ago=timedelta(seconds=40))  # 30 s: over
+    assert post_login(client, user.email, PASSWORD, "198.51.100.9").status_code == 302
+    other = make.agent()
+    _failures(other.email, "198.51.100.9", 8, ago=timedelta(seconds=40))  # 30 s × 2³ = 4 min
+    response = post_login(client.application.test_client(), other.email, PASSWORD, "198.51.100.9")
+    assert response.status_code == 429 and THROTTLED.search(text(response)).group(1) == "4"
+
+
+def test_an_account_attacked_from_everywhere_slows_down_unknown_browsers_only(app, client, make):
+    user = make.agent()
+    assert post_login(client, user.email, PASSWORD, "192.0.2.20").status_code == 302  # their phone
+    client.post("/logout", data={"csrf_token": page_token(client)})
+    for n in range(25):
+        _failures(user.email, f"203.0.113.{n}", 1)
+    stranger = app.test_client()
+    assert post_login(stranger, user.email, PASSWORD, "192.0.2.21").status_code == 429
+    # The phone that signed in before, even from a new address.
+    assert post_login(client, user.email, PASSWORD, "198.51.100.200").status_code == 302
+
+
+def test_a_busy_address_slows_down_unknown_browsers_only(app, client, make):
+    user = make.agent()
+    assert post_login(client, user.email, PASSWORD, "203.0.113.9").status_code == 302
+    client.post("/logout", data={"csrf_token": page_token(client)})
+    for n in range(55):
+        _failures(f"inconnu{n}@example.fr", "203.0.113.9", 1)
+    assert post_login(app.test_client(), make.agent().email, PASSWORD, "203.0.113.9").status_code == 429
+    assert post_login(client, user.email, PASSWORD, "203.0.113.9").status_code == 302
+
+
+def test_a_forged_known_device_cookie_counts_for_nothing(app, client, make):
+    user = make.agent()
+    _failures(user.email, "198.51.100.77", 6)
+    client.set_cookie("passresot_known", "eyJkIjoiYWJjIiwidSI6WzFdfQ.forged", domain="localhost")
+    assert post_login(client, user.email, PASSWORD, "198.51.100.77").status_code == 429
 
 
 def test_failures_older_than_fifteen_minutes_do_not_count(client, make):
     user = make.agent()
-    old = utcnow() - timedelta(minutes=16)
-    db.session.add_all([LoginAttempt(email=user.email, address="127.0.0.1", at=old) for _ in range(5)])
-    db.session.add_all([LoginAttempt(email=f"x{n}@example.fr", address="127.0.0.1", at=old)
-                        for n in range(5)])
-    db.session.commit()
+    _failures(user.email, "127.0.0.1", 30, ago=timedelta(minutes=16))
+    _failures("x@example.fr", "127.0.0.1", 60, ago=timedelta(minutes=16))
     assert post_login(client, user.email, PASSWORD).status_code == 302
 
 
-def test_failures_within_fifteen_minutes_count(client, make):
+def test_success_clears_the_pair_failures(client, make):
     user = make.agent()
-    recent = utcnow() - timedelta(minutes=14)
-    db.session.add_all([LoginAttempt(email=user.email, address="192.0.2.1", at=recent)
-                        for _ in range(5)])
-    db.session.commit()
-    response = post_login(client, user.email, PASSWORD)
-    assert response.status_code == 429
-    # The oldest failure leaves the window in about a minute.
-    assert THROTTLED.search(text(response)).group(1) in ("1", "2")
-
-
-def test_success_clears_the_email_failures(client, make):
-    user = make.agent()
-    for n in range(4):
-        post_login(client, user.email, "wrong-password", f"198.51.100.{n}")
+    for _ in range(4):
+        post_login(client, user.email, "wrong-password", "198.51.100.10")
     assert post_login(client, user.email, PASSWORD, "198.51.100.10").status_code == 302
     assert LoginAttempt.query.filter_by(email=user.email).count() == 0
     client.post("/logout", data={"csrf_token": page_token(client)})
-    for n in range(4):
-        post_login(client, user.email, "wrong-password", f"198.51.100.{20 + n}")
+    fresh = client.application.test_client()  # not a known browser
+    for _ in range(4):
+        post_login(fresh, user.email, "wrong-password", "198.51.100.10")
     # 8 failures in 15 minutes would be throttled had the first four not been cleared.
-    assert post_login(client, user.email, PASSWORD, "198.51.100.30").status_code == 302
+    assert post_login(fresh, user.email, PASSWORD, "198.51.100.10").status_code == 302
 
 
 # --- session cookie -----------------------------------------------------------------------------

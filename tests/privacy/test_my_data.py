@@ -59,7 +59,8 @@ def test_an_agent_downloads_everything_held_about_them(client, make):
     assert [s["status"] for s in data["scans_of_my_passes"]] == ["admitted"]
     assert [r["text"] for r in data["reports"]] == ["Porte fermée"]
     assert [o["minutes"] for o in data["other_visits"]] == [45]
-    assert [t["device_name"] for t in data["api_tokens"]] == ["Mon téléphone"]
+    # Every sign-in is a row (issue 13): the bearer token, and the browser session of this download.
+    assert [(t["kind"], t["device_name"]) for t in data["api_tokens"]] == [("token", "Mon téléphone"), ("browser", "Navigateur")]
     assert data["api_tokens"][0]["revoked_at"] is not None
     assert [a["address"] for a in data["failed_sign_ins"]] == ["192.0.2.7"]
     actions = {e["action"] for e in data["audit_events_about_me"]}
@@ -74,7 +75,8 @@ def test_each_account_gets_only_its_own_data(client, make):
     login(client, other.email)
     data = client.get("/me/data.json").get_json()
     assert data["profile"]["email"] == "autre@example.fr"
-    assert data["visits"] == [] and data["reports"] == [] and data["api_tokens"] == []
+    assert data["visits"] == [] and data["reports"] == []
+    assert [t["kind"] for t in data["api_tokens"]] == ["browser"]  # only this download's own session
 
 
 def test_opening_an_agents_page_is_recorded_and_shown_to_the_agent(app, make):

@@ -10,8 +10,10 @@ import pytest
 from flask import url_for
 
 from passresot.accounts.api import create_setup_link
-from passresot.accounts.models import ApiToken
+from passresot.accounts.models import ApiToken, Role, SignInKind
+from passresot.accounts.sessions import open_sign_in
 from passresot.accounts.tokens import create_api_token
+from passresot.devices.api import create_enrolment_code, enrol_device
 from passresot.agents.models import AgentPhoto
 from passresot.agents.setup_links import create_link_batch
 from passresot.agents.photos import reencode_photo
@@ -35,7 +37,11 @@ AGENT = "agent"
 OTHER_AGENT = "agent_of_another_office"
 PARTNER = "partner_staff"
 OTHER_PARTNER = "partner_staff_of_another_site"
-PRINCIPALS = (ANON, NETWORK, OFFICE, OTHER_OFFICE, AGENT, OTHER_AGENT, PARTNER, OTHER_PARTNER)
+#: Issue 13: the entrance's person (scan only) and an enrolled entrance device, both of PARTNER's site.
+ENTRANCE_STAFF = "entrance_staff"
+DEVICE = "entrance_device"
+PRINCIPALS = (ANON, NETWORK, OFFICE, OTHER_OFFICE, AGENT, OTHER_AGENT, PARTNER, OTHER_PARTNER,
+              ENTRANCE_STAFF, DEVICE)
 SIGNED_IN = frozenset(PRINCIPALS) - {ANON}
 
 # Expected outcomes.
@@ -79,7 +85,10 @@ NETWORK_ONLY = frozenset({NETWORK})
 OFFICE_ADMINS = frozenset({OFFICE, OTHER_OFFICE})
 AGENTS = frozenset({AGENT, OTHER_AGENT})
 PARTNERS = frozenset({PARTNER, OTHER_PARTNER})
-OTHER_PEOPLE = frozenset({OTHER_OFFICE, OTHER_AGENT, PARTNER, OTHER_PARTNER})
+ENTRANCE = frozenset({ENTRANCE_STAFF, DEVICE})
+#: Who scans: site managers, entrance staff and entrance devices.
+SCANNING = PARTNERS | ENTRANCE
+OTHER_PEOPLE = frozenset({OTHER_OFFICE, OTHER_AGENT, PARTNER, OTHER_PARTNER}) | ENTRANCE
 THIS_OFFICE_ONLY = {"allowed": frozenset({OFFICE}), "not_found": frozenset({OTHER_OFFICE})}
 
 
@@ -142,7 +151,7 @@ ROUTES = {
     "partner_import.restart": Route(("POST",), lambda w: {"job_id": w.import_job_id}, allowed=NETWORK_ONLY),
     "partner_import.example": Route(("GET",), allowed=NETWORK_ONLY),
     "partner_site.edit": Route(("GET", "POST"), allowed=frozenset({PARTNER, OTHER_PARTNER})),
-    "scanner.scanner": Route(("GET",), allowed=frozenset({PARTNER, OTHER_PARTNER})),
+    "scanner.scanner": Route(("GET",), allowed=SCANNING),
     # Each site's staff see and export their own site's admissions (the site comes from the account).
     "partner_admissions.admissions": Route(("GET",), allowed=PARTNERS),
     "partner_admissions.export": Route(("GET",), lambda w: {"table": "list", "fmt": "xlsx"}, allowed=PARTNERS),
@@ -183,11 +192,13 @@ ROUTES = {
     "api.openapi": Route(("GET",), public=True),
     # Scanner devices: partner staff only (403 `not_a_partner_account` for others); a scan made at
     # one site is a 404 for the other site's staff.
-    "api.record_scans_batch": Route(("POST",), allowed=PARTNERS),
-    "api.scanner_bundle_view": Route(("GET",), allowed=PARTNERS),
-    "api.undo_scan": Route(("POST",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}),
+    # Entrance staff and devices scan too (issue 13); undo on a device asks the site's PIN (none set
+    # here: 403 site_pin_not_set).
+    "api.record_scans_batch": Route(("POST",), allowed=SCANNING),
+    "api.scanner_bundle_view": Route(("GET",), allowed=SCANNING),
+    "api.undo_scan": Route(("POST",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER, ENTRANCE_STAFF}),
                            not_found=frozenset({OTHER_PARTNER})),
-    "api.scan_photo": Route(("GET",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}),
+    "api.scan_photo": Route(("GET",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}) | ENTRANCE,
                             not_found=frozenset({OTHER_PARTNER})),
     "scan_review.conflicts": Route(("GET",), allowed=NETWORK_ONLY),
     # Visits, hours and dysfunction reports (issue 6): the agent's own pages and API; the network
@@ -217,6 +228,20 @@ ROUTES = {
                                 allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
     "devices.revoke_of_account": Route(("POST",), lambda w: {"user_id": w.agent_id, "token_id": w.agent_token_id},
                                        allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    # Issue 13: one's own password (a device has none: 404); the reset page (public; says whom to ask
+    # without SMTP); the site manager's entrance devices and PIN (another site's device is a 404);
+    # enrolment by a code, public (a POST with the world's valid code enrols the caller's browser).
+    "auth.change_password": Route(("GET", "POST"), allowed=SIGNED_IN - {DEVICE}, not_found=frozenset({DEVICE})),
+    "auth.forgot_password": Route(("GET", "POST"), public=True),
+    "devices.site_devices": Route(("GET",), allowed=PARTNERS),
+    "devices.site_device_new": Route(("POST",), allowed=PARTNERS),
+    "devices.site_pin": Route(("POST",), allowed=PARTNERS),
+    "devices.site_device_rename": Route(("POST",), lambda w: {"device_id": w.device_id}, allowed=frozenset({PARTNER}),
+                                        not_found=frozenset({OTHER_PARTNER})),
+    "devices.site_device_revoke": Route(("POST",), lambda w: {"device_id": w.device_id}, allowed=frozenset({PARTNER}),
+                                        not_found=frozenset({OTHER_PARTNER})),
+    "devices.enrol": Route(("GET", "POST"), public=True),
+    "devices.enrol_link": Route(("GET", "POST"), lambda w: {"code": w.enrol_code}, public=True),
     "privacy.history": Route(("GET",), allowed=SIGNED_IN),
     "privacy.data_download": Route(("GET",), allowed=SIGNED_IN),
     "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},
@@ -261,6 +286,7 @@ def world(make):
         OTHER_AGENT: make.agent(other_office, photo=False),
         PARTNER: make.partner_staff(partner),
         OTHER_PARTNER: make.partner_staff(other_partner),
+        ENTRANCE_STAFF: make.user(Role.entrance_staff, partner_id=partner.id),
     }
     newcomer = make.agent(office, photo=False, password_hash=None)
     target = make.partner_staff(partner)  # the account network.user_* act on
@@ -270,6 +296,9 @@ def world(make):
     pass_ = issue_pass(None, people[AGENT])
     issue_pass(None, people[OTHER_AGENT])
     api_tokens = {name: create_api_token(user, "matrix")[0] for name, user in people.items()}
+    enrol_code = create_enrolment_code(people[PARTNER], partner, "Caisse matrice")[0]
+    device = enrol_device(create_enrolment_code(people[PARTNER], partner, "Caisse 1")[0], "192.0.2.1")
+    api_tokens[DEVICE] = open_sign_in(device, SignInKind.device, device.first_name)[0]
     spare_api_token = create_api_token(people[NETWORK], "spare")[0]
     scan_id = record_scans(people[PARTNER], [{"id": str(uuid.uuid4()), "qr": pass_.token, "device_id": "matrix",
                                               "scanned_at": utcnow().isoformat() + "Z"}])[0]["id"]
@@ -286,7 +315,8 @@ def world(make):
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
         scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, other_visit_id=other_visit.id,
-        agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id)
+        agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
+        device_id=device.id, enrol_code=enrol_code)
 
 
 def page_csrf_token(client) -> str:
@@ -332,6 +362,9 @@ def test_access(app, client, world, endpoint, method, principal, auth):
     headers = route.headers(world)
     if auth == BEARER:
         headers["Authorization"] = "Bearer " + world.api_tokens[principal]
+    elif principal == DEVICE:  # signed in by its enrolment: a device session, no password
+        with client.session_transaction() as session:
+            session["_user_id"] = "s:" + world.api_tokens[DEVICE]
     elif principal != ANON:
         assert login(client, world.emails[principal]).status_code == 302
     with app.test_request_context():

@@ -1,0 +1,227 @@
+"""Entrance devices (issue 13 parts 1-2): enrolled by a one-time code from /site/devices, bound to
+the site, scan only; revoked from /site/devices; the site's PIN for override and undo."""
+import html
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from passresot.accounts.models import ApiToken, LoginAttempt, Role, SignInKind, User
+from passresot.devices.models import EnrolmentCode
+from passresot.extensions import db
+from passresot.passes.api import issue_pass
+from passresot.timeutil import utcnow
+from passresot.visits.models import Scan
+from tests.conftest import csrf_token, login
+
+BAD_CODE = "Ce code d'appareil n'est pas valable"
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+@pytest.fixture
+def site(make):
+    partner = make.partner(name="Château de Salses", accepts_all_year=True)
+    manager = make.partner_staff(partner)
+    office = make.office()
+    agent = make.agent(office)
+    pass_ = issue_pass(None, agent)
+    other = make.partner(name="Grottes de Fontrabiouse")
+    other_manager = make.partner_staff(other)
+    db.session.commit()
+    return dict(partner=partner, manager=manager, pass_token=pass_.token, other_manager=other_manager)
+
+
+def new_code(client, name="Caisse 1"):
+    """The manager's "Ajouter un appareil d'entrée": returns (code, link) shown on the page."""
+    response = client.post("/site/devices/new", data={"name": name, "csrf_token": csrf_token(client, "/site/devices")})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    code = re.search(r'id="enrol-code">([^<]+)<', page).group(1)
+    link = re.search(r'id="enrol-link">([^<]+)<', page).group(1)
+    assert "<svg" in page
+    return code, link
+
+
+def enrol(client, code):
+    path = f"/enrol/{code}"
+    return client.post(path, data={"csrf_token": csrf_token(client, path)})
+
+
+def scan(client, qr):
+    """An upload by the scanner page's fetch: session cookie + CSRF header."""
+    page = client.get("/scanner").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    body = {"scans": [{"id": str(uuid.uuid4()), "qr": qr, "scanned_at": utcnow().isoformat() + "Z",
+                       "device_id": "tablette"}]}
+    return client.post("/api/v1/scans", json=body, headers={"X-CSRFToken": token})
+
+
+@pytest.fixture
+def manager(app, site):
+    client = app.test_client()
+    assert login(client, site["manager"].email).status_code == 302
+    return client
+
+
+def test_a_tablet_opening_the_link_becomes_a_device_of_the_site_that_scans(app, site, manager):
+    code, link = new_code(manager)
+    assert "/enrol/" in link
+    tablet = app.test_client()
+    page = tablet.get(f"/enrol/{code}").get_data(as_text=True)
+    assert "Château de Salses" not in page  # nothing says which site before the code is accepted
+    response = enrol(tablet, code)
+    assert response.status_code == 302 and response.location.endswith("/scanner")
+    device = User.query.filter_by(role=Role.entrance_device).one()
+    assert device.partner_id == site["partner"].id and device.password_hash is None
+    assert device.first_name == "Caisse 1"
+    assert "Château de Salses" in tablet.get("/scanner").get_data(as_text=True)
+    result = scan(tablet, site["pass_token"])
+    assert result.status_code == 200 and result.get_json()["results"][0]["status"] == "admitted"
+    assert Scan.query.one().scanned_by_id == device.id
+    # Nothing else: no listing, no admissions export, no devices page, no other site's data.
+    for path in ("/site", "/site/admissions", "/site/devices", "/me/password", "/partners"):
+        assert tablet.get(path).status_code in (403, 404), path
+    listing = manager.get("/site/devices").get_data(as_text=True)
+    assert "Caisse 1" in listing and "jamais" not in listing  # its sync is recorded
+
+
+def test_a_code_works_once_and_for_15_minutes(app, site, manager):
+    code, _link = new_code(manager)
+    assert enrol(app.test_client(), code).status_code == 302
+    used = enrol(app.test_client(), code)
+    assert used.status_code == 400 and BAD_CODE in text(used)
+    code2, _ = new_code(manager, "Caisse 2")
+    EnrolmentCode.query.filter_by(device_name="Caisse 2").update(
+        {EnrolmentCode.expires_at: utcnow() - timedelta(seconds=1)})
+    db.session.commit()
+    expired = enrol(app.test_client(), code2)
+    assert expired.status_code == 400 and BAD_CODE in text(expired)
+    assert User.query.filter_by(role=Role.entrance_device).count() == 1
+
+
+def test_forged_codes_are_refused_in_french_and_throttled(app, site):
+    tablet = app.test_client()
+    for n in range(5):
+        response = enrol(tablet, f"AAAA{n}BBBBCCC")
+        assert response.status_code == 400 and BAD_CODE in text(response)
+        assert "Château" not in response.get_data(as_text=True)
+    assert LoginAttempt.query.filter_by(email="enrol").count() == 5
+    response = enrol(tablet, "AAAA9BBBBCCC")
+    assert response.status_code == 429 and "Trop de tentatives" in response.get_data(as_text=True)
+
+
+def test_the_code_can_be_typed_by_hand(app, site, manager):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    response = tablet.post("/enrol", data={"code": code.lower(), "csrf_token": csrf_token(tablet, "/enrol")})
+    assert response.status_code == 302
+
+
+def test_a_revoked_device_gets_device_revoked_and_its_earlier_scans_stay(app, site, manager):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    assert scan(tablet, site["pass_token"]).status_code == 200
+    page = tablet.get("/scanner").get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    device = User.query.filter_by(role=Role.entrance_device).one()
+
+    response = manager.post(f"/site/devices/{device.id}/revoke",
+                            data={"csrf_token": csrf_token(manager, "/site/devices")}, follow_redirects=True)
+    assert "est retiré" in response.get_data(as_text=True)
+    body = {"scans": [{"id": str(uuid.uuid4()), "qr": site["pass_token"], "scanned_at": utcnow().isoformat() + "Z",
+                       "device_id": "tablette"}]}
+    refused = tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf, "Accept": "application/json"})
+    assert refused.status_code == 401
+    assert refused.get_json()["error"] == {"code": "device_revoked", "message": "Appareil retiré"}
+    bundle = tablet.get("/api/v1/scanner/bundle", headers={"Accept": "application/json"})
+    assert bundle.status_code == 401 and bundle.get_json()["error"]["code"] == "device_revoked"
+    page = tablet.get("/scanner", follow_redirects=True).get_data(as_text=True)
+    assert "Appareil retiré" in page
+    assert Scan.query.count() == 1 and Scan.query.one().scanned_by_id == device.id
+    assert "data-device=" not in manager.get("/site/devices").get_data(as_text=True)
+
+
+def test_rename_and_another_sites_manager_gets_404(app, site, manager):
+    code, _ = new_code(manager)
+    enrol(app.test_client(), code)
+    device = User.query.filter_by(role=Role.entrance_device).one()
+    response = manager.post(f"/site/devices/{device.id}/rename",
+                            data={"name": "Accueil groupes", "csrf_token": csrf_token(manager, "/site/devices")})
+    assert response.status_code == 302
+    assert "Accueil groupes" in manager.get("/site/devices").get_data(as_text=True)
+    stranger = app.test_client()
+    login(stranger, site["other_manager"].email)
+    token = csrf_token(stranger, "/site/devices")
+    assert stranger.post(f"/site/devices/{device.id}/revoke", data={"csrf_token": token}).status_code == 404
+    assert stranger.post(f"/site/devices/{device.id}/rename",
+                         data={"name": "x", "csrf_token": token}).status_code == 404
+    assert "Accueil groupes" not in stranger.get("/site/devices").get_data(as_text=True)
+
+
+def test_the_device_reports_its_version_and_waiting_scans(app, site, manager):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    tablet.get("/api/v1/scanner/bundle", headers={"X-Scanner-Version": "2026.12.1", "X-Scanner-Pending": "3"})
+    row = ApiToken.query.filter_by(kind=SignInKind.device).one()
+    assert row.app_version == "2026.12.1" and row.pending_scans == 3 and row.last_sync_at is not None
+    page = manager.get("/site/devices").get_data(as_text=True)
+    assert "2026.12.1" in page
+
+
+def _undo(client, scan_id, pin=None):
+    page = client.get("/scanner").get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return client.post(f"/api/v1/scans/{scan_id}/undo", json={} if pin is None else {"pin": pin},
+                       headers={"X-CSRFToken": csrf})
+
+
+def test_undo_on_a_device_needs_the_sites_pin_which_is_throttled(app, site, manager):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    scan_id = scan(tablet, site["pass_token"]).get_json()["results"][0]["id"]
+    assert _undo(tablet, scan_id).get_json()["error"]["code"] == "site_pin_not_set"
+    bad = manager.post("/site/pin", data={"pin": "12a", "csrf_token": csrf_token(manager, "/site/devices")})
+    assert bad.status_code == 400 and "de 4 à 6 chiffres" in bad.get_data(as_text=True)
+    manager.post("/site/pin", data={"pin": "4821", "csrf_token": csrf_token(manager, "/site/devices")})
+    assert _undo(tablet, scan_id).get_json()["error"]["code"] == "site_pin_required"
+    wrong = _undo(tablet, scan_id, "0000")
+    assert wrong.status_code == 403 and wrong.get_json()["error"]["message"] == "Code PIN du site incorrect."
+    assert _undo(tablet, scan_id, "4821").status_code == 200
+    for _ in range(5):
+        _undo(tablet, scan_id, "1111")
+    assert _undo(tablet, scan_id, "4821").status_code == 429
+
+
+def test_an_override_on_a_device_needs_the_pin_a_manager_does_not(app, site, manager):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    page = tablet.get("/scanner").get_data(as_text=True)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    body = {"scans": [{"id": str(uuid.uuid4()), "qr": "not a pass", "scanned_at": utcnow().isoformat() + "Z",
+                       "device_id": "tablette", "override": True}]}
+    response = tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "site_pin_not_set"
+    assert Scan.query.count() == 0
+
+
+def test_deactivating_the_site_ends_its_devices_for_good(app, site, manager, make):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    admin = make.network_admin()
+    db.session.commit()
+    network = app.test_client()
+    login(network, admin.email)
+    pid = site["partner"].id
+    for active in ("0", "1"):
+        network.post(f"/admin/partners/{pid}/active", data={"active": active,
+                                                            "csrf_token": csrf_token(network, "/admin/offices")})
+    assert tablet.get("/scanner").status_code == 302
