@@ -20,13 +20,18 @@ function timeoutError() {
   }
 }
 
-/** The account is signed out (session ended, or signed out elsewhere): not a network problem. */
+/** The account is signed out (session ended, or signed out elsewhere): not a network problem.
+ * `serverMessage`: what the server said when it was more than that (an entrance device withdrawn
+ * by the site's manager answers 401 `device_revoked`, "Appareil retiré"). */
 export class SignedOut extends Error {
-  constructor() {
+  constructor(serverMessage = null) {
     super("signed out");
     this.name = "SignedOut";
+    this.serverMessage = serverMessage;
   }
 }
+
+const SPECIAL_401 = new Set(["device_revoked"]);
 
 /** The server answered with an error status; `body` is its JSON error when it gave one. */
 export class HttpError extends Error {
@@ -52,8 +57,11 @@ export async function requestJson(url, { method = "GET", body, csrf = "", timeou
     method, credentials: "same-origin", headers, signal: timeoutSignal(timeoutMs),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (isSignedOut(response)) throw new SignedOut();
   const answer = await response.json().catch(() => null);
+  if (isSignedOut(response)) {
+    const error = answer?.error;
+    throw new SignedOut(SPECIAL_401.has(error?.code) ? error.message : null);
+  }
   if (!response.ok || response.redirected || answer === null) throw new HttpError(response.status, answer);
   return answer;
 }

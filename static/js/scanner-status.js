@@ -23,6 +23,13 @@ export class StatusBar {
     this.$("session").hidden = reachable !== "signed-out";
   }
 
+  /** The title of the "signed out" alert: the server's own words (e.g. "Appareil retiré") or the default. */
+  signedOutBecause(message) {
+    const title = this.$("session-title");
+    title.dataset.default ??= title.textContent;
+    title.textContent = message || title.dataset.default;
+  }
+
   mode(mode) {
     const element = this.$("mode");
     element.dataset.mode = mode;

@@ -88,6 +88,7 @@ function failed(error) {
     signedOut = true;
     sessionSite = null;
     reachable("signed-out");
+    status.signedOutBecause(error.serverMessage);
   } else {
     status.network(false, { slow: error?.name === "TimeoutError" });
     mode.missed();  // the device decides; the probe notices when the server is back

@@ -11,7 +11,7 @@ from passresot.visits.models import Scan
 
 from .conftest import sign_in
 from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
+from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -58,6 +58,12 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
     row.get_by_role("button", name="Retirer").click()
     expect(page.locator(".flash-success")).to_contain_text("est retiré")
     expect(page.locator("tr[data-device]", has_text="Caisse 1")).to_have_count(0)
+
+    # The scanner still open on the tablet: the next scan is decided on the device and kept, and the
+    # page says why nothing is sent any more (the server's words, not "Session terminée").
+    scan(phone, my_pass(live_server, SEASONAL)["qr"])
+    expect(phone.locator("[data-session-title]")).to_have_text("Appareil retiré")
+    expect(phone.locator("[data-session]")).to_be_visible()
 
     # Its next call to the server: 401 device_revoked, "Appareil retiré".
     answer = phone.evaluate("""async () => {
