@@ -127,7 +127,7 @@ def latest_pass(user_id: int):
 
 def return_pass(actor, pass_: Pass, note: str = "") -> None:
     """R4: the pass is handed back ("rendu") at the end of the contract or year."""
-    _close(actor, pass_, PassStatus.returned, note.strip() or None)
+    _close(actor, pass_, PassStatus.returned, note.strip()[:300] or None)  # the column holds 300
 
 
 def revoke_pass(actor, pass_: Pass, reason: str) -> None:
