@@ -42,6 +42,9 @@ def create_app(test_config=None):
 
     init_request_log(app)
     init_security(app)
+    from .hostile import init_hostile_text
+
+    init_hostile_text(app)
     _init_extensions(app)
     _register_blueprints(app)
     from .errors import register_error_handlers

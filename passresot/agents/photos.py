@@ -10,12 +10,14 @@ from .exceptions import PhotoRejected
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
-#: Refuse absurd dimensions before decoding (a small file can claim a huge canvas).
-MAX_PIXELS = 40_000_000
+#: Refuse absurd dimensions before decoding (a small file can claim a huge canvas): a 4.9 KB PNG of
+#: 6300×6300 1-bit pixels cost ~350 MB and most of a second under the former 40 Mpx. 16 Mpx still
+#: takes any phone photo (12 Mpx is common; larger JPEGs are decoded at reduced size anyway).
+MAX_PIXELS = 16_000_000
 
 
 def reencode_photo(data: bytes) -> bytes:
-    """Return a 600 px (longest side) JPEG without metadata, or raise PhotoRejected with the reason."""
+    """Return a 600 px (longest side) JPEG with no metadata segment (EXIF, GPS, comment, ICC, XMP), or raise PhotoRejected with the reason."""
     if not data:
         raise PhotoRejected(_l("Aucun fichier reçu : choisissez une photo."))
     if len(data) > MAX_BYTES:
@@ -28,6 +30,9 @@ def reencode_photo(data: bytes) -> bytes:
                 raise PhotoRejected(_l("Format refusé : envoyez une photo JPEG, PNG ou WebP."))
             if image.width * image.height > MAX_PIXELS:
                 raise PhotoRejected(_l("Cette image est beaucoup trop grande."))
+            if image.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale, still at least twice the final size (for LANCZOS).
+                image.draft(None, (2 * MAX_SIDE, 2 * MAX_SIDE))
             image.load()
     except PhotoRejected:
         raise
@@ -39,6 +44,8 @@ def reencode_photo(data: bytes) -> bytes:
     if image.mode != "RGB":
         image = _flatten(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # Pillow writes image.info back (the JPEG comment survived); the pixels alone are kept.
+    image.info = {}
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return out.getvalue()

@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..agents.api import agent_photo
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..hostile import keeps_hostile_text
 from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
 from ..visits.api import record_scans, scan_result, staff_partner, undo_admission
@@ -24,6 +25,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 @bp.route("/scans", methods=["POST"])
+@keeps_hostile_text  # a NUL in one item refuses that item (visits/items.py), not the batch
 @login_required
 def record_scans_batch():
     staff_partner(current_user)  # before reading the body: the wrong account learns nothing more

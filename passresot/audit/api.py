@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "pass.replaced": _l("Pass remplacé"),
     "pass.returned": _l("Pass rendu"),
     "pass.revoked": _l("Pass révoqué"),
+    "pass.resigned": _l("Pass signé à nouveau (clé retirée)"),
     "office.created": _l("Office créé"),
     "office.updated": _l("Office modifié"),
     "office.activated": _l("Office réactivé"),

@@ -16,6 +16,7 @@ from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
 from ..partners.models import Partner
+from ..timeutil import paris_today
 from ..visits.models import Visit
 from .exceptions import InvalidOtherVisit
 from .models import OtherVisit
@@ -24,6 +25,8 @@ from .models import OtherVisit
 TARGET_MINUTES = 14 * 60
 #: Counted for a pass visit of a site whose typical visit length is unknown.
 DEFAULT_VISIT_MINUTES = 60
+#: Other visits recorded for one agent on one day add up to 24 h at most.
+MAX_MINUTES_A_DAY = 24 * 60
 
 
 @dataclass
@@ -94,12 +97,14 @@ def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minu
     partner = db.session.get(Partner, partner_id) if isinstance(partner_id, int) else None
     if partner is None:
         fields["partner_id"] = _l("Choisissez un site partenaire.")
-    if not isinstance(visited_on, date):
-        fields["visited_on"] = _l("Date invalide.")
-    elif visited_on > (today or date.today()):
-        fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
+    _check_day(agent, visited_on, today or paris_today(), fields)
     if not isinstance(minutes, int) or not 5 <= minutes <= 1440:
         fields["minutes"] = _l("Durée en minutes, entre 5 et 1440.")
+    elif "visited_on" not in fields:
+        already = recorded_minutes_on(agent.id, visited_on)
+        if already + minutes > MAX_MINUTES_A_DAY:
+            fields["minutes"] = _l("Cet agent a déjà %(h)s h %(m)02d de visites ce jour-là : "
+                                   "24 h par jour au plus.", h=already // 60, m=already % 60)
     note = (note or "").strip()
     if len(note) > 200:
         fields["note"] = _l("200 caractères au plus.")
@@ -112,6 +117,29 @@ def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minu
     record_event(admin, "other_visit.recorded", "user", agent.id, other_visit_id=other.id,
                  partner_id=partner.id, visited_on=visited_on.isoformat(), minutes=minutes)
     return other
+
+
+def _check_day(agent: User, visited_on, today: date, fields: dict) -> None:
+    """A visit day between the agent's start (contract, else account) and today: past years'
+    figures cannot be rewritten with days the agent was not there."""
+    if not isinstance(visited_on, date):
+        fields["visited_on"] = _l("Date invalide.")
+    elif visited_on > today:
+        fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
+    elif visited_on < agent_start(agent):
+        fields["visited_on"] = _l("La visite ne peut pas précéder l'arrivée de l'agent (%(start)s).",
+                                  start=agent_start(agent).strftime("%d/%m/%Y"))
+
+
+def agent_start(agent: User) -> date:
+    """The first day the agent can have visited as staff: the contract's start, else the account's creation."""
+    return agent.contract_start or agent.created_at.date()
+
+
+def recorded_minutes_on(agent_id: int, day: date) -> int:
+    """Minutes of other visits already recorded for the agent on `day`."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(OtherVisit.minutes), 0))
+                                 .where(OtherVisit.user_id == agent_id, OtherVisit.visited_on == day)))
 
 
 def delete_other_visit(admin: User, other: OtherVisit) -> None:

@@ -96,6 +96,27 @@ def issue_pass(actor, agent: User, today: date | None = None) -> Pass:
     return new
 
 
+def passes_signed_by(kid: str) -> list[Pass]:
+    """Active, unexpired passes whose QR code was signed with key `kid`."""
+    return (Pass.query.filter(Pass.kid == kid, Pass.status == PassStatus.active,
+                              Pass.valid_until >= utcnow()).order_by(Pass.id).all())
+
+
+def resign_passes(kid: str) -> int:
+    """Sign again, with the current signing key, every active pass signed with `kid`; same
+    number, holder and validity, only the QR code changes (the agent's phone fetches it)."""
+    new_kid, private_key = current_app.extensions["pass_keys"].signing_key()
+    passes = passes_signed_by(kid)
+    for pass_ in passes:
+        pass_.token = sign_pass_token(pass_id=pass_.id, office_id=pass_.office_id,
+                                      valid_from=pass_.valid_from, valid_until=pass_.valid_until,
+                                      display_name=display_name(pass_.holder), private_key=private_key)
+        pass_.kid = new_kid
+        record_event(None, "pass.resigned", "pass", pass_.id, old_kid=kid, kid=new_kid)
+    db.session.flush()
+    return len(passes)
+
+
 def issue_passes(actor, agents) -> tuple[list, list]:
     """Issue to many agents; each succeeds or fails on its own. Returns (passes, [(agent, error)])."""
     issued, failed = [], []
@@ -127,7 +148,7 @@ def latest_pass(user_id: int):
 
 def return_pass(actor, pass_: Pass, note: str = "") -> None:
     """R4: the pass is handed back ("rendu") at the end of the contract or year."""
-    _close(actor, pass_, PassStatus.returned, note.strip() or None)
+    _close(actor, pass_, PassStatus.returned, note.strip()[:300] or None)  # the column holds 300
 
 
 def revoke_pass(actor, pass_: Pass, reason: str) -> None:

@@ -218,10 +218,35 @@ def register_key_commands(app) -> None:
 
     @keys.command("retire")
     @click.argument("kid")
-    def retire_command(kid):
-        """Stop accepting passes signed with key KID (moved to retired/)."""
+    @click.option("--resign", is_flag=True,
+                  help="Signer d'abord avec la clé en service les pass actifs qui utilisent KID.")
+    def retire_command(kid, resign):
+        """Stop accepting passes signed with key KID (moved to retired/).
+
+        Refused while active passes use KID (they would become `unknown_key` while the agents
+        still see them as valid), unless --resign signs them again with the signing key first."""
+        from ..extensions import db
+        from .api import passes_signed_by, resign_passes
+
+        kid, ring = kid.lower(), _ring()
+        active = ring.active()
+        if kid not in {key.kid for key in active[:-1]}:
+            try:  # the same checks and messages as the retirement itself
+                ring.retire(kid)
+            except KeyRingError as error:
+                raise click.ClickException(str(error)) from None
+        # A key ring may be used without the pass database (register_key_commands on a bare app).
+        in_use = len(passes_signed_by(kid)) if "sqlalchemy" in current_app.extensions else 0
+        if in_use and not resign:
+            raise click.ClickException(
+                f"{in_use} pass actif(s) sont signés par la clé {kid} : ils deviendraient illisibles. "
+                f"Relancez avec --resign pour les signer avec la clé en service, puis la retirer.")
+        if in_use:
+            resigned = resign_passes(kid)
+            db.session.commit()
+            click.echo(f"{resigned} pass signé(s) à nouveau avec la clé {ring.signing_key()[0]}.")
         try:
-            _ring().retire(kid.lower())
+            ring.retire(kid)
         except KeyRingError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Clé {kid} retirée : les pass qu'elle a signés ne sont plus acceptés.")

@@ -68,8 +68,12 @@ def _written_at(value, fields) -> Optional[datetime]:
     except ValueError:
         fields["written_at"] = _l("Date invalide (ISO 8601 attendu).")
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 falls before year 1 in UTC
+        fields["written_at"] = _l("Date invalide (ISO 8601 attendu).")
+        return None
     return moment
 
 

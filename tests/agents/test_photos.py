@@ -240,3 +240,61 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, make):
 def test_an_agent_without_photo_gives_404_even_to_their_admin(client, make, office, agent):
     login(client, make.office_admin(office).email)
     assert client.get(f"/photos/agents/{agent.id}.jpg").status_code == 404
+
+
+# Issue 14, part 5: decoded at reduced size, a 16 Mpx cap, every metadata segment dropped.
+
+def _segments(jpeg: bytes) -> list[int]:
+    """The JPEG's marker bytes up to the image data (APPn = 0xE0-0xEF, COM = 0xFE)."""
+    markers, i = [], 2
+    while i < len(jpeg) and jpeg[i] == 0xFF:
+        marker = jpeg[i + 1]
+        markers.append(marker)
+        if marker == 0xDA:  # start of scan: pixels follow
+            break
+        i += 2 + struct.unpack(">H", jpeg[i + 2:i + 4])[0]
+    return markers
+
+
+def test_a_small_png_claiming_6300_by_6300_pixels_is_refused_at_once():
+    from passresot.agents.exceptions import PhotoRejected
+    from passresot.agents.photos import reencode_photo
+    import time
+
+    bomb = encode(Image.new("1", (6300, 6300), 1), "PNG", optimize=True)
+    assert len(bomb) < 16_000
+    started = time.process_time()
+    with pytest.raises(PhotoRejected, match="beaucoup trop grande"):
+        reencode_photo(bomb)
+    assert time.process_time() - started < 0.1  # was ~0.6 s and ~350 MB, decoded in full
+
+
+def test_a_large_jpeg_is_decoded_at_reduced_size(monkeypatch):
+    from PIL import JpegImagePlugin
+    from passresot.agents.photos import reencode_photo
+
+    decoded = []
+    original = JpegImagePlugin.JpegImageFile.draft
+
+    def spy(self, mode, size):
+        result = original(self, mode, size)
+        decoded.append(self.size)
+        return result
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "draft", spy)
+    out = reencode_photo(encode(Image.new("RGB", (4000, 3000), (90, 140, 200)), "JPEG"))
+    assert decoded == [(2000, 1500)]  # 1/2 scale, a quarter of the pixels (1/4 would fall under 1200 px)
+    assert Image.open(io.BytesIO(out)).size == (600, 450)
+
+
+def test_no_metadata_segment_survives_not_even_the_comment():
+    from passresot.agents.photos import reencode_photo
+
+    icc = b"\0" * 128  # any bytes: Pillow copies the profile without parsing it
+    source = encode(noisy((800, 600)), "JPEG", comment=b"shot by SpyCam, 42.69N 2.89E",
+                    exif=Image.Exif().tobytes(), icc_profile=icc)
+    assert 0xFE in _segments(source)
+    out = reencode_photo(source)
+    markers = _segments(out)
+    assert 0xFE not in markers and not any(0xE1 <= m <= 0xEF for m in markers), [hex(m) for m in markers]
+    assert b"SpyCam" not in out

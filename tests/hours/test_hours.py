@@ -30,7 +30,7 @@ def _visit(agent, partner, year=YEAR, when=None):
 
 def test_hours_count_visit_lengths_the_default_and_other_visits(make):
     office = make.office()
-    agent, admin = make.agent(office), make.office_admin(office)
+    agent, admin = make.agent(office, contract_start=date(YEAR - 1, 1, 1)), make.office_admin(office)
     castle, cave, old = make.partner(visit_minutes=90), make.partner(), make.partner(visit_minutes=120)
     _visit(agent, castle)
     _visit(agent, cave)
@@ -159,3 +159,39 @@ def test_the_agents_visits_page_shows_estimates_and_sites_to_visit(client, make)
     assert "Site à voir" in todo and "Site vu" not in todo and 'data-lat="42.5"' in todo
     api = client.get("/api/v1/me/hours").get_json()
     assert api["visits"][0]["estimated"] is True and api["pass_minutes"] == 60
+
+
+# Issue 14, part 7: no back-dating before the agent's start, nothing in the future, 24 h a day at most.
+
+def test_an_other_visit_cannot_precede_the_agents_contract_or_account(make):
+    office = make.office()
+    admin, partner = make.office_admin(office), make.partner()
+    hired = make.agent(office, contract_start=date(YEAR - 1, 6, 1))
+    with pytest.raises(InvalidOtherVisit) as refused:
+        record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(1901, 1, 1), minutes=60)
+    assert "arrivée de l'agent (01/06/%d)" % (YEAR - 1) in str(refused.value.fields["visited_on"])
+    with pytest.raises(InvalidOtherVisit):
+        record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(YEAR - 1, 5, 31), minutes=60)
+    record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(YEAR - 1, 6, 1), minutes=60)
+    no_contract = make.agent(office, contract_start=None)
+    with pytest.raises(InvalidOtherVisit) as refused:
+        record_other_visit(admin, no_contract, partner_id=partner.id,
+                           visited_on=no_contract.created_at.date() - timedelta(days=1), minutes=60)
+    assert "visited_on" in refused.value.fields
+
+
+def test_other_visits_add_up_to_24_hours_a_day_at_most(make):
+    office = make.office()
+    admin, agent, partner = make.office_admin(office), make.agent(office), make.partner()
+    day = paris_today() - timedelta(days=3)
+    record_other_visit(admin, agent, partner_id=partner.id, visited_on=day, minutes=1440)
+    with pytest.raises(InvalidOtherVisit) as refused:
+        record_other_visit(admin, agent, partner_id=partner.id, visited_on=day, minutes=1440)
+    assert "24 h par jour au plus" in str(refused.value.fields["minutes"])
+    assert "24 h 00" in str(refused.value.fields["minutes"])
+    other_day = day - timedelta(days=1)
+    record_other_visit(admin, agent, partner_id=partner.id, visited_on=other_day, minutes=1000)
+    with pytest.raises(InvalidOtherVisit):
+        record_other_visit(admin, agent, partner_id=partner.id, visited_on=other_day, minutes=441)
+    record_other_visit(admin, agent, partner_id=partner.id, visited_on=other_day, minutes=440)
+    assert OtherVisit.query.filter_by(user_id=agent.id).count() == 3

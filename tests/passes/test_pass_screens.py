@@ -412,3 +412,13 @@ def test_an_agent_only_ever_sees_their_own_pass(app, world, seed):
     assert client.post(f"/office/passes/{theirs.id}/revoke",
                        data={"csrf_token": token, "reason": "x"}).status_code == 403
     assert passes_of(seed, world.agent.id) == [("active", None, None)]
+
+
+def test_a_return_note_longer_than_the_column_is_cut_not_a_500(app, world, seed):
+    """PostgreSQL refused a note over 300 characters with a 500 (issue 14)."""
+    issued = issue(seed, world.agent.id)
+    client = signed_in(app, world.admin.email)
+    token = csrf_token(client, f"/office/agents/{world.agent.id}")
+    response = post(client, f"/office/passes/{issued.id}/return", token, note="n" * 400)
+    assert response.status_code == 200
+    assert passes_of(seed, world.agent.id) == [("returned", "n" * 300, None)]

@@ -114,3 +114,20 @@ def test_agents_help_shows_the_network_contact(app, client, make):
     for url in ("/me", "/reports"):
         page = client.get(url).get_data(as_text=True)
         assert app.config["NETWORK_CONTACT_EMAIL"] in page and app.config["NETWORK_CONTACT_PHONE"] in page
+
+
+def test_a_junk_bearer_header_does_not_skip_csrf_for_a_cookie_session(client, make):
+    """Issue 14, part 8: any `Bearer` header used to skip CSRF while the cookie signed the request in."""
+    agent, other, partner = make.agent(), make.agent(), make.partner()
+    others_token = create_api_token(other, "phone")[0]
+    own_token = create_api_token(agent, "phone")[0]
+    db.session.commit()
+    login(client, agent.email)
+    for header in ("Bearer junk", "Bearer ", "Bearer " + others_token):
+        refused = client.post("/api/v1/me/reports", json=_body(partner), headers={"Authorization": header})
+        assert refused.status_code == 400, header
+        assert refused.get_json()["error"]["code"] == "csrf_failed"
+    assert Report.query.count() == 0
+    accepted = client.post("/api/v1/me/reports", json=_body(partner),
+                           headers={"Authorization": "Bearer " + own_token})
+    assert accepted.status_code == 201
