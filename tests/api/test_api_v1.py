@@ -129,6 +129,16 @@ def test_a_missing_field_is_a_400_naming_it(client, people, missing):
     assert error["fields"][missing] == "Champ obligatoire (texte)."
 
 
+@pytest.mark.parametrize("blank, expected", [
+    pytest.param(" \t\u00a0\u3000", 400, id="spaces-are-missing"),
+    # The description's `\S` (ECMAScript) takes U+001E for a character: a wrong e-mail, not a missing one.
+    pytest.param("\x1e", 401, id="a-control-character-is-text"),
+])
+def test_blank_means_what_the_description_says(client, people, blank, expected):
+    response = client.post("/api/v1/auth/token", json={"email": blank, "password": PASSWORD, "device_name": "x"})
+    assert response.status_code == expected
+
+
 def test_a_field_of_the_wrong_type_or_too_long_is_a_400(client, people):
     error = assert_json_error(client.post("/api/v1/auth/token", json={
         "email": people.agent.email, "password": 12345, "device_name": "x"}), 400)

@@ -11,8 +11,9 @@ from .test_scanner_manual import SEASONAL, STAFF, my_pass, partner_scans, staff_
 __all__ = ["staff_site"]
 
 
-def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff_site):
-    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
+def scanner_with_worker_events(page, live_server):
+    """The staff's /scanner under its worker, and the worker registrations DevTools reports (to
+    fire a sync event at them): (cdp session, list of registrations)."""
     sign_in(page, live_server.url, STAFF)
     page.goto(live_server.url + "/scanner")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -22,6 +23,12 @@ def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff
     cdp.on("ServiceWorker.workerRegistrationUpdated",
            lambda event: registrations.extend(r for r in event["registrations"] if not r["isDeleted"]))
     cdp.send("ServiceWorker.enable")
+    return cdp, registrations
+
+
+def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff_site):
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
+    cdp, registrations = scanner_with_worker_events(page, live_server)
 
     live_server.stop()
     page.fill("[data-code]", seasonal_qr)
@@ -51,15 +58,7 @@ def test_the_worker_sets_a_bad_item_aside_and_never_sends_another_sites_scans(pa
     from .test_scanner_poisoned import POISON, queue, recorded
 
     seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
-    sign_in(page, live_server.url, STAFF)
-    page.goto(live_server.url + "/scanner")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.locator("[data-scanner][data-ready=true]").wait_for()
-    cdp = page.context.new_cdp_session(page)
-    registrations = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated",
-           lambda event: registrations.extend(r for r in event["registrations"] if not r["isDeleted"]))
-    cdp.send("ServiceWorker.enable")
+    cdp, registrations = scanner_with_worker_events(page, live_server)
 
     live_server.stop()
     ids = queue(page, [POISON, seasonal_qr])
