@@ -115,9 +115,13 @@ def _set_pass_status(live_server, pass_id, revoked):
 
 
 def _end_sessions(live_server, email):
+    """Every sign-in of `email` ends on the server (signed out elsewhere, or its 30 days are over)."""
     database = live_server.env["DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as connection:
-        connection.execute("UPDATE users SET session_version = session_version + 1 WHERE email = ?", (email,))
+        ended = connection.execute(
+            "UPDATE api_tokens SET revoked_at = CURRENT_TIMESTAMP WHERE revoked_at IS NULL "
+            "AND user_id = (SELECT id FROM users WHERE email = ?)", (email,)).rowcount
+    assert ended, "the phone had no live sign-in to end"
 
 
 def test_a_pass_revoked_while_the_copy_is_shown_is_replaced_when_the_answer_arrives(phone, live_server, proxy):
