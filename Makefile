@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app.py
+TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+TEST_TMP ?= $(or $(TMPDIR),/tmp)/passresot-tests
 
-.PHONY: run run-lan test test-repeat test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
+.PHONY: run run-lan test test-browser test-database test-repeat test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-logins
@@ -19,9 +21,24 @@ run-lan: setup migrate demo
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 0.0.0.0:5443 \
 		--certfile instance/lan-cert.pem --keyfile instance/lan-key.pem app:app
 
+# The whole suite in two lanes side by side (the browser tests spend most of their time waiting):
+# the browser tests on SQLite; the database tests on SQLite, then on PostgreSQL when it answers at
+# TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure). Then the JavaScript tests.
+# Each lane's output is printed when it ends.
 test: setup
-	$(BIN)/python -m pytest -q
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-database
 	node --test tests/js/
+
+test-browser: setup
+	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
+
+test-database: setup
+	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
+	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "== the database tests again, on PostgreSQL ($(TEST_PG_URL))"; \
+	  TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider \
+	    --basetemp=$(TEST_TMP)/postgres; \
+	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 
 # The whole suite N times (`make test-repeat 5`, or N=5), stopping at the first failure: a test
 # that fails at random shows itself here before it fails someone else's change.
@@ -39,8 +56,7 @@ test-repeat: setup
 	    || { echo "== test-repeat: run $$run of $(N) FAILED"; exit 1; }; \
 	done; echo "== test-repeat: $(N) runs of $(N) passed"
 
-# The database tests again, against PostgreSQL (CI runs this after `make test`).
-TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
+# The database tests against PostgreSQL alone (`make test` runs them too).
 test-postgres: setup
 	TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser"
 

@@ -47,6 +47,7 @@ def app(tmp_path_factory):
     _fresh_request_globals(app)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
+            _fast_postgres(db.engine)
             _reset_postgres_schema(db.engine)
         else:
             _fast_sqlite(db.engine)
@@ -67,6 +68,17 @@ def _fresh_request_globals(app):
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
         g.pop("_flask_babel", None)
+
+
+def _fast_postgres(engine):
+    """Nor need a commit wait for the disk on PostgreSQL (the data stays as safe from other sessions)."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_commit_wait(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+        dbapi_connection.commit()
 
 
 def _fast_sqlite(engine):
