@@ -26,13 +26,16 @@ run-lan: setup migrate demo
 # TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure). Then the JavaScript tests.
 # Each lane's output is printed when it ends.
 test: setup
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-browser test-database
+	@mkdir -p $(TEST_TMP)
+	@$(MAKE) --no-print-directory -k -j2 --output-sync=target test-browser test-database
 	node --test tests/js/
 
 test-browser: setup
+	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
 
 test-database: setup
+	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
 	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the database tests again, on PostgreSQL ($(TEST_PG_URL))"; \
