@@ -3,7 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 from passresot.errors import DomainError
 
-#: Every refusal reason of DESIGN.md §4, the same words on the server, the scanner and in tests.
+#: Every refusal reason of DESIGN.md §4, the same words on the server, the scanner and in tests;
+#: `staff_refused` is only ever the device's: the staff said no offline where no rule could tell.
 REFUSAL_REASONS = (
     "malformed",
     "unknown_key",
@@ -14,6 +15,7 @@ REFUSAL_REASONS = (
     "already_visited",
     "outside_accepted_period",
     "not_a_partner_account",
+    "staff_refused",
 )
 
 REFUSAL_MESSAGES = {
@@ -26,6 +28,7 @@ REFUSAL_MESSAGES = {
     "already_visited": _l("Ce pass a déjà servi sur ce site cette année."),
     "outside_accepted_period": _l("Le site n'accueille pas les pass en ce moment."),
     "not_a_partner_account": _l("Ce compte n'est pas celui d'un site partenaire."),
+    "staff_refused": _l("Refusé par le personnel à l'entrée, sans connexion, aucune règle du pass en cause."),
 }
 
 

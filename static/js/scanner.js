@@ -23,9 +23,9 @@ const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device'
 const FLUSH_EVERY_MS = 30_000;
 const SEND_TIMEOUT_MS = 15_000;
 const REASONS = ["malformed", "unknown_key", "invalid_signature", "revoked", "not_yet_valid", "expired",
-  "already_visited", "outside_accepted_period", "not_a_partner_account"];
-// A refusal the staff chose with no rule behind it still needs one of REASONS on the server.
-const STAFF_REFUSAL_REASON = "malformed";
+  "already_visited", "outside_accepted_period", "not_a_partner_account", "staff_refused"];
+// A refusal the staff chose with no rule behind it: recorded as such, never as another rule.
+const STAFF_REFUSAL_REASON = "staff_refused";
 
 const root = document.querySelector("[data-scanner]");
 const texts = JSON.parse(root.dataset.texts);
@@ -211,7 +211,7 @@ async function staffChose(verdict, admitted) {
   scan.offlineVerdict = admitted ? { status: "admitted", reason: null }
     : { status: "refused", reason: REASONS.includes(verdict.suggested) ? verdict.suggested : STAFF_REFUSAL_REASON };
   await updateScan(scan);
-  screen.show({ ...verdict, status: admitted ? "admitted" : "refused", reason: admitted ? null : "staff_refused",
+  screen.show({ ...verdict, status: admitted ? "admitted" : "refused", reason: admitted ? null : STAFF_REFUSAL_REASON,
     staffDecides: false, notes: [texts.staff_recorded] });
   if (navigator.onLine && !signedOut) flush();
   askBackgroundSync();

@@ -95,7 +95,6 @@ def test_offline_the_staff_accept_or_refuse_a_typed_number(page, live_server, st
     assert made_at(live_server, staff_site) == [
         (AGENT, True, "admitted", None, False, "admitted"),
         (AGENT, True, "refused", "already_visited", False, "refused"),
-        # Turned away at the door: no admission behind the staff's back (the server's only reason
-        # for "the staff said no" is malformed: see STAFF_REFUSAL_REASON in scanner.js).
-        (SEASONAL, True, "refused", "malformed", False, "refused"),
+        # Turned away at the door: no admission behind the staff's back, and the statistics say why.
+        (SEASONAL, True, "refused", "staff_refused", False, "refused"),
     ]

@@ -159,6 +159,14 @@ def test_an_offline_refusal_admits_no_one_behind_the_staffs_back(site):
     assert Scan.query.one().offline_reason == "revoked"
 
 
+def test_a_refusal_the_staff_chose_with_no_rule_is_recorded_as_theirs_not_as_an_unreadable_code(site):
+    result = one(site, site.pass_.token, offline_verdict="refused", offline_reason="staff_refused")
+    assert (result["status"], result["reason"], result["conflict"]) == ("refused", "staff_refused", False)
+    db.session.expire_all()
+    assert (Scan.query.one().reason, Scan.query.one().offline_reason) == ("staff_refused", "staff_refused")
+    assert counts() == (1, 0)
+
+
 # --- outside the accepted periods: "accepter quand même" ------------------------------------------
 
 def test_outside_the_periods_is_refused_unless_the_staff_overrides(site):
