@@ -100,6 +100,9 @@ SCHEMAS = {
         "admissions_removed": {"type": "array", "items": _obj({"pass_id": INT, "user_id": INT}),
                                "description": "Undone since `since`: drop these first, then add `admissions`."},
         "server_time": TIME, "max_age": {"type": "integer", "description": "Seconds; warn past it."},
+        "verify_after_days": {"type": "integer", "nullable": True, "minimum": 1,
+                              "description": "Past this many days without sync, the device's own admissions "
+                                             "become \"à vérifier\" (SCANNER_VERIFY_AFTER_DAYS; null: never)."},
         "tolerance_seconds": {"type": "integer", "description": "Allowed clock drift on the validity window."}}),
 }
 
