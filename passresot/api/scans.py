@@ -34,8 +34,8 @@ def record_scans_batch():
     scans = body.get("scans")
     if not isinstance(scans, list):
         raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
-    if any(isinstance(item, dict) and item.get("override") is True for item in scans):
-        _site_pin_on_devices(body.get("pin"))
+    for pin in _override_pins(scans, body.get("pin")):
+        _site_pin_on_devices(pin)
     results = record_scans(current_user, scans)
     db.session.commit()
     return jsonify(results=[_with_photo_url(result) for result in results],
@@ -72,6 +72,13 @@ def scanner_bundle_view():
     response = jsonify(bundle)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _override_pins(scans: list, batch_pin) -> set:
+    """The PINs given for the batch's overrides: each item's own `pin` (a device queues an override
+    offline with the PIN typed at the door), else the batch's. Empty when nothing is overridden."""
+    return {str(item.get("pin", batch_pin) or "") for item in scans
+            if isinstance(item, dict) and item.get("override") is True}
 
 
 def _site_pin_on_devices(pin) -> None:

@@ -72,6 +72,7 @@ PRECACHED_STATIC = (
     "js/scanner-typed.js",
     "js/scanner-status.js",
     "js/scanner-settle.js",
+    "js/scanner-pin.js",
     "vendor/noble-ed25519/index.js",
     # The QR polyfill for scanners without a native BarcodeDetector (about 1.1 MB with its .wasm):
     # kept so that a scanner updated while offline still reads codes.

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..passes.exceptions import REFUSAL_MESSAGES
 from .access import roles_required
+from .pwa import cache_version
 
 bp = Blueprint("scanner", __name__)
 
@@ -23,6 +24,7 @@ def scanner():
     partner = current_user.partner
     return render_template("scanner/scanner.html", texts=page_texts(), partner=partner,
                            ask_timeout_ms=current_app.config["SCANNER_ASK_TIMEOUT_MS"],
+                           app_version=cache_version(), needs_pin=current_user.role is Role.entrance_device,
                            api={"scans": url_for("api.record_scans_batch"),
                                 "bundle": url_for("api.scanner_bundle_view")})
 

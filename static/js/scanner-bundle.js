@@ -32,13 +32,13 @@ export function mergeBundle(stored, answer) {
 
 /** Fetch the changes since the last sync and store the merged bundle; returns it (throws offline,
  * SignedOut when the session ended). */
-export async function syncBundle(url, { timeoutMs = 8000 } = {}) {
+export async function syncBundle(url, { timeoutMs = 8000, headers = {} } = {}) {
   const stored = await storedBundle();
-  let { answer, sentAt, answeredAt } = await fetchBundle(url, stored?.syncedAt, timeoutMs);
+  let { answer, sentAt, answeredAt } = await fetchBundle(url, stored?.syncedAt, timeoutMs, headers);
   let base = stored;
   if (stored && answer.site?.id !== stored.site?.id) {
     base = undefined;  // another site's account: start again from its complete bundle
-    if (!answer.full) ({ answer, sentAt, answeredAt } = await fetchBundle(url, null, timeoutMs));
+    if (!answer.full) ({ answer, sentAt, answeredAt } = await fetchBundle(url, null, timeoutMs, headers));
   }
   const merged = mergeBundle(base, answer);
   merged.fetchedAt = new Date().toISOString();
@@ -47,11 +47,11 @@ export async function syncBundle(url, { timeoutMs = 8000 } = {}) {
   return merged;
 }
 
-async function fetchBundle(url, since, timeoutMs) {
+async function fetchBundle(url, since, timeoutMs, headers) {
   const address = new URL(url, location.href);
   if (since) address.searchParams.set("since", since);
   const sentAt = Date.now();
-  const answer = await requestJson(address.href, { timeoutMs });
+  const answer = await requestJson(address.href, { timeoutMs, headers });
   return { answer, sentAt, answeredAt: Date.now() };
 }
 

@@ -50,8 +50,8 @@ export function isSignedOut(response) {
 }
 
 /** fetch() with a time limit; throws SignedOut or HttpError, else resolves to the parsed JSON. */
-export async function requestJson(url, { method = "GET", body, csrf = "", timeoutMs = 8000 } = {}) {
-  const headers = { Accept: "application/json" };
+export async function requestJson(url, { method = "GET", body, csrf = "", timeoutMs = 8000, headers: extra = {} } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) Object.assign(headers, { "Content-Type": "application/json", "X-CSRFToken": csrf });
   const response = await fetch(url, {
     method, credentials: "same-origin", headers, signal: timeoutSignal(timeoutMs),

@@ -40,7 +40,7 @@ export async function deviceId() {
   return id;
 }
 
-/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, siteId, override?}. */
+/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, siteId, override?, pin?}. */
 export async function addScan(fields) {
   const scan = { id: newId(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
   if (scan.scannedAt === undefined) scan.scannedAt = new Date().toISOString();
@@ -76,6 +76,7 @@ export function asUpload(scan) {
   if (scan.passNumber !== undefined) item.pass_number = scan.passNumber;
   else item.qr = scan.qr;
   if (scan.override) item.override = true;
+  if (scan.override && scan.pin) item.pin = scan.pin;  // an entrance device's PIN, checked when sent
   if (scan.offlineVerdict && scan.offlineVerdict.status !== "pending") {
     item.offline_verdict = scan.offlineVerdict.status;
     if (scan.offlineVerdict.reason) item.offline_reason = scan.offlineVerdict.reason;

@@ -2,19 +2,21 @@
 // an error about its content (400, 413, 422, 500) is split in halves until the item at fault is
 // alone; that item is set aside ("rejected") and everything else is sent. A per-item error entry
 // names its item directly. Errors that say nothing about the items (no network, time-out, session
-// ended, 403, 429, 502–504, a stale CSRF token) stop the send: everything stays for the next try.
+// ended, 403 but a wrong site PIN, 429, 502–504, a stale CSRF token) stop the send: everything stays for the next try.
 // A lone item answered 5xx is only set aside if some other request of the same send succeeded
 // (else the server itself is down, and nothing is blamed). Pure: the page and tests give `post`.
 import { HttpError } from "./scanner-net.js";
+import { isPinRefusal } from "./scanner-pin.js";
 
 export const BATCH = 100;
 const ITEM_STATUSES = new Set([400, 413, 422, 500]);
 
-/** True when an error answer may come from one of the items sent. */
+/** True when an error answer may come from one of the items sent: a 403 about the site's PIN is
+ * an override queued with a wrong PIN on an entrance device (scanner-pin.js). */
 export function aboutTheItems(error) {
   if (!(error instanceof HttpError) && error?.name !== "HttpError") return false;
   if (error.body?.error?.code === "csrf_failed") return false;
-  return ITEM_STATUSES.has(error.status);
+  return ITEM_STATUSES.has(error.status) || isPinRefusal(error);
 }
 
 /**

@@ -8,7 +8,7 @@
 // an account of its own site. A 401 is "Session terminée", not "Hors ligne".
 import { decideOffline, looksLikePassNumber } from "./scanner-decide.js";
 import { storedBundle, syncBundle, forgetAdmission } from "./scanner-bundle.js";
-import { addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
+import { acknowledge, addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
 import { askBackgroundSync, markRejected, settle } from "./scanner-settle.js";
 import { VerdictScreen } from "./scanner-verdict.js";
 import { HttpError, SignedOut, requestJson } from "./scanner-net.js";
@@ -18,6 +18,7 @@ import { scannerNow } from "./scanner-clock.js";
 import { typedNumberVerdict } from "./scanner-typed.js";
 import { StatusBar, dataIsStale, dataTooOldToTrust } from "./scanner-status.js";
 import { CameraControls } from "./scanner-camera-ui.js";
+import { PinPrompt, isPinRefusal } from "./scanner-pin.js";
 
 const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device's (SCANNER_ASK_TIMEOUT_MS)
 const FLUSH_EVERY_MS = 30_000;
@@ -34,6 +35,8 @@ const bundleApi = root.dataset.bundleApi;
 const ASK_TIMEOUT_MS = Number(root.dataset.askTimeoutMs) || DEFAULT_ASK_TIMEOUT_MS;
 const $ = (selector) => root.querySelector(selector);
 const status = new StatusBar(root, texts);
+const needsPin = root.dataset.needsPin === "true";  // an entrance device: overrides and undos need the site's PIN
+const pinPrompt = new PinPrompt($("[data-pin-form]"));
 
 let csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
 let sessionSite = null;  // the site this browser session works for, once the server said so
@@ -41,6 +44,10 @@ let signedOut = false;
 let flushing = null;
 let flushAgain = false;
 let timer = null;
+let waiting = 0;  // scans in the outbox, told to the server so the site's manager sees them per device
+
+/** What the site's manager sees of this device on /site/devices. */
+const deviceHeaders = () => ({ "X-Scanner-Version": root.dataset.appVersion ?? "", "X-Scanner-Pending": String(waiting) });
 
 const mode = new SignalMode({
   limitMs: ASK_TIMEOUT_MS,
@@ -51,7 +58,7 @@ const mode = new SignalMode({
 // ---- the server --------------------------------------------------------------------------------
 async function postScans(scans, timeoutMs, retried = false) {
   try {
-    return await requestJson(scansApi, { method: "POST", body: { scans }, csrf, timeoutMs });
+    return await requestJson(scansApi, { method: "POST", body: { scans }, csrf, timeoutMs, headers: deviceHeaders() });
   } catch (error) {
     if (retried || !(error instanceof HttpError) || error.body?.error?.code !== "csrf_failed") throw error;
     await refreshCsrf();  // signed in again since this page was made
@@ -68,7 +75,7 @@ async function refreshCsrf() {
 /** Sync the bundle; learns the session's site. Throws when offline or signed out. */
 async function refreshBundle() {
   try {
-    const bundle = await syncBundle(bundleApi, { timeoutMs: SEND_TIMEOUT_MS });
+    const bundle = await syncBundle(bundleApi, { timeoutMs: SEND_TIMEOUT_MS, headers: deviceHeaders() });
     sessionSite = bundle.site?.id ?? null;
     reachable(true);
     return bundle;
@@ -98,6 +105,7 @@ function failed(error) {
 async function showStatus() {
   const [bundle, scans] = await Promise.all([storedBundle(), pendingScans()]);
   const count = status.show({ bundle, scans, site: sessionSite ?? bundle?.site?.id });
+  waiting = scans.length;
   if (count && !timer) timer = setInterval(flush, FLUSH_EVERY_MS);
   if (!count && timer) { clearInterval(timer); timer = null; }
 }
@@ -119,6 +127,7 @@ function flush() {
         // A small send is timed like a question: it may bring back asking first, or show a weak signal.
         await sendScans(scans, (batch) => (batch.length <= 5 ? mode.timed(() => postScans(batch.map(asUpload), SEND_TIMEOUT_MS))
           : postScans(batch.map(asUpload), SEND_TIMEOUT_MS)), { onResults: settle, onRejected: markRejected });
+        waiting = (await pendingScans()).length;  // the bundle call below tells the server what is left
         reachable(true);
         await refreshBundle().catch(() => null);
       } while (flushAgain);
@@ -133,21 +142,29 @@ function flush() {
 }
 
 // ---- a scan -------------------------------------------------------------------------------------
-/** One code read (camera or field): stored first, then the server's verdict or this device's. */
-async function handleCode(raw, { frameTime, override = false } = {}) {
+/** One code read (camera or field): stored first, then the server's verdict or this device's.
+ * Returns the server's words when it refused the site's PIN of an override (the scan is dropped). */
+async function handleCode(raw, { frameTime, override = false, pin = null } = {}) {
   const text = String(raw ?? "").replace(/[\r\n]+$/, "");
   const typed = looksLikePassNumber(text);
   const bundle = await storedBundle();
   const now = scannerNow(bundle);
   const scan = await addScan({
     ...(typed ? { passNumber: text.trim() } : { qr: text }), ...(override && { override: true }),
+    ...(override && pin && { pin }),
     scannedAt: now.toISOString(), siteId: bundle?.site?.id, siteName: bundle?.site?.name,
   });
   // The question leaves at once; the device's own verdict is worked out meanwhile.
   const asking = navigator.onLine && mode.askFirst && !signedOut ? askServer(scan) : null;
   if (!navigator.onLine) reachable(false);
   const offline = await offlineVerdict(scan, text, { bundle, now, override, typed });
-  let verdict = asking && await serverVerdict(scan, await asking);
+  const answer = asking && await asking;
+  if (answer?.pinRefused) {
+    await acknowledge([scan.id]);  // no entry: the staff may try the PIN again
+    await showStatus();
+    return answer.pinRefused;
+  }
+  let verdict = answer && await serverVerdict(scan, answer);
   if (!verdict) {
     if (navigator.onLine && !signedOut && !scan.awaitingStaff) flush();  // in the background
     askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
@@ -155,6 +172,7 @@ async function handleCode(raw, { frameTime, override = false } = {}) {
   }
   screen.show({ ...verdict, scanId: scan.id, passId: scan.passId, code: text, frameTime });
   await showStatus();
+  return null;
 }
 
 /** The device's own verdict, stored with the scan (sent with it unless the server answers first). */
@@ -186,6 +204,7 @@ async function askServer(scan) {
     reachable(true);
     return (answer.results ?? [])[0] ?? null;
   } catch (error) {
+    if (isPinRefusal(error)) return { pinRefused: error.body.error.message };
     failed(error);
     return null;
   }
@@ -226,12 +245,23 @@ async function closedUndecided(verdict) {
   if (navigator.onLine && !signedOut) flush();
 }
 
+/** "Accepter quand même" outside the accepted periods: a new scan of the same code (QR or number),
+ * after the site's PIN on an entrance device; a PIN the server refuses leaves the refusal shown. */
+async function override(verdict) {
+  const pin = needsPin ? await pinPrompt.ask() : null;
+  if (needsPin && pin === null) return;
+  const refusedPin = await handleCode(verdict.code, { override: true, pin });
+  if (refusedPin) screen.show({ ...verdict, notes: [refusedPin] });
+}
+
 /** "Annuler cette entrée": the server frees the holder's slot at this site (within 10 minutes). */
 async function undo(verdict) {
+  const pin = needsPin ? await pinPrompt.ask() : null;
+  if (needsPin && pin === null) return;
   const button = $("[data-verdict-undo]");
   button.disabled = true;
   try {
-    await requestJson(`${scansApi}/${verdict.scanId}/undo`, { method: "POST", body: {}, csrf, timeoutMs: 8000 });
+    await requestJson(`${scansApi}/${verdict.scanId}/undo`, { method: "POST", body: needsPin ? { pin } : {}, csrf, timeoutMs: 8000 });
     await forgetAdmission(verdict.passId);
     screen.showUndone();
   } catch (error) {
@@ -252,13 +282,13 @@ const camera = new CameraControls(root, texts, {
 
 const screen = new VerdictScreen($("[data-verdict-box]"), texts, {
   onClose(verdict) {
+    pinPrompt.finish(null);
     closedUndecided(verdict).catch(reportError);
     $("[data-code]").value = "";
     if (!camera.resume()) $("[data-code]").focus();
   },
-  onUndo: (verdict) => undo(verdict),
-  // "Accepter quand même" outside the accepted periods: a new scan of the same code (QR or number).
-  onOverride: (verdict) => handleCode(verdict.code, { override: true }).catch(reportError),
+  onUndo: (verdict) => undo(verdict).catch(reportError),
+  onOverride: (verdict) => override(verdict).catch(reportError),
   onAccept: (verdict) => staffChose(verdict, true).catch(reportError),
   onRefuse: (verdict) => staffChose({ ...verdict, suggested: verdict.reason }, false).catch(reportError),
 });

@@ -387,8 +387,8 @@ function withTimeout(promise, milliseconds) {
 // (open, online, visibilitychange, 30 s timer) remain the rule everywhere. The same rules as the
 // page (static/js/scanner-send.js): only the scans of the site this session works for (asked of
 // the bundle first: someone else may have signed in since), never one set aside or waiting for the
-// staff's choice; a batch answered with an error about its content is split until the item at
-// fault is alone, which is set aside (`rejected`) and listed by the page.
+// staff's choice; a batch answered with an error about its content (or a wrong site PIN on an
+// override) is split until the item at fault is alone, which is set aside (`rejected`) and listed by the page.
 const SCANNER_DB = "passresot-scanner";
 const SCANNER_SYNC_TAG = "scanner-outbox";
 const SCANS_API = {{ scans_url|tojson }};
@@ -446,7 +446,8 @@ async function sendScannerPart(scans, state) {
   if (!response.ok) {
     const error = { status: response.status, code: answer && answer.error && answer.error.code,
       message: answer && answer.error && answer.error.message };
-    if (!ITEM_ERRORS.has(response.status) || error.code === "csrf_failed") throw new Error(`scans: HTTP ${response.status}`);
+    const aboutAnItem = ITEM_ERRORS.has(response.status) || (response.status === 403 && /^site_pin_/.test(error.code || ""));
+    if (!aboutAnItem || error.code === "csrf_failed") throw new Error(`scans: HTTP ${response.status}`);
     if (scans.length > 1) {
       const half = Math.ceil(scans.length / 2);
       await sendScannerPart(scans.slice(0, half), state);

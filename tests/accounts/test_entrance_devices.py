@@ -212,6 +212,40 @@ def test_an_override_on_a_device_needs_the_pin_a_manager_does_not(app, site, man
     assert Scan.query.count() == 0
 
 
+def test_an_override_queued_offline_carries_the_pin_typed_at_the_door(app, site, manager):
+    """A device overriding offline sends the PIN with the item later; a wrong one records nothing."""
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    manager.post("/site/pin", data={"pin": "4821", "csrf_token": csrf_token(manager, "/site/devices")})
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', tablet.get("/scanner").get_data(as_text=True)).group(1)
+
+    def override(pin=None, batch_pin=None):
+        item = {"id": str(uuid.uuid4()), "qr": site["pass_token"], "scanned_at": utcnow().isoformat() + "Z",
+                "device_id": "tablette", "override": True, **({"pin": pin} if pin is not None else {})}
+        body = {"scans": [item], **({"pin": batch_pin} if batch_pin is not None else {})}
+        return tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf})
+
+    wrong = override(pin="1234")
+    assert wrong.status_code == 403 and wrong.get_json()["error"]["code"] == "site_pin_wrong"
+    assert override(pin="", batch_pin="4821").get_json()["error"]["code"] == "site_pin_required"  # the item's own wins
+    assert Scan.query.count() == 0
+    right = override(pin="4821")
+    assert right.status_code == 200 and right.get_json()["results"][0]["status"] == "admitted"
+    assert override(batch_pin="4821").status_code == 200  # the batch's PIN for items without their own
+    assert Scan.query.count() == 2
+    assert all(scan.qr == site["pass_token"] for scan in Scan.query.all())  # the PIN itself is kept nowhere
+
+
+def test_a_managers_override_needs_no_pin(app, site, manager):
+    manager.post("/site/pin", data={"pin": "4821", "csrf_token": csrf_token(manager, "/site/devices")})
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', manager.get("/scanner").get_data(as_text=True)).group(1)
+    item = {"id": str(uuid.uuid4()), "qr": site["pass_token"], "scanned_at": utcnow().isoformat() + "Z",
+            "device_id": "bureau", "override": True}
+    response = manager.post("/api/v1/scans", json={"scans": [item]}, headers={"X-CSRFToken": csrf})
+    assert response.status_code == 200 and response.get_json()["results"][0]["status"] == "admitted"
+
+
 def test_deactivating_the_site_ends_its_devices_for_good(app, site, manager, make):
     code, _ = new_code(manager)
     tablet = app.test_client()

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from passresot.accounts.models import Role, User
+from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
 from .conftest import sign_in
 from .test_partners_offline import live_database
 from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
+from .test_scanner_override import closed_site, paste  # noqa: F401 (fixture)
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -78,3 +79,77 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
     with live_database(live_server):
         scans = Scan.query.filter_by(partner_id=staff_site).all()
         assert [(s.scanned_by_id, s.status.value) for s in scans] == [(device_id, "admitted")]
+
+
+def enrol_tablet(page, tablet, live_server, name):
+    """The site manager (signed in on `page`) adds a device; the tablet opens its link: the scanner."""
+    page.goto(live_server.url + "/site/devices")
+    page.fill("input[name=name]", name)
+    page.get_by_role("button", name="Ajouter un appareil d'entrée").click()
+    tablet.goto(page.locator("#enrol-link").inner_text())
+    tablet.get_by_role("button", name="Activer cet appareil").click()
+    tablet.wait_for_url("**/scanner")
+    tablet.locator("[data-scanner][data-ready=true]").wait_for()
+
+
+def override_with_pin(tablet, qr, pin):
+    box = paste(tablet, qr)
+    expect(box).to_have_attribute("data-reason", "outside_accepted_period")
+    tablet.get_by_role("button", name="Accepter quand même").click()
+    tablet.get_by_label("Code PIN du site").fill(pin)
+    tablet.get_by_role("button", name="Valider").click()
+    return box
+
+
+def test_a_tablet_asks_the_sites_pin_to_override_online_and_offline(page, phone, live_server, closed_site):
+    agent_qr, seasonal_qr = my_pass(live_server, AGENT)["qr"], my_pass(live_server, SEASONAL)["qr"]
+    sign_in(page, live_server.url, STAFF)
+    page.goto(live_server.url + "/site/devices")
+    page.fill("input[name=pin]", "4821")
+    page.get_by_role("button", name="Enregistrer le code PIN").click()
+    enrol_tablet(page, phone, live_server, "Caisse PIN")
+    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+
+    # Online, a wrong PIN: the server's words, the refusal stays, no entry recorded.
+    box = override_with_pin(phone, agent_qr, "1111")
+    expect(box.locator("[data-verdict-note]")).to_contain_text("Code PIN du site incorrect")
+    expect(box).to_have_attribute("data-verdict", "refused")
+    # Cancelling the question leaves the refusal as it was.
+    phone.get_by_role("button", name="Accepter quand même").click()
+    phone.locator("[data-pin-form] [data-pin-cancel]").click()
+    expect(phone.locator("[data-pin-form]")).to_be_hidden()
+    expect(box).to_have_attribute("data-verdict", "refused")
+    # The right PIN: admitted as an override.
+    phone.get_by_role("button", name="Accepter quand même").click()
+    phone.get_by_label("Code PIN du site").fill("4821")
+    phone.get_by_role("button", name="Valider").click()
+    expect(box).to_have_attribute("data-verdict", "admitted")
+    # "Annuler cette entrée" asks for the PIN too.
+    phone.get_by_role("button", name="Annuler cette entrée").click()
+    phone.get_by_label("Code PIN du site").fill("4821")
+    phone.get_by_role("button", name="Valider").click()
+    expect(box).to_have_attribute("data-reason", "undone")
+    phone.locator("[data-verdict-close]").click()
+
+    # Offline: the PIN goes with the queued scan and the server checks it when the scan is sent.
+    live_server.stop()
+    box = override_with_pin(phone, seasonal_qr, "4821")
+    expect(box).to_have_attribute("data-verdict", "admitted")
+    phone.locator("[data-verdict-close]").click()
+    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "2")  # the refusal, then the override
+    live_server.start()
+    phone.reload()
+    phone.locator("[data-scanner][data-ready=true]").wait_for()
+    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=20_000)
+
+    with live_database(live_server):
+        device = User.query.filter_by(role=Role.entrance_device, first_name="Caisse PIN").one()
+        scans = Scan.query.filter_by(partner_id=closed_site, scanned_by_id=device.id).order_by(Scan.scanned_at).all()
+        # Each code refused first (outside the periods), then admitted on the right PIN; the wrong PIN
+        # left nothing behind.
+        assert [(s.status.value, s.override, s.undone_at is not None) for s in scans] == [
+            ("refused", False, False), ("admitted", True, True), ("refused", False, False), ("admitted", True, False)]
+        sign_in_row = ApiToken.query.filter_by(user_id=device.id, kind=SignInKind.device).one()
+        assert sign_in_row.app_version and sign_in_row.pending_scans == 0  # what /site/devices shows
+    page.goto(live_server.url + "/site/devices")
+    expect(page.locator("tr[data-device]", has_text="Caisse PIN")).to_contain_text(sign_in_row.app_version)

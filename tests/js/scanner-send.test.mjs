@@ -83,3 +83,17 @@ test("batches of 100, in order", async () => {
   assert.deepEqual(calls.map((c) => c.length), [100, 100, 50]);
   assert.equal(calls[0][0], "s0");
 });
+
+test("an override queued with a wrong site PIN (403 site_pin_wrong) is set aside; the others are sent", async () => {
+  const wrongPin = new HttpError(403, { error: { code: "site_pin_wrong", message: "Code PIN du site incorrect." } });
+  const { post } = server((batch) => (batch.some((s) => s.id === "s3") ? wrongPin : null));
+  const { sent, rejected } = await run(scans(6), post);
+  assert.deepEqual(rejected, [["s3", "site_pin_wrong"]]);
+  assert.deepEqual(sent.sort(), ["s0", "s1", "s2", "s4", "s5"]);
+});
+
+test("any other 403 (the wrong account) stops the send and keeps every scan", async () => {
+  const { post, calls } = server(() => new HttpError(403, { error: { code: "not_a_partner_account" } }));
+  await assert.rejects(run(scans(6), post), HttpError);
+  assert.equal(calls.length, 1);
+});
