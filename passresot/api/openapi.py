@@ -61,7 +61,9 @@ SCHEMAS = {
                             "description": "What the device showed on its own; absent when it waited for the server."},
         "offline_reason": {**REASON, "nullable": True, "description": "Required with offline_verdict `refused`."},
         "override": {"type": "boolean", "default": False,
-                     "description": "« Accepter quand même » outside the site's accepted periods."}},
+                     "description": "« Accepter quand même » outside the site's accepted periods."},
+        "pin": {"type": "string", "description": "On an entrance device, the site's PIN typed for this override "
+                                                 "(else the batch's `pin`); a wrong one answers 403 site_pin_wrong."}},
         ("id", "scanned_at", "device_id")),
     "Holder": _obj({"first_name": STR, "last_name": STR, "office": STR,
                     "photo_url": {"type": "string", "description": "JPEG, served for 10 minutes after the scan."}},
@@ -193,7 +195,9 @@ PATHS = {
         "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`)."),
         "429": _error("Too many requests from this account (`rate_limited`); see Retry-After.")},
         requestBody={"required": True, "content": {"application/json": {"schema": _obj(
-            {"scans": {"type": "array", "maxItems": 500, "items": _ref("ScanIn")}}, ("scans",))}}})},
+            {"scans": {"type": "array", "maxItems": 500, "items": _ref("ScanIn")},
+             "pin": {"type": "string", "description": "Entrance devices: the site's PIN for the overrides."}},
+            ("scans",))}}})},
     "/scans/{scan_id}/undo": {"post": _op("« Annuler cette entrée » within 10 minutes, at one's own site.", {
         "200": _json(_ref("ScanResult"), "Undone (again: unchanged)."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
         "404": _error("No such scan at this site."),
