@@ -36,12 +36,14 @@ test-browser: setup
 
 test-database: setup
 	@mkdir -p $(TEST_TMP)
-	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
-	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	@status=0; echo "== the database tests on SQLite"; \
+	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite || status=1; \
+	if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the database tests again, on PostgreSQL ($(TEST_PG_URL))"; \
 	  TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider \
-	    --basetemp=$(TEST_TMP)/postgres; \
-	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
+	    --basetemp=$(TEST_TMP)/postgres || status=1; \
+	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi; \
+	exit $$status
 
 # The whole suite N times (`make test-repeat 5`, or N=5), stopping at the first failure: a test
 # that fails at random shows itself here before it fails someone else's change.

@@ -132,7 +132,8 @@ def test_revocation_accepts_any_container():
 
 
 def test_refusal_is_a_domain_error_with_the_reason_as_code():
-    assert len(REFUSAL_REASONS) == len(set(REFUSAL_REASONS)) == 9
+    assert len(REFUSAL_REASONS) == len(set(REFUSAL_REASONS)) == 10
+    assert "staff_refused" in REFUSAL_REASONS  # the device's own: the staff said no where no rule could tell
     refusal = TokenRefused("expired")
     assert isinstance(refusal, DomainError)
     assert refusal.code == refusal.reason == "expired"
