@@ -22,7 +22,8 @@ _GZIP_CACHE_KEY = "partners_directory_gzip"
 
 
 @bp.route("/partners")
-@roles_required(*Role)
+# Everyone but the entrance (staff and devices scan; the scanner bundle holds what they need).
+@roles_required(*(role for role in Role if role not in (Role.entrance_staff, Role.entrance_device)))
 def partners_directory():
     directory = current_directory()
     gzipped = request.accept_encodings["gzip"] > 0

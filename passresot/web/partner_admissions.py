@@ -1,4 +1,5 @@
-"""Partner staff see their own site's admissions for a period and export them (never another site's)."""
+"""Partner staff see their own site's admissions for a period and export them (never another site's);
+everyone at the site's entrance (manager, entrance staff, entrance device) sees today's."""
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request
@@ -54,6 +55,16 @@ def admissions():
                  per_month=site_stats.admissions_per_month(partner_id, period, per_day),
                  totals=site_stats.admission_totals(partner_id, period),
                  rows=rows[::-1][:LIST_ON_PAGE], row_count=len(rows))
+
+
+@bp.route("/today")
+@roles_required(Role.partner_staff, Role.entrance_staff, Role.entrance_device)
+def today():
+    """Today's admissions at the site, the latest first: what the entrance needs, no export."""
+    day = paris_today()
+    rows = site_stats.admission_list(current_user.partner_id, site_stats.Period(day, day))
+    return render_template("partner_site/today.html", partner=current_user.partner, day=day, rows=rows[::-1],
+                           counted=sum(1 for row in rows if row.counted))
 
 
 @bp.route("/admissions/<table>.<fmt>")

@@ -32,7 +32,7 @@ def site(make):
     other = make.partner(name="Grottes de Fontrabiouse")
     other_manager = make.partner_staff(other)
     db.session.commit()
-    return dict(partner=partner, manager=manager, pass_token=pass_.token, other_manager=other_manager)
+    return dict(partner=partner, manager=manager, pass_token=pass_.token, other_manager=other_manager, agent=agent)
 
 
 def new_code(client, name="Caisse 1"):
@@ -259,3 +259,21 @@ def test_deactivating_the_site_ends_its_devices_for_good(app, site, manager, mak
         network.post(f"/admin/partners/{pid}/active", data={"active": active,
                                                             "csrf_token": csrf_token(network, "/admin/offices")})
     assert tablet.get("/scanner").status_code == 302
+
+
+def test_the_entrance_sees_todays_admissions_of_its_own_site_and_no_directory(app, site, manager, make):
+    code, _ = new_code(manager)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    holder = site["agent"]
+    assert "Aucune entrée aujourd'hui" in text(tablet.get("/site/today"))
+    assert scan(tablet, site["pass_token"]).get_json()["results"][0]["status"] == "admitted"
+
+    page = text(tablet.get("/site/today"))
+    shown = f"{holder.first_name} {holder.last_name[0]}."  # as on the admissions page: first name, initial
+    assert 'data-today-count="1"' in page and shown in page
+    other = app.test_client()
+    login(other, site["other_manager"].email)
+    assert 'data-today-count="0"' in text(other.get("/site/today"))  # another site's entrance sees none of it
+    assert shown not in text(other.get("/site/today"))
+    assert tablet.get("/api/v1/partners").status_code == 403  # scanning only: the bundle holds what it needs

@@ -139,7 +139,7 @@ ROUTES = {
     "network.partner_staff_new": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                        allowed=NETWORK_ONLY),
     # The partner directory: agents and admins browse it; partner staff have their own site.
-    "api.partners_directory": Route(("GET",), allowed=SIGNED_IN),
+    "api.partners_directory": Route(("GET",), allowed=SIGNED_IN - ENTRANCE),
     "api.my_visits": Route(("GET",), allowed=AGENTS),
     "partners_list.directory": Route(("GET",), allowed=AGENTS | OFFICE_ADMINS | NETWORK_ONLY),
     "partners_list.detail": Route(("GET",), lambda w: {"partner_id": w.partner_id},
@@ -154,6 +154,7 @@ ROUTES = {
     "scanner.scanner": Route(("GET",), allowed=SCANNING),
     # Each site's staff see and export their own site's admissions (the site comes from the account).
     "partner_admissions.admissions": Route(("GET",), allowed=PARTNERS),
+    "partner_admissions.today": Route(("GET",), allowed=SCANNING),
     "partner_admissions.export": Route(("GET",), lambda w: {"table": "list", "fmt": "xlsx"}, allowed=PARTNERS),
     "network.partner_set_active": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                         allowed=NETWORK_ONLY),
