@@ -6,7 +6,7 @@ export FLASK_APP := app.py
 TEST_PG_URL ?= postgresql+psycopg://root@127.0.0.1:5432/test
 TEST_TMP ?= $(or $(TMPDIR),/tmp)/passresot-tests
 
-.PHONY: run run-lan test test-browser test-database test-repeat test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
+.PHONY: run run-lan test test-browser test-sqlite test-postgres-lane test-repeat test-python test-js test-postgres test-engines setup vendor translations migrate demo bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-logins
@@ -21,29 +21,30 @@ run-lan: setup migrate demo
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 0.0.0.0:5443 \
 		--certfile instance/lan-cert.pem --keyfile instance/lan-key.pem app:app
 
-# The whole suite in two lanes side by side (the browser tests spend most of their time waiting):
-# the browser tests on SQLite; the database tests on SQLite, then on PostgreSQL when it answers at
-# TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure). Then the JavaScript tests.
-# Each lane's output is printed when it ends.
+# The whole suite in three lanes side by side (the browser tests spend much of their time waiting):
+# the browser tests on SQLite, the database tests on SQLite, and the database tests on PostgreSQL
+# when it answers at TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure); then the
+# JavaScript tests. Each lane's output is printed when it ends; a failing lane lets the others finish.
 test: setup
 	@mkdir -p $(TEST_TMP)
-	@$(MAKE) --no-print-directory -k -j2 --output-sync=target test-browser test-database
+	@$(MAKE) --no-print-directory -k -j3 --output-sync=target test-browser test-sqlite test-postgres-lane
 	node --test tests/js/
 
 test-browser: setup
 	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
 
-test-database: setup
+test-sqlite: setup
 	@mkdir -p $(TEST_TMP)
-	@status=0; echo "== the database tests on SQLite"; \
-	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite || status=1; \
-	if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-	  echo "== the database tests again, on PostgreSQL ($(TEST_PG_URL))"; \
+	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
+
+test-postgres-lane: setup
+	@mkdir -p $(TEST_TMP)
+	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "== the database tests on PostgreSQL ($(TEST_PG_URL))"; \
 	  TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider \
-	    --basetemp=$(TEST_TMP)/postgres || status=1; \
-	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi; \
-	exit $$status
+	    --basetemp=$(TEST_TMP)/postgres; \
+	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 
 # The whole suite N times (`make test-repeat 5`, or N=5), stopping at the first failure: a test
 # that fails at random shows itself here before it fails someone else's change.
