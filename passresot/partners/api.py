@@ -102,7 +102,10 @@ def search_partners(text: str = ""):
     return query.order_by(Partner.name).all()
 
 
-def create_partner_staff(actor, partner: Partner, *, email, first_name, last_name) -> User:
-    """Create a staff account attached to one partner site."""
-    return create_user(actor, email=email, role=Role.partner_staff, first_name=first_name,
+def create_partner_staff(actor, partner: Partner, *, email, first_name, last_name,
+                         role: Role = Role.partner_staff) -> User:
+    """Create an account of one partner site: its manager, or entrance staff (scan only)."""
+    if role not in (Role.partner_staff, Role.entrance_staff):
+        raise ValueError(f"not a person of a site: {role}")
+    return create_user(actor, email=email, role=role, first_name=first_name,
                        last_name=last_name, partner_id=partner.id)

@@ -21,6 +21,7 @@ from ..accounts.tokens import active_api_tokens, may_manage_tokens_of, revoke_ap
 from ..devices import api as devices
 from ..devices.exceptions import DeviceNotFound, EnrolmentCodeInvalid
 from ..extensions import db
+from ..partners.models import Partner
 from ..passes.qr import qr_svg
 from .access import roles_required
 from .account_forms import DeviceNameForm, EnrolCodeForm, SitePinForm
@@ -84,57 +85,109 @@ def _revoke(owner, token_id, back):
     return redirect(back)
 
 
-# --- the site manager's entrance devices -----------------------------------------------------------
+# --- a site's entrance devices: its manager (/site/devices) or the network admin ---------------------
+# (/admin/partners/<id>/devices: add, rename, withdraw; the PIN stays the manager's to choose)
 
 @bp.route("/site/devices")
 @roles_required(Role.partner_staff)
 def site_devices():
-    return _site_page(DeviceNameForm(), SitePinForm())
+    return _devices_page(current_user.partner, DeviceNameForm(), SitePinForm())
 
 
-def _site_page(name_form, pin_form, status=200):
-    partner = current_user.partner
+@bp.route("/admin/partners/<int:partner_id>/devices")
+@roles_required(Role.network_admin)
+def partner_devices(partner_id):
+    return _devices_page(db.get_or_404(Partner, partner_id), DeviceNameForm(), None)
+
+
+def _urls(partner: Partner) -> dict:
+    """Where the devices page's forms go: the manager's own routes, or the network admin's."""
+    if current_user.role is Role.network_admin:
+        return {"page": url_for("devices.partner_devices", partner_id=partner.id),
+                "new": url_for("devices.partner_device_new", partner_id=partner.id),
+                "rename": lambda device_id: url_for("devices.partner_device_rename", partner_id=partner.id,
+                                                    device_id=device_id),
+                "revoke": lambda device_id: url_for("devices.partner_device_revoke", partner_id=partner.id,
+                                                    device_id=device_id),
+                "back": url_for("network.partner_edit", partner_id=partner.id)}
+    return {"page": url_for("devices.site_devices"), "new": url_for("devices.site_device_new"),
+            "rename": lambda device_id: url_for("devices.site_device_rename", device_id=device_id),
+            "revoke": lambda device_id: url_for("devices.site_device_revoke", device_id=device_id),
+            "back": None}
+
+
+def _devices_page(partner, name_form, pin_form, status=200):
     return render_template("devices/site.html", partner=partner, devices=devices.site_devices(partner),
-                           name_form=name_form, pin_form=pin_form, form=ActionForm(),
+                           name_form=name_form, pin_form=pin_form, form=ActionForm(), urls=_urls(partner),
                            has_pin=devices.has_site_pin(partner)), status
 
 
 @bp.route("/site/devices/new", methods=["POST"])
 @roles_required(Role.partner_staff)
 def site_device_new():
+    return _new_device(current_user.partner, SitePinForm())
+
+
+@bp.route("/admin/partners/<int:partner_id>/devices/new", methods=["POST"])
+@roles_required(Role.network_admin)
+def partner_device_new(partner_id):
+    return _new_device(db.get_or_404(Partner, partner_id), None)
+
+
+def _new_device(partner, pin_form):
     form = DeviceNameForm()
     if not form.validate_on_submit():
-        return _site_page(form, SitePinForm(), 400)
-    code, row = devices.create_enrolment_code(current_user, current_user.partner, form.name.data)
+        return _devices_page(partner, form, pin_form, 400)
+    code, row = devices.create_enrolment_code(current_user, partner, form.name.data)
     db.session.commit()
     link = url_for("devices.enrol_link", code=code, _external=True)
     return render_template("devices/code.html", code=devices.display_code(code), link=link, row=row,
-                           qr=qr_svg(link, _("QR code d'appareil d'entrée")))
+                           back=_urls(partner)["page"], qr=qr_svg(link, _("QR code d'appareil d'entrée")))
 
 
 @bp.route("/site/devices/<int:device_id>/rename", methods=["POST"])
 @roles_required(Role.partner_staff)
 def site_device_rename(device_id):
-    device = _site_device_or_404(device_id)
+    return _rename(current_user.partner, device_id, SitePinForm())
+
+
+@bp.route("/admin/partners/<int:partner_id>/devices/<int:device_id>/rename", methods=["POST"])
+@roles_required(Role.network_admin)
+def partner_device_rename(partner_id, device_id):
+    return _rename(db.get_or_404(Partner, partner_id), device_id, None)
+
+
+def _rename(partner, device_id, pin_form):
+    device = _device_or_404(partner, device_id)
     form = DeviceNameForm()
     if not form.validate_on_submit():
-        return _site_page(form, SitePinForm(), 400)
+        return _devices_page(partner, form, pin_form, 400)
     devices.rename_device(current_user, device, form.name.data)
     db.session.commit()
     flash(_("Appareil renommé « %(name)s ».", name=device.first_name), "success")
-    return redirect(url_for("devices.site_devices"))
+    return redirect(_urls(partner)["page"])
 
 
 @bp.route("/site/devices/<int:device_id>/revoke", methods=["POST"])
 @roles_required(Role.partner_staff)
 def site_device_revoke(device_id):
-    device = _site_device_or_404(device_id)
+    return _revoke_device(current_user.partner, device_id)
+
+
+@bp.route("/admin/partners/<int:partner_id>/devices/<int:device_id>/revoke", methods=["POST"])
+@roles_required(Role.network_admin)
+def partner_device_revoke(partner_id, device_id):
+    return _revoke_device(db.get_or_404(Partner, partner_id), device_id)
+
+
+def _revoke_device(partner, device_id):
+    device = _device_or_404(partner, device_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     devices.revoke_device(current_user, device)
     db.session.commit()
     flash(_("« %(name)s » est retiré : il ne peut plus enregistrer de passage.", name=device.first_name), "success")
-    return redirect(url_for("devices.site_devices"))
+    return redirect(_urls(partner)["page"])
 
 
 @bp.route("/site/pin", methods=["POST"])
@@ -142,16 +195,16 @@ def site_device_revoke(device_id):
 def site_pin():
     form = SitePinForm()
     if not form.validate_on_submit():
-        return _site_page(DeviceNameForm(), form, 400)
+        return _devices_page(current_user.partner, DeviceNameForm(), form, 400)
     devices.set_site_pin(current_user, current_user.partner, form.pin.data)
     db.session.commit()
     flash(_("Le code PIN du site est enregistré."), "success")
     return redirect(url_for("devices.site_devices"))
 
 
-def _site_device_or_404(device_id) -> User:
+def _device_or_404(partner, device_id) -> User:
     try:
-        return devices.device_of_site(current_user.partner, device_id)
+        return devices.device_of_site(partner, device_id)
     except DeviceNotFound:
         abort(404)
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..accounts.models import AgentKind
+from ..accounts.models import AgentKind, Role
 from ..partners.models import CATEGORY_LABELS
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -62,6 +62,14 @@ class PersonForm(FlaskForm):
     first_name = _name_field(_l("Prénom"))
     last_name = _name_field(_l("Nom"))
     email = _email_field()
+
+
+class SiteStaffForm(PersonForm):
+    """A person of a partner site: its manager, or entrance staff who only scan."""
+    role = SelectField(_l("Rôle"), choices=[
+        (Role.partner_staff.value, _l("Responsable du site (fiche, entrées, appareils)")),
+        (Role.entrance_staff.value, _l("Personnel d'entrée (scanner seulement)"))],
+        default=Role.partner_staff.value, validators=[_required()])
 
 
 class AgentForm(PersonForm):

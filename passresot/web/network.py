@@ -13,7 +13,7 @@ from ..partners import api as partners
 from ..partners.models import Partner
 from .access import roles_required
 from ..audit.api import events_for
-from .forms import ActionForm, OfficeForm, PersonForm
+from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error, form_status
@@ -136,7 +136,7 @@ def partner_edit(partner_id):
             db.session.commit()
             flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("network.partner_edit", partner_id=partner.id))
-    return _partner_page(partner, form, PersonForm(prefix="staff")), form_status(form)
+    return _partner_page(partner, form, SiteStaffForm(prefix="staff")), form_status(form)
 
 
 @bp.route("/partners/<int:partner_id>/active", methods=["POST"])
@@ -155,10 +155,11 @@ def partner_set_active(partner_id):
 @network_only
 def partner_staff_new(partner_id):
     partner = db.get_or_404(Partner, partner_id)
-    form = PersonForm(prefix="staff")
+    form = SiteStaffForm(prefix="staff")
     if form.validate_on_submit():
         try:
-            user = partners.create_partner_staff(current_user, partner, **_person_fields(form))
+            user = partners.create_partner_staff(current_user, partner, role=Role(form.role.data),
+                                                 **_person_fields(form))
         except DomainError as error:
             apply_domain_error(form, error)
         else:
@@ -169,7 +170,8 @@ def partner_staff_new(partner_id):
 
 
 def _partner_page(partner, form, staff_form):
-    staff = User.query.filter_by(partner_id=partner.id).order_by(User.last_name).all()
+    staff = (User.query.filter(User.partner_id == partner.id, User.role != Role.entrance_device)
+             .order_by(User.last_name).all())  # devices are on the site's devices page
     return render_template("network/partner_form.html", form=form, partner=partner, staff=staff,
                            staff_form=staff_form, action_form=ActionForm(),
                            history=events_for("partner", partner.id, limit=20),
@@ -197,13 +199,13 @@ def user_set_active(user_id):
 def _manageable_user_or_404(user_id) -> User:
     """Network admins manage OT admins and partner staff here (agents belong to their office)."""
     user = db.get_or_404(User, user_id)
-    if user.role not in (Role.office_admin, Role.partner_staff) or user.id == current_user.id:
+    if user.role not in (Role.office_admin, Role.partner_staff, Role.entrance_staff) or user.id == current_user.id:
         abort(404)
     return user
 
 
 def _back_for(user: User) -> str:
-    if user.role is Role.partner_staff:
+    if user.partner_id is not None:
         return url_for("network.partner_edit", partner_id=user.partner_id)
     return url_for("network.office_edit", office_id=user.office_id)
 

@@ -277,3 +277,39 @@ def test_the_entrance_sees_todays_admissions_of_its_own_site_and_no_directory(ap
     assert 'data-today-count="0"' in text(other.get("/site/today"))  # another site's entrance sees none of it
     assert shown not in text(other.get("/site/today"))
     assert tablet.get("/api/v1/partners").status_code == 403  # scanning only: the bundle holds what it needs
+
+
+def test_the_network_admin_adds_and_withdraws_a_sites_devices_and_creates_entrance_staff(app, site, make):
+    admin = make.network_admin()
+    db.session.commit()
+    network = app.test_client()
+    login(network, admin.email)
+    pid, other_pid = site["partner"].id, site["other_manager"].partner_id
+    page = text(network.get(f"/admin/partners/{pid}/devices"))
+    assert "Appareils d'entrée de Château de Salses" in page and 'name="pin"' not in page  # the PIN is the manager's
+    token = csrf_token(network, f"/admin/partners/{pid}/devices")
+    shown = text(network.post(f"/admin/partners/{pid}/devices/new", data={"name": "Caisse groupes", "csrf_token": token}))
+    code = re.search(r"/enrol/([A-Z0-9-]+)", shown).group(1)
+    tablet = app.test_client()
+    enrol(tablet, code)
+    device = User.query.filter_by(role=Role.entrance_device, first_name="Caisse groupes").one()
+    assert device.partner_id == pid
+    people = text(network.get(f"/admin/partners/{pid}"))
+    assert 'data-role="partner_staff"' in people and 'data-role="entrance_device"' not in people  # no person
+    # Another site's page never reaches this device.
+    assert network.post(f"/admin/partners/{other_pid}/devices/{device.id}/revoke",
+                        data={"csrf_token": token}).status_code == 404
+    assert network.post(f"/admin/partners/{pid}/devices/{device.id}/revoke", data={"csrf_token": token}).status_code == 302
+    assert tablet.get("/api/v1/scanner/bundle").status_code == 401
+
+    response = network.post(f"/admin/partners/{pid}/staff", data={
+        "staff-first_name": "Núria", "staff-last_name": "Pous", "staff-email": "nuria@example.fr",
+        "staff-role": "entrance_staff", "csrf_token": csrf_token(network, f"/admin/partners/{pid}")})
+    assert response.status_code == 200
+    person = User.query.filter_by(email="nuria@example.fr").one()
+    assert (person.role, person.partner_id) == (Role.entrance_staff, pid)
+    assert "Personnel d'entrée" in text(network.get(f"/admin/partners/{pid}"))
+    forged = network.post(f"/admin/partners/{pid}/staff", data={
+        "staff-first_name": "X", "staff-last_name": "Y", "staff-email": "x@example.fr",
+        "staff-role": "network_admin", "csrf_token": csrf_token(network, f"/admin/partners/{pid}")})
+    assert forged.status_code == 400 and User.query.filter_by(email="x@example.fr").count() == 0

@@ -241,6 +241,14 @@ ROUTES = {
                                         not_found=frozenset({OTHER_PARTNER})),
     "devices.site_device_revoke": Route(("POST",), lambda w: {"device_id": w.device_id}, allowed=frozenset({PARTNER}),
                                         not_found=frozenset({OTHER_PARTNER})),
+    # The network admin manages any site's entrance devices (another site's device: 404, tested in
+    # tests/accounts/test_entrance_devices.py).
+    "devices.partner_devices": Route(("GET",), lambda w: {"partner_id": w.partner_id}, allowed=NETWORK_ONLY),
+    "devices.partner_device_new": Route(("POST",), lambda w: {"partner_id": w.partner_id}, allowed=NETWORK_ONLY),
+    "devices.partner_device_rename": Route(("POST",), lambda w: {"partner_id": w.partner_id,
+                                                                 "device_id": w.device_id}, allowed=NETWORK_ONLY),
+    "devices.partner_device_revoke": Route(("POST",), lambda w: {"partner_id": w.partner_id,
+                                                                 "device_id": w.device_id}, allowed=NETWORK_ONLY),
     "devices.enrol": Route(("GET", "POST"), public=True),
     "devices.enrol_link": Route(("GET", "POST"), lambda w: {"code": w.enrol_code}, public=True),
     "privacy.history": Route(("GET",), allowed=SIGNED_IN),
