@@ -69,7 +69,7 @@ class SiteStaffForm(PersonForm):
     role = SelectField(_l("Rôle"), choices=[
         (Role.partner_staff.value, _l("Responsable du site (fiche, entrées, appareils)")),
         (Role.entrance_staff.value, _l("Personnel d'entrée (scanner seulement)"))],
-        default=Role.partner_staff.value, validators=[_required()])
+        default=Role.partner_staff.value, validators=[Optional()])  # absent: the site's manager
 
 
 class AgentForm(PersonForm):

@@ -158,7 +158,7 @@ def partner_staff_new(partner_id):
     form = SiteStaffForm(prefix="staff")
     if form.validate_on_submit():
         try:
-            user = partners.create_partner_staff(current_user, partner, role=Role(form.role.data),
+            user = partners.create_partner_staff(current_user, partner, role=Role(form.role.data or Role.partner_staff.value),
                                                  **_person_fields(form))
         except DomainError as error:
             apply_domain_error(form, error)
