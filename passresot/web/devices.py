@@ -91,13 +91,13 @@ def _revoke(owner, token_id, back):
 @bp.route("/site/devices")
 @roles_required(Role.partner_staff)
 def site_devices():
-    return _devices_page(current_user.partner, DeviceNameForm(), SitePinForm())
+    return _devices_page(current_user.partner, DeviceNameForm())
 
 
 @bp.route("/admin/partners/<int:partner_id>/devices")
 @roles_required(Role.network_admin)
 def partner_devices(partner_id):
-    return _devices_page(db.get_or_404(Partner, partner_id), DeviceNameForm(), None)
+    return _devices_page(db.get_or_404(Partner, partner_id), DeviceNameForm())
 
 
 def _urls(partner: Partner) -> dict:
@@ -116,7 +116,10 @@ def _urls(partner: Partner) -> dict:
             "back": None}
 
 
-def _devices_page(partner, name_form, pin_form, status=200):
+def _devices_page(partner, name_form, pin_form=None, status=200):
+    """The devices page; the PIN form only for the site's manager (the network admin never sets it)."""
+    if pin_form is None and current_user.role is Role.partner_staff:
+        pin_form = SitePinForm()
     return render_template("devices/site.html", partner=partner, devices=devices.site_devices(partner),
                            name_form=name_form, pin_form=pin_form, form=ActionForm(), urls=_urls(partner),
                            has_pin=devices.has_site_pin(partner)), status
@@ -125,19 +128,19 @@ def _devices_page(partner, name_form, pin_form, status=200):
 @bp.route("/site/devices/new", methods=["POST"])
 @roles_required(Role.partner_staff)
 def site_device_new():
-    return _new_device(current_user.partner, SitePinForm())
+    return _new_device(current_user.partner)
 
 
 @bp.route("/admin/partners/<int:partner_id>/devices/new", methods=["POST"])
 @roles_required(Role.network_admin)
 def partner_device_new(partner_id):
-    return _new_device(db.get_or_404(Partner, partner_id), None)
+    return _new_device(db.get_or_404(Partner, partner_id))
 
 
-def _new_device(partner, pin_form):
+def _new_device(partner):
     form = DeviceNameForm()
     if not form.validate_on_submit():
-        return _devices_page(partner, form, pin_form, 400)
+        return _devices_page(partner, form, status=400)
     code, row = devices.create_enrolment_code(current_user, partner, form.name.data)
     db.session.commit()
     link = url_for("devices.enrol_link", code=code, _external=True)
@@ -148,20 +151,20 @@ def _new_device(partner, pin_form):
 @bp.route("/site/devices/<int:device_id>/rename", methods=["POST"])
 @roles_required(Role.partner_staff)
 def site_device_rename(device_id):
-    return _rename(current_user.partner, device_id, SitePinForm())
+    return _rename(current_user.partner, device_id)
 
 
 @bp.route("/admin/partners/<int:partner_id>/devices/<int:device_id>/rename", methods=["POST"])
 @roles_required(Role.network_admin)
 def partner_device_rename(partner_id, device_id):
-    return _rename(db.get_or_404(Partner, partner_id), device_id, None)
+    return _rename(db.get_or_404(Partner, partner_id), device_id)
 
 
-def _rename(partner, device_id, pin_form):
+def _rename(partner, device_id):
     device = _device_or_404(partner, device_id)
     form = DeviceNameForm()
     if not form.validate_on_submit():
-        return _devices_page(partner, form, pin_form, 400)
+        return _devices_page(partner, form, status=400)
     devices.rename_device(current_user, device, form.name.data)
     db.session.commit()
     flash(_("Appareil renommé « %(name)s ».", name=device.first_name), "success")
@@ -195,7 +198,7 @@ def _revoke_device(partner, device_id):
 def site_pin():
     form = SitePinForm()
     if not form.validate_on_submit():
-        return _devices_page(current_user.partner, DeviceNameForm(), form, 400)
+        return _devices_page(current_user.partner, DeviceNameForm(), form, status=400)
     devices.set_site_pin(current_user, current_user.partner, form.pin.data)
     db.session.commit()
     flash(_("Le code PIN du site est enregistré."), "success")
