@@ -81,6 +81,15 @@ function register() {
     .catch((error) => console.warn("Service worker non enregistré :", error));
 }
 
+// The worker claims the open pages when it activates, but only pages that exist then: one whose
+// navigation went to the network while the worker was installing, and came back after, would stay
+// uncontrolled (and not kept for offline use) for its whole life. Such a page asks to be taken over.
+function askToBeControlled() {
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller) registration.active?.postMessage({ type: "CLAIM" });
+  });
+}
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.startMessages();  // the scanner listens for the worker's SCANS_SENT
   const hadController = Boolean(navigator.serviceWorker.controller);
@@ -89,4 +98,5 @@ if ("serviceWorker" in navigator) {
     else if (!hadController) keepPageForOffline();
   });
   register();
+  askToBeControlled();
 }

@@ -48,6 +48,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "SKIP_WAITING") self.skipWaiting();
+  // A page that loaded from the network while this worker was installing: activate()'s claim()
+  // ran before that page existed, so it asks to be taken over (sw-register.js).
+  if (data.type === "CLAIM") event.waitUntil(self.clients.claim());
   if (data.type === "KEEP_FOR_OFFLINE" && Array.isArray(data.urls)) event.waitUntil(keepForOffline(data.urls));
   if (data.type === "PAGE_COPY" && event.ports[0]) event.waitUntil(answerPageCopy(event.source, event.ports[0]));
   if (data.type === "OFFLINE_READY" && event.ports[0]) {

@@ -29,6 +29,8 @@ class FaultyProxy:
         self.lost = 0
         self.trigger = None  # [prefix, countdown, thread]
         self.delay = 0.0  # seconds added before each request is passed on (a weak signal)
+        self.holds: list = []  # [prefix, arrived, release]: requests kept until released
+        self.seen: list[bytes] = []  # the first line of every request passed on
         self.running = True
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -43,6 +45,18 @@ class FaultyProxy:
         with self.lock:
             self.trigger = [prefix, nth, thread]
         return thread
+
+    def hold(self, prefix: bytes) -> tuple[threading.Event, threading.Event]:
+        """Keep the next request starting with `prefix` until the second event is set; the first is
+        set when it arrives (e.g. a navigation held while the worker activates)."""
+        arrived, release = threading.Event(), threading.Event()
+        with self.lock:
+            self.holds.append([prefix, arrived, release])
+        return arrived, release
+
+    def has_seen(self, fragment: bytes) -> bool:
+        with self.lock:
+            return any(fragment in line for line in self.seen)
 
     def close(self) -> None:
         self.running = False
@@ -66,8 +80,10 @@ class FaultyProxy:
         threading.Thread(target=self._pipe_answers, args=(upstream, client, doomed), daemon=True).start()
         try:
             while chunk := client.recv(65536):
-                if self.delay and REQUEST_LINE.match(chunk):
-                    time.sleep(self.delay)
+                if REQUEST_LINE.match(chunk):
+                    self._note_request(chunk)
+                    if self.delay:
+                        time.sleep(self.delay)
                 if self._should_lose(chunk):
                     doomed.set()
                 upstream.sendall(chunk)
@@ -75,6 +91,16 @@ class FaultyProxy:
             pass
         finally:
             _shut(upstream)
+
+    def _note_request(self, chunk: bytes) -> None:
+        with self.lock:
+            self.seen.append(chunk.split(b"\r\n", 1)[0])
+            held = next((hold for hold in self.holds if chunk.startswith(hold[0])), None)
+            if held:
+                self.holds.remove(held)
+        if held:
+            held[1].set()
+            held[2].wait(60)
 
     def _should_lose(self, chunk: bytes) -> bool:
         with self.lock:

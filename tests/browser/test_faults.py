@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
+from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, LiveServer, sign_in
 from .faulty_proxy import FaultyProxy
@@ -59,13 +59,7 @@ def _sql(query, *params, database=DATABASE):
 
 def _open_scanner(page, url):
     page.goto(url + "/scanner")
-    try:
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15_000)
-    except PlaywrightTimeout:
-        # Seen once in a full CI run: the worker's first install, through the proxy, never finished.
-        # A browser installs again at the next navigation; the faults under test come after this.
-        page.reload()
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
     page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=url + "/scanner")
 

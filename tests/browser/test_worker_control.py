@@ -2,6 +2,8 @@
 whose answer is lost is fetched again by the worker; one still missing after those tries fails
 that install, and the open page registers again (instead of waiting for the next page load, when
 the agent may already be out of signal)."""
+import time
+
 from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
 
@@ -20,5 +22,34 @@ def test_a_first_install_that_failed_is_tried_again_while_the_page_is_open(phone
         assert proxy.lost == 4
         assert phone.evaluate("caches.match(location.origin + '/offline').then(Boolean)")
         phone.get_by_text("Disponible hors connexion").wait_for(timeout=30_000)
+    finally:
+        proxy.close()
+
+
+def test_a_page_whose_navigation_began_before_the_worker_was_active_is_taken_over(phone, live_server):
+    """The cause of the worker that "never took control" (issue 20 part 1): a page whose navigation
+    went to the network while the worker was still installing comes back after the worker's
+    clients.claim() has run, and claim() only takes pages that exist. Unless the page asks, it stays
+    uncontrolled for its whole life (and is not kept for offline use)."""
+    proxy = FaultyProxy(live_server.port)
+    try:
+        install_file_arrived, let_install_finish = proxy.hold(b"GET /offline ")
+        sign_in(phone, proxy.url, AGENT)
+        assert install_file_arrived.wait(30), "the worker never began to install"
+        assert phone.evaluate("navigator.serviceWorker.getRegistration().then((r) => !r.active)")
+
+        help_arrived, let_help_through = proxy.hold(b"GET /help ")
+        phone.evaluate("() => { location.href = '/help'; }")
+        assert help_arrived.wait(30)
+        let_install_finish.set()  # the worker installs, activates and claims while /help is on its way
+        deadline = time.monotonic() + 30
+        while not proxy.has_seen(b"/static/vendor/zxing-wasm/") and time.monotonic() < deadline:
+            time.sleep(0.1)  # activate() asks for the scanner's files right after clients.claim()
+        assert proxy.has_seen(b"/static/vendor/zxing-wasm/"), "the worker never activated"
+        let_help_through.set()
+
+        phone.wait_for_url(proxy.url + "/help")
+        phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+        phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=proxy.url + "/help")
     finally:
         proxy.close()
