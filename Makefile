@@ -48,8 +48,8 @@ test-postgres-lane: setup
 	    --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
 	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 
-# The whole suite N times (`make test-repeat 5`, or N=5), stopping at the first failure: a test
-# that fails at random shows itself here before it fails someone else's change.
+# `make test` N times (`make test-repeat 5`, or N=5), its three lanes each time, stopping at the
+# first failing run: a test that fails at random shows itself here before it fails someone else's change.
 ifeq (test-repeat,$(firstword $(MAKECMDGOALS)))
 REPEAT := $(word 2,$(MAKECMDGOALS))
 ifneq ($(REPEAT),)
@@ -60,8 +60,7 @@ N ?= $(or $(REPEAT),5)
 test-repeat: setup
 	@for run in $$(seq 1 $(N)); do \
 	  echo "== test-repeat: run $$run of $(N)"; \
-	  $(BIN)/python -m pytest -q -x && node --test tests/js/ \
-	    || { echo "== test-repeat: run $$run of $(N) FAILED"; exit 1; }; \
+	  $(MAKE) --no-print-directory test || { echo "== test-repeat: run $$run of $(N) FAILED"; exit 1; }; \
 	done; echo "== test-repeat: $(N) runs of $(N) passed"
 
 # The database tests against PostgreSQL alone (`make test` runs them too).

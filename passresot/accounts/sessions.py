@@ -20,6 +20,9 @@ from .models import ApiToken, Role, SetupLink, SignInKind, User
 TOUCH_INTERVAL = timedelta(minutes=5)
 #: Devices stay enrolled until revoked; a date far enough to mean "never".
 NEVER = datetime(9999, 1, 1)
+#: How long a withdrawn entrance device may still send the scans it made before (a tablet offline
+#: for weeks at a seasonal site); they are flagged, and nothing scanned after is taken.
+WITHDRAWN_UPLOAD = timedelta(days=30)
 ADMIN_ROLES = (Role.network_admin, Role.office_admin)
 #: The scanner's calls that count as a sync of an entrance device.
 SYNC_ENDPOINTS = ("api.scanner_bundle_view", "api.record_scans_batch")
@@ -97,6 +100,11 @@ def _note_use(row: ApiToken, now: datetime) -> bool:
         if pending.isdigit():
             row.pending_scans = min(int(pending), 1_000_000)
     return changed
+
+
+def sent_in_time(withdrawn: ApiToken, now: Optional[datetime] = None) -> bool:
+    """A withdrawn entrance device may still send what it scanned before, for WITHDRAWN_UPLOAD."""
+    return (now or utcnow()) - withdrawn.revoked_at <= WITHDRAWN_UPLOAD
 
 
 def current_sign_in() -> Optional[ApiToken]:

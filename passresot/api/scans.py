@@ -3,18 +3,21 @@
 Manual entry is part of /scans: an item carries `pass_number` instead of `qr`, so a number typed
 offline waits in the same outbox and is recorded once by the same UUID rule.
 """
-from flask import jsonify, make_response, request, url_for
+from flask import current_app, g, jsonify, make_response, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..accounts.sessions import sent_in_time
 from ..agents.api import agent_photo
+from ..devices.exceptions import DeviceRevoked
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..hostile import keeps_hostile_text
 from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
-from ..visits.api import record_scans, scan_result, staff_partner, undo_admission
+from ..visits.api import (record_scans, record_scans_of_withdrawn_device, scan_result, staff_partner,
+                          undo_admission)
 from ..visits.bundle import scanner_bundle
 from ..visits.exceptions import ScansBodyTooLarge
 from ..visits.photos import recent_scan_photo
@@ -26,26 +29,49 @@ MAX_BODY_BYTES = 1024 * 1024
 
 @bp.route("/scans", methods=["POST"])
 @keeps_hostile_text  # a NUL in one item refuses that item (visits/items.py), not the batch
-@login_required
 def record_scans_batch():
+    if not current_user.is_authenticated:
+        withdrawn = g.get("revoked_device")
+        if withdrawn is None or not sent_in_time(withdrawn):
+            return current_app.login_manager.unauthorized()
+        return _scans_of_a_withdrawn_device(withdrawn)
     staff_partner(current_user)  # before reading the body: the wrong account learns nothing more
-    hit(f"scans:user:{current_user.id}", *limit_from_config("SCANS_RATE_LIMIT"))
-    body = _small_json_body()
-    scans = body.get("scans")
-    if not isinstance(scans, list):
-        raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
-    for pin in _override_pins(scans, body.get("pin")):
-        _site_pin_on_devices(pin)
+    scans = _scans_in_body(current_user)
     results = record_scans(current_user, scans)
     db.session.commit()
     return jsonify(results=[_with_photo_url(result) for result in results],
                    server_time=utcnow().isoformat() + "Z")
 
 
+def _scans_of_a_withdrawn_device(sign_in):
+    """A withdrawn device's outbox: what it scanned before is recorded (flagged), the rest refused;
+    the answer says the device is withdrawn, so the scanner stops there (issue 13)."""
+    device = sign_in.user
+    staff_partner(device)
+    scans = _scans_in_body(device)
+    results = record_scans_of_withdrawn_device(device, sign_in.created_at, sign_in.revoked_at, scans)
+    db.session.commit()
+    return jsonify(results=results, server_time=utcnow().isoformat() + "Z",
+                   withdrawn={"code": DeviceRevoked.code, "message": str(DeviceRevoked.message)})
+
+
+def _scans_in_body(staff) -> list:
+    """The batch's items, after the rate limit, the size limit and the site PIN of its overrides."""
+    hit(f"scans:user:{staff.id}", *limit_from_config("SCANS_RATE_LIMIT"))
+    body = _small_json_body()
+    scans = body.get("scans")
+    if not isinstance(scans, list):
+        raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
+    for pin in _override_pins(scans, body.get("pin")):
+        _site_pin_on_devices(staff, pin)
+    return scans
+
+
 @bp.route("/scans/<uuid:scan_id>/undo", methods=["POST"])
 @login_required
 def undo_scan(scan_id):
-    _site_pin_on_devices((request.get_json(silent=True) or {}).get("pin") if request.is_json else request.form.get("pin"))
+    _site_pin_on_devices(current_user,
+                         (request.get_json(silent=True) or {}).get("pin") if request.is_json else request.form.get("pin"))
     scan = undo_admission(current_user, scan_id)
     db.session.commit()
     return jsonify(_with_photo_url(scan_result(scan)))
@@ -81,12 +107,12 @@ def _override_pins(scans: list, batch_pin) -> set:
             if isinstance(item, dict) and item.get("override") is True}
 
 
-def _site_pin_on_devices(pin) -> None:
+def _site_pin_on_devices(staff, pin) -> None:
     """On an entrance device, overriding or undoing needs the site's PIN (issue 13); a wrong one counts."""
     from ..devices.api import require_site_pin
 
     try:
-        require_site_pin(current_user, pin, request.remote_addr or "")
+        require_site_pin(staff, pin, request.remote_addr or "")
     except DomainError:
         db.session.commit()
         raise

@@ -12,6 +12,7 @@ from typing import Optional
 
 from ..accounts.models import SITE_ROLES, User
 from ..audit.api import record_event
+from ..devices.exceptions import DeviceRevoked
 from ..extensions import db
 from ..partners.models import Partner
 from ..timeutil import utcnow
@@ -22,7 +23,8 @@ from .items import ScanItem, parse_item, sent_id
 from .models import Scan, ScanStatus
 from .verdict import current_keys, decide
 
-__all__ = ["decide", "record_scans", "manual_entry", "undo_admission", "scan_result", "staff_partner"]
+__all__ = ["decide", "record_scans", "record_scans_of_withdrawn_device", "manual_entry", "undo_admission",
+           "scan_result", "staff_partner"]
 
 MAX_BATCH = 500
 UNDO_WINDOW = timedelta(minutes=10)
@@ -55,6 +57,24 @@ def record_scans(staff: User, items: list, *, received_at: Optional[datetime] = 
         # A UUID seen again in the same batch answers as a replay of its first upload.
         results.append({**outcome, "id": item.sent_id, "replayed": outcome["replayed"] or item.id in answered})
         answered.add(item.id)
+    return results
+
+
+def record_scans_of_withdrawn_device(device: User, enrolled_at: datetime, withdrawn_at: datetime, items: list,
+                                     *, received_at: Optional[datetime] = None) -> list[dict]:
+    """An entrance device the site withdrew sends its outbox: what it scanned while enrolled is
+    recorded like any scan and flagged `after_withdrawal` for the network admin's review; anything
+    scanned after the withdrawal (or before the enrolment) is refused, item by item, as device_revoked."""
+    received_at = received_at or utcnow()
+    parsed = [_parse(raw, received_at) for raw in items]
+    while_enrolled = [isinstance(item, InvalidScan) or enrolled_at <= item.scanned_at <= withdrawn_at
+                      for item in parsed]
+    recorded = iter(record_scans(device, [raw for raw, ok in zip(items, while_enrolled) if ok],
+                                 received_at=received_at))
+    results = [next(recorded) if ok else _error_entry(raw, DeviceRevoked()) for raw, ok in zip(items, while_enrolled)]
+    new_ids = [result["id"].lower() for result in results if result.get("status") and not result["replayed"]]
+    if new_ids:
+        Scan.query.filter(Scan.id.in_(new_ids)).update({Scan.after_withdrawal: True}, synchronize_session=False)
     return results
 
 

@@ -3,7 +3,7 @@ import enum
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint,
+from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint, false,
                         text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +61,10 @@ _OFFLINE_REASON = Enum(*REFUSAL_REASONS, native_enum=False, create_constraint=Tr
                        name="scan_offline_reason")
 
 
+#: What the network admin reviews (visits/review.py), a partial index's predicate too.
+FLAGGED = "conflict OR override OR after_withdrawal"
+
+
 class Scan(db.Model):
     """One scan as a partner device made it, uploaded once (its id is the device's UUID)."""
 
@@ -76,8 +80,8 @@ class Scan(db.Model):
         Index("ix_scans_partner_received", "partner_id", "received_at"),
         Index("ix_scans_pass_id", "pass_id"),
         # What the network admin reviews: few rows among many.
-        Index("ix_scans_flagged", "received_at", sqlite_where=text("conflict OR override"),
-              postgresql_where=text("conflict OR override")),
+        Index("ix_scans_flagged", "received_at", sqlite_where=text(FLAGGED),
+              postgresql_where=text(FLAGGED)),
     )
 
     #: The UUID the device made before showing any verdict, lower-case with dashes.
@@ -104,6 +108,9 @@ class Scan(db.Model):
     conflict: Mapped[bool] = mapped_column(default=False)
     #: "Accepter quand même": admitted outside the site's accepted periods by the staff's choice.
     override: Mapped[bool] = mapped_column(default=False)
+    #: Sent by an entrance device after the site withdrew it, scanned before the withdrawal: kept and
+    #: shown to the network admin (anything it scanned after is refused, never stored).
+    after_withdrawal: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: For already_visited: the Paris date of the earlier admission, as first answered.
     visited_on: Mapped[Optional[date]]
     #: The pass the code names, once its signature held and the pass exists.

@@ -1,4 +1,5 @@
-"""What the network admin reviews: offline admissions the server refused (conflicts) and overrides."""
+"""What the network admin reviews: offline admissions the server refused (conflicts), overrides, and
+scans a withdrawn entrance device sent after its withdrawal."""
 from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
@@ -9,8 +10,8 @@ REVIEW_LIMIT = 500
 
 
 def flagged_scans(limit: int = REVIEW_LIMIT) -> list[Scan]:
-    """Conflict and override scans, newest first, with their site, pass holder and office loaded."""
-    return (Scan.query.filter(or_(Scan.conflict, Scan.override))
+    """Conflict, override and after-withdrawal scans, newest first, with their site, pass holder and office loaded."""
+    return (Scan.query.filter(or_(Scan.conflict, Scan.override, Scan.after_withdrawal))
             .options(joinedload(Scan.partner), joinedload(Scan.scanned_by),
                      joinedload(Scan.pass_).joinedload(Pass.holder),
                      joinedload(Scan.pass_).joinedload(Pass.office))

@@ -24,10 +24,11 @@ function timeoutError() {
  * `serverMessage`: what the server said when it was more than that (an entrance device withdrawn
  * by the site's manager answers 401 `device_revoked`, "Appareil retiré"). */
 export class SignedOut extends Error {
-  constructor(serverMessage = null) {
+  constructor(serverMessage = null, code = null) {
     super("signed out");
     this.name = "SignedOut";
     this.serverMessage = serverMessage;
+    this.code = code;  // "device_revoked": a withdrawn device may still send what it scanned before
   }
 }
 
@@ -60,7 +61,7 @@ export async function requestJson(url, { method = "GET", body, csrf = "", timeou
   const answer = await response.json().catch(() => null);
   if (isSignedOut(response)) {
     const error = answer?.error;
-    throw new SignedOut(SPECIAL_401.has(error?.code) ? error.message : null);
+    throw SPECIAL_401.has(error?.code) ? new SignedOut(error.message, error.code) : new SignedOut();
   }
   if (!response.ok || response.redirected || answer === null) throw new HttpError(response.status, answer);
   return answer;

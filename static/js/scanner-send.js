@@ -5,7 +5,7 @@
 // ended, 403 but a wrong site PIN, 429, 502–504, a stale CSRF token) stop the send: everything stays for the next try.
 // A lone item answered 5xx is only set aside if some other request of the same send succeeded
 // (else the server itself is down, and nothing is blamed). Pure: the page and tests give `post`.
-import { HttpError } from "./scanner-net.js";
+import { HttpError, SignedOut } from "./scanner-net.js";
 import { isPinRefusal } from "./scanner-pin.js";
 
 export const BATCH = 100;
@@ -23,6 +23,8 @@ export function aboutTheItems(error) {
  * scans: in the order they were made. post(scans) → the server's answer {results} or throws.
  * onResults(scans, results) for every batch the server took; onRejected(scan, error) for an item
  * set aside ({code, message}). Resolves to {sent, rejected}; rethrows what stops the send.
+ * An entrance device the site withdrew gets its earlier scans recorded and the answer says
+ * `withdrawn`: once every batch is answered, that ends the send as a SignedOut with the server's words.
  */
 export async function sendScans(scans, post, { batch = BATCH, onResults = async () => {}, onRejected = async () => {} } = {}) {
   const state = { sent: 0, rejected: 0, answered: false, suspects: [], post, onResults, onRejected };
@@ -33,6 +35,7 @@ export async function sendScans(scans, post, { batch = BATCH, onResults = async 
     if (!state.answered) throw state.suspects[0].error;  // every request failed: the server, not the items
     for (const { scan, error } of state.suspects) await reject(scan, error, state);
   }
+  if (state.withdrawn) throw new SignedOut(state.withdrawn.message ?? null, state.withdrawn.code ?? null);
   return { sent: state.sent, rejected: state.rejected };
 }
 
@@ -54,6 +57,7 @@ async function sendPart(scans, state) {
     return;
   }
   state.answered = true;
+  state.withdrawn ??= answer?.withdrawn;
   state.sent += scans.length;
   const results = answer?.results ?? [];
   await state.onResults(scans, results);

@@ -121,8 +121,9 @@ function flush() {
     try {
       do {
         flushAgain = false;
-        if (sessionSite === null) await refreshBundle();
-        const scans = sendable(await pendingScans(), sessionSite);
+        const { site, withdrawn } = await siteToSendFor();
+        const scans = sendable(await pendingScans(), site);
+        if (withdrawn && !scans.length) throw withdrawn;
         if (!scans.length) continue;
         // A small send is timed like a question: it may bring back asking first, or show a weak signal.
         await sendScans(scans, (batch) => (batch.length <= 5 ? mode.timed(() => postScans(batch.map(asUpload), SEND_TIMEOUT_MS))
@@ -139,6 +140,19 @@ function flush() {
     }
   })();
   return flushing;
+}
+
+/** The site whose scans this session sends. A device the site withdrew ("Appareil retiré") still
+ * sends what it scanned for its site before; the server records those and refuses the rest. */
+async function siteToSendFor() {
+  if (sessionSite !== null) return { site: sessionSite, withdrawn: null };
+  try {
+    await refreshBundle();
+    return { site: sessionSite, withdrawn: null };
+  } catch (error) {
+    if (!(error instanceof SignedOut) || error.code !== "device_revoked") throw error;
+    return { site: (await storedBundle())?.site?.id ?? null, withdrawn: error };
+  }
 }
 
 // ---- a scan -------------------------------------------------------------------------------------
@@ -202,6 +216,7 @@ async function askServer(scan) {
   try {
     const answer = await mode.timed(() => postScans([upload], ASK_TIMEOUT_MS));
     reachable(true);
+    if (answer.withdrawn) failed(new SignedOut(answer.withdrawn.message ?? null, answer.withdrawn.code));
     return (answer.results ?? [])[0] ?? null;
   } catch (error) {
     if (isPinRefusal(error)) return { pinRefused: error.body.error.message };

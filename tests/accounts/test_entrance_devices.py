@@ -121,7 +121,7 @@ def test_the_code_can_be_typed_by_hand(app, site, manager):
     assert response.status_code == 302
 
 
-def test_a_revoked_device_gets_device_revoked_and_its_earlier_scans_stay(app, site, manager):
+def test_a_revoked_device_gets_device_revoked_and_its_earlier_scans_stay(app, site, manager, make):
     code, _ = new_code(manager)
     tablet = app.test_client()
     enrol(tablet, code)
@@ -129,21 +129,49 @@ def test_a_revoked_device_gets_device_revoked_and_its_earlier_scans_stay(app, si
     page = tablet.get("/scanner").get_data(as_text=True)
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     device = User.query.filter_by(role=Role.entrance_device).one()
+    colleague_pass = issue_pass(None, make.agent(make.office(name="OT Céret")))
+    db.session.commit()
+    scanned_offline = utcnow()  # the tablet admits a second agent with no signal, then is withdrawn
 
     response = manager.post(f"/site/devices/{device.id}/revoke",
                             data={"csrf_token": csrf_token(manager, "/site/devices")}, follow_redirects=True)
     assert "est retiré" in response.get_data(as_text=True)
-    body = {"scans": [{"id": str(uuid.uuid4()), "qr": site["pass_token"], "scanned_at": utcnow().isoformat() + "Z",
-                       "device_id": "tablette"}]}
-    refused = tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf, "Accept": "application/json"})
-    assert refused.status_code == 401
-    assert refused.get_json()["error"] == {"code": "device_revoked", "message": "Appareil retiré"}
+    before, after = str(uuid.uuid4()), str(uuid.uuid4())
+    body = {"scans": [
+        {"id": before, "qr": colleague_pass.token, "scanned_at": scanned_offline.isoformat() + "Z",
+         "device_id": "tablette", "offline_verdict": "admitted"},
+        {"id": after, "qr": site["pass_token"], "scanned_at": (utcnow() + timedelta(seconds=1)).isoformat() + "Z",
+         "device_id": "tablette"}]}
+    answer = tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf, "Accept": "application/json"})
+    # What it scanned before the withdrawal is recorded, flagged; what it scanned after is refused.
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert answer.get_json()["withdrawn"] == {"code": "device_revoked", "message": "Appareil retiré"}
+    first, second = answer.get_json()["results"]
+    assert first["id"] == before and first["status"] == "admitted"
+    assert second == {"id": after, "status": None, "error": {"code": "device_revoked", "message": "Appareil retiré"}}
+    assert db.session.get(Scan, before).after_withdrawal and db.session.get(Scan, before).scanned_by_id == device.id
+    assert db.session.get(Scan, after) is None
+    assert Scan.query.filter_by(after_withdrawal=True).count() == 1  # the scan sent before is not flagged
+    # Sent again (the answer was lost): the same result, nothing recorded twice.
+    again = tablet.post("/api/v1/scans", json=body, headers={"X-CSRFToken": csrf, "Accept": "application/json"})
+    assert again.get_json()["results"][0]["replayed"] is True and Scan.query.count() == 2
+
     bundle = tablet.get("/api/v1/scanner/bundle", headers={"Accept": "application/json"})
     assert bundle.status_code == 401 and bundle.get_json()["error"]["code"] == "device_revoked"
     page = tablet.get("/scanner", follow_redirects=True).get_data(as_text=True)
     assert "Appareil retiré" in page
-    assert Scan.query.count() == 1 and Scan.query.one().scanned_by_id == device.id
     assert "data-device=" not in manager.get("/site/devices").get_data(as_text=True)
+
+    admin = app.test_client()
+    login(admin, make.network_admin().email)
+    review = text(admin.get("/admin/scans/conflicts"))
+    assert "Envoyé par un appareil retiré" in review and before in review
+
+    # A month and a day later, the withdrawn tablet is refused outright.
+    ApiToken.query.filter_by(user_id=device.id).update({ApiToken.revoked_at: utcnow() - timedelta(days=31)})
+    db.session.commit()
+    late = tablet.post("/api/v1/scans", json={"scans": []}, headers={"X-CSRFToken": csrf, "Accept": "application/json"})
+    assert late.status_code == 401 and late.get_json()["error"]["code"] == "device_revoked"
 
 
 def test_rename_and_another_sites_manager_gets_404(app, site, manager):

@@ -1,7 +1,7 @@
 """An entrance tablet enrolled by its link (issue 13): the site manager adds "Caisse 1" on
 /site/devices, the tablet opens the short link and becomes a device of the site, scans a pass,
-is revoked from /site/devices, and then gets "Appareil retiré"; the scan it made before stays
-recorded. Screenshots of /site/devices and of the enrolment QR at 360×740 and 1280×800."""
+keeps a scan made with no signal, is revoked from /site/devices, and then gets "Appareil retiré":
+the scan sent after the withdrawal but made before it is recorded (flagged), a later one is not. Screenshots of /site/devices and of the enrolment QR at 360×740 and 1280×800."""
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
-from .conftest import sign_in
+from .conftest import sign_in, watch_csp
 from .test_partners_offline import live_database
 from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
 from .test_scanner_override import closed_site, paste  # noqa: F401 (fixture)
@@ -27,6 +27,7 @@ def shoot(page, name):
 
 def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_server, staff_site):
     agent_qr = my_pass(live_server, AGENT)["qr"]
+    seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
     page.on("dialog", lambda dialog: dialog.accept())  # "Retirer cet appareil ?"
 
     sign_in(page, live_server.url, STAFF)
@@ -48,6 +49,16 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
     phone.locator("[data-scanner][data-ready=true]").wait_for()
     assert scan(phone, agent_qr) == ("admitted", "")
 
+    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+
+    # No signal: the tablet admits the seasonal agent on its own and keeps the scan; the page is closed.
+    live_server.stop()
+    assert scan(phone, seasonal_qr) == ("admitted", "")
+    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "1")
+    tablet_context = phone.context
+    phone.close()
+    live_server.start()
+
     page.goto(live_server.url + "/site/devices")
     row = page.locator("tr[data-device]", has_text="Caisse 1")
     expect(row).to_be_visible()
@@ -60,25 +71,35 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
     expect(page.locator(".flash-success")).to_contain_text("est retiré")
     expect(page.locator("tr[data-device]", has_text="Caisse 1")).to_have_count(0)
 
-    # The scanner still open on the tablet: the next scan is decided on the device and kept, and the
-    # page says why nothing is sent any more (the server's words, not "Session terminée").
-    scan(phone, my_pass(live_server, SEASONAL)["qr"])
-    expect(phone.locator("[data-session-title]")).to_have_text("Appareil retiré")
-    expect(phone.locator("[data-session]")).to_be_visible()
+    # The scanner opened again on the tablet, from its copy: the scan made before the withdrawal is
+    # sent and recorded (flagged for the network admin), and the page says why nothing more is sent.
+    tablet = watch_csp(tablet_context.new_page())
+    tablet.goto(live_server.url + "/scanner")
+    expect(tablet.locator("[data-session-title]")).to_have_text("Appareil retiré")
+    expect(tablet.locator("[data-session]")).to_be_visible()
+    expect(tablet.locator("[data-waiting]")).to_have_attribute("data-count", "0")
+    with live_database(live_server):
+        scans = Scan.query.filter_by(partner_id=staff_site).order_by(Scan.scanned_at).all()
+        assert [(s.scanned_by_id, s.status.value, s.after_withdrawal) for s in scans] == [
+            (device_id, "admitted", False), (device_id, "admitted", True)]
+
+    # A scan made now is decided on the device but never recorded: the server refuses it.
+    scan(tablet, agent_qr)
+    expect(tablet.locator("[data-session-title]")).to_have_text("Appareil retiré")
 
     # Its next call to the server: 401 device_revoked, "Appareil retiré".
-    answer = phone.evaluate("""async () => {
+    answer = tablet.evaluate("""async () => {
         const csrf = document.querySelector("meta[name=csrf-token]").content;
         const response = await fetch("/api/v1/scanner/bundle", {headers: {Accept: "application/json", "X-CSRFToken": csrf}});
         return [response.status, await response.json()];
     }""")
     assert answer == [401, {"error": {"code": "device_revoked", "message": "Appareil retiré"}}]
-    phone.goto(live_server.url + "/me/devices")
-    expect(phone.locator(".flash-error")).to_have_text("Appareil retiré")
-    assert "/login" in phone.url
+    tablet.goto(live_server.url + "/me/devices")
+    expect(tablet.locator(".flash-error")).to_have_text("Appareil retiré")
+    assert "/login" in tablet.url
     with live_database(live_server):
-        scans = Scan.query.filter_by(partner_id=staff_site).all()
-        assert [(s.scanned_by_id, s.status.value) for s in scans] == [(device_id, "admitted")]
+        assert Scan.query.filter_by(partner_id=staff_site).count() == 2
+    assert not tablet.csp_violations, tablet.csp_violations
 
 
 def enrol_tablet(page, tablet, live_server, name):

@@ -97,3 +97,26 @@ test("any other 403 (the wrong account) stops the send and keeps every scan", as
   await assert.rejects(run(scans(6), post), HttpError);
   assert.equal(calls.length, 1);
 });
+
+test("a withdrawn device: every batch is answered, the earlier scans settled, the later ones set aside, then SignedOut", async () => {
+  // Scans s0–s149 were made before the withdrawal, s150–s159 after (the server refuses those).
+  const withdrawn = { code: "device_revoked", message: "Appareil retiré" };
+  const post = async (batch) => ({
+    withdrawn,
+    results: batch.map((s) => (Number(s.id.slice(1)) >= 150
+      ? { id: s.id, status: null, error: { code: "device_revoked", message: "Appareil retiré" } }
+      : { id: s.id, status: "admitted" })),
+  });
+  const sent = [];
+  const rejected = [];
+  await assert.rejects(
+    sendScans(scans(160), post, {
+      onResults: async (batch, results) => sent.push(...results.filter((r) => r.status).map((r) => r.id)),
+      onRejected: async (scan, error) => rejected.push([scan.id, error.code]),
+    }),
+    (error) => error instanceof SignedOut && error.serverMessage === "Appareil retiré",
+  );
+  assert.equal(sent.length, 150);
+  assert.equal(rejected.length, 10);
+  assert.ok(rejected.every(([, code]) => code === "device_revoked"));
+});
