@@ -189,7 +189,11 @@ PATHS = {
                      "The directory (see passresot/partners/directory.py for each partner's keys)."),
         "304": {"description": "Unchanged (If-None-Match)."}, "401": UNAUTHORIZED})},
     "/scans": {"post": _op("Record scans from a partner device; idempotent per UUID; results in the order sent.", {
-        "200": _json(_obj({"results": {"type": "array", "items": _ref("ScanResult")}, "server_time": TIME}),
+        "200": _json(_obj({"results": {"type": "array", "items": _ref("ScanResult")}, "server_time": TIME,
+                           "withdrawn": _obj({"code": STR, "message": STR}, description=(
+                               "Only for an entrance device its site withdrew (`device_revoked`, up to 30 days "
+                               "after): the scans made before the withdrawal are recorded and flagged, those "
+                               "made after have the error `device_revoked`."))}),
                      "One result per scan, in order; a bad item has `error` and the others are recorded."),
         "400": _error("Not a JSON object with a `scans` list."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
         "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`)."),
