@@ -27,6 +27,7 @@ from .access import roles_required
 from .account_forms import DeviceNameForm, EnrolCodeForm, SitePinForm
 from .auth import start_session
 from .forms import ActionForm
+from .scanner import page_texts
 
 bp = Blueprint("devices", __name__)
 
@@ -220,7 +221,20 @@ def enrol():
     form = EnrolCodeForm()
     if form.validate_on_submit():
         return _enrol(form.data["code"], form)
-    return render_template("devices/enrol.html", form=form, code=None), 400 if form.errors else 200
+    return _code_page(form), 400 if form.errors else 200
+
+
+def _code_page(form):
+    """The page that asks for a code: typed, or read by the tablet's camera (static/js/enrol-camera.js)."""
+    return render_template("devices/enrol.html", form=form, code=None, camera_texts=_camera_texts())
+
+
+def _camera_texts() -> dict:
+    texts = {key: value for key, value in page_texts().items() if key.startswith("camera_")}
+    texts["camera_on"] = _("Présentez le QR code d'appareil que le responsable du site vous montre.")
+    texts["not_a_device_code"] = _("Ce QR code n'est pas un code d'appareil d'entrée de PassResOT66 : "
+                                   "présentez celui que le responsable du site affiche.")
+    return texts
 
 
 @bp.route("/enrol/<code>", methods=["GET", "POST"])
@@ -241,7 +255,7 @@ def _enrol(code, form):
     except (EnrolmentCodeInvalid, TooManyAttempts) as error:
         db.session.commit()  # a bad code counts towards the throttle
         flash(str(error.message), "error")
-        return render_template("devices/enrol.html", form=EnrolCodeForm(formdata=None), code=None), error.status
+        return _code_page(EnrolCodeForm(formdata=None)), error.status
     if current_user.is_authenticated:
         end_sign_in(current_sign_in())  # the person who was signed in on this tablet is no longer
     start_session(device, SignInKind.device, device.first_name)

@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
-from .conftest import sign_in, watch_csp
+from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, sign_in, watch_csp
+from .fake_camera import camera_args, write_y4m
 from .test_partners_offline import live_database
 from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
 from .test_scanner_override import closed_site, paste  # noqa: F401 (fixture)
@@ -174,3 +175,45 @@ def test_a_tablet_asks_the_sites_pin_to_override_online_and_offline(page, phone,
         assert sign_in_row.app_version and sign_in_row.pending_scans == 0  # what /site/devices shows
     page.goto(live_server.url + "/site/devices")
     expect(page.locator("tr[data-device]", has_text="Caisse PIN")).to_contain_text(sign_in_row.app_version)
+
+
+def test_a_tablet_reads_the_enrolment_qr_with_its_camera(page, playwright, live_server, staff_site, tmp_path):
+    """The tablet's camera on the enrolment screen: a pass's QR is said not to be a device code;
+    the manager's enrolment QR makes the tablet a device of the site."""
+    sign_in(page, live_server.url, STAFF)
+    page.goto(live_server.url + "/site/devices")
+    page.fill("input[name=name]", "Caisse caméra")
+    page.get_by_role("button", name="Ajouter un appareil d'entrée").click()
+    link = page.locator("#enrol-link").inner_text()
+    assert link.startswith(live_server.url + "/enrol/")
+
+    def tablet_filming(text, name):
+        video = write_y4m(tmp_path / f"{name}.y4m", text)
+        context = playwright.chromium.launch_persistent_context(
+            tmp_path / name, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS + camera_args(video),
+            locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 360, "height": 740},
+            is_mobile=True, has_touch=True, permissions=["camera"])
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        tablet = watch_csp(context.pages[0] if context.pages else context.new_page())
+        tablet.goto(live_server.url + "/enrol")
+        tablet.get_by_role("button", name="Scanner le QR code d'appareil").click()
+        return context, tablet
+
+    context, tablet = tablet_filming(my_pass(live_server, AGENT)["qr"], "pass")
+    try:
+        expect(tablet.locator("[data-camera-message]")).to_contain_text("n'est pas un code d'appareil")
+        assert "/enrol" in tablet.url and not tablet.csp_violations
+    finally:
+        context.close()
+
+    context, tablet = tablet_filming(link, "enrolment")
+    try:
+        tablet.wait_for_url("**/scanner")
+        expect(tablet.locator(".flash-success")).to_contain_text("« Caisse caméra »")
+        tablet.locator("[data-scanner][data-ready=true]").wait_for()
+        assert not tablet.csp_violations, tablet.csp_violations
+    finally:
+        context.close()
+    with live_database(live_server):
+        device = User.query.filter_by(role=Role.entrance_device, first_name="Caisse caméra").one()
+        assert device.partner_id == staff_site
