@@ -12,7 +12,7 @@ multi-row inserts; the database's unique keys settle what other batches did mean
 """
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
 
 from ..accounts.models import User
@@ -27,6 +27,9 @@ from .models import QR_KEPT_CHARS, Scan, ScanStatus, Visit
 from .verdict import Judge, Verdict, load_judge, paris_date, paris_moment
 
 log = logging.getLogger(__name__)
+
+#: How long after a scan was made its holder may still be named (and their photo served).
+IDENTITY_WINDOW = timedelta(minutes=10)
 
 
 @dataclass
@@ -125,7 +128,10 @@ def _replay_or_taken(scan: Scan, partner: Partner):
 
 
 def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = None) -> dict:
-    """The answer for one scan, the same on first upload and on replay (apart from `replayed`)."""
+    """The answer for one scan, the same on first upload and on replay (apart from `replayed`, and
+    the holder, named on the first answer only)."""
+    shown = not replayed and identity_shown(scan.status, scan.conflict, scan.undone_at is not None,
+                                            scan.scanned_at, scan.received_at)
     return {
         "id": sent_id or scan.id,
         "status": scan.status.value,
@@ -134,17 +140,27 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
         "conflict": scan.conflict,
         "override": scan.override,
         "undone": scan.undone_at is not None,
-        "holder": _holder(scan.pass_) if scan.pass_id is not None else None,
+        "holder": _holder(scan.pass_) if shown and scan.pass_id is not None else None,
         "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
     }
 
 
 def new_result(row: dict, pass_) -> dict:
     """scan_result() for a scan just written from `row`."""
+    shown = identity_shown(row["status"], row["conflict"], False, row["scanned_at"], row["received_at"])
     return {"id": row["id"], "status": row["status"].value, "reason": row["reason"], "replayed": False,
             "conflict": row["conflict"], "override": row["override"], "undone": False,
-            "holder": _holder(pass_) if row["pass_id"] is not None else None,
+            "holder": _holder(pass_) if shown and row["pass_id"] is not None else None,
             "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None}
+
+
+def identity_shown(status: ScanStatus, conflict: bool, undone: bool, scanned_at: datetime,
+                   received_at: datetime) -> bool:
+    """The holder's name and photo go with an admission the server decides while the holder is at
+    the door: never with a refusal (a typed or replayed number would name anyone), a conflict, an
+    undone entry, or a scan sent more than IDENTITY_WINDOW after it was made."""
+    return (status is ScanStatus.admitted and not conflict and not undone
+            and received_at - scanned_at <= IDENTITY_WINDOW)
 
 
 def _holder(pass_) -> dict:

@@ -7,6 +7,7 @@ import pytest
 
 from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
+from passresot.timeutil import utcnow
 from passresot.visits.models import Scan, Visit
 
 from .conftest import item, new_id
@@ -58,7 +59,7 @@ def test_the_same_batch_sent_again_is_replayed(device, site):
     sent = {"scans": [item(site.pass_.token), item("PR1:xyz")]}
     first = client.post(URL, json=sent, headers=headers).get_json()["results"]
     again = client.post(URL, json=sent, headers=headers).get_json()["results"]
-    assert again == [{**result, "replayed": True} for result in first]
+    assert again == [{**result, "replayed": True, "holder": None} for result in first]
     db.session.expire_all()
     assert Scan.query.count() == 2 and Visit.query.count() == 1
 
@@ -200,3 +201,37 @@ def test_the_photo_is_served_right_after_a_scan_and_not_later(device, site):
     scan.received_at -= timedelta(minutes=11)
     db.session.commit()
     assert client.get(f"{URL}/{sent['id']}/photo", headers=headers).status_code == 404
+
+
+# --- the holder's identity only with an admission decided at the door (issue 14 part 4) -----------
+
+def test_a_typed_number_sent_as_refused_offline_names_no_one(device, site):
+    client, headers = device
+    sent = item(pass_number=site.pass_.display_number, offline_verdict="refused", offline_reason="staff_refused")
+    result = client.post(URL, json={"scans": [sent]}, headers=headers).get_json()["results"][0]
+    assert (result["status"], result["holder"]) == ("refused", None)
+    assert_error(client.get(f"{URL}/{sent['id']}/photo", headers=headers), 404, "scan_not_found")
+
+
+def test_a_qr_seen_earlier_sent_again_names_no_one_and_opens_no_photo(device, site):
+    client, headers = device
+    first = item(site.pass_.token)
+    assert client.post(URL, json={"scans": [first]}, headers=headers).get_json()["results"][0]["holder"]
+    again = item(site.pass_.token)  # the same code, a new scan: already visited
+    result = client.post(URL, json={"scans": [again]}, headers=headers).get_json()["results"][0]
+    assert (result["reason"], result["holder"]) == ("already_visited", None)
+    assert_error(client.get(f"{URL}/{again['id']}/photo", headers=headers), 404, "scan_not_found")
+    replay = client.post(URL, json={"scans": [first]}, headers=headers).get_json()["results"][0]
+    assert replay["replayed"] is True and replay["holder"] is None
+
+
+def test_an_admission_sent_long_after_it_was_made_or_a_conflict_names_no_one(device, site):
+    client, headers = device
+    late = item(site.pass_.token, scanned_at=utcnow() - timedelta(minutes=11), offline_verdict="admitted")
+    result = client.post(URL, json={"scans": [late]}, headers=headers).get_json()["results"][0]
+    assert (result["status"], result["conflict"], result["holder"]) == ("admitted", False, None)
+    assert_error(client.get(f"{URL}/{late['id']}/photo", headers=headers), 404, "scan_not_found")
+    conflict = item(site.pass_.token, offline_verdict="admitted")  # already visited: kept as a conflict
+    result = client.post(URL, json={"scans": [conflict]}, headers=headers).get_json()["results"][0]
+    assert (result["status"], result["conflict"], result["holder"]) == ("admitted", True, None)
+    assert_error(client.get(f"{URL}/{conflict['id']}/photo", headers=headers), 404, "scan_not_found")
