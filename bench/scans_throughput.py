@@ -71,7 +71,7 @@ def run_database(kind: str, url: str, args, instance: str) -> list[tuple]:
     env = {**os.environ, "DATABASE_URL": url, "PASSRESOT_INSTANCE_PATH": instance,
            "SECRET_KEY": "bench-secret", "FLASK_APP": "app.py",
            # throughput, not the per-account limits
-           "SCANS_RATE_LIMIT": "10000000/60", "SIGN_IN_RATE_LIMIT": "10000000/60"}
+           "SCANS_RATE_LIMIT": "10000000/60", "SCAN_ITEMS_RATE_LIMIT": "10000000/60", "SIGN_IN_RATE_LIMIT": "10000000/60"}
     os.environ.update(env)
     from passresot import create_app
 

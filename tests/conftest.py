@@ -41,6 +41,7 @@ def app(tmp_path_factory):
         # sets real limits where it checks them.
         "SIGN_IN_RATE_LIMIT": "100000/60",
         "SCANS_RATE_LIMIT": "100000/60",
+        "SCAN_ITEMS_RATE_LIMIT": "10000000/60",
     })
     from flask_migrate import upgrade
 

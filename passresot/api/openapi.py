@@ -196,10 +196,10 @@ PATHS = {
                                "made after have the error `device_revoked`."))}),
                      "One result per scan, in order; a bad item has `error` and the others are recorded."),
         "400": _error("Not a JSON object with a `scans` list."), "401": UNAUTHORIZED, "403": NOT_PARTNER,
-        "413": _error("Over 500 scans (`too_many_scans`) or 1 MB (`body_too_large`)."),
+        "413": _error("Over 100 scans (`too_many_scans`) or 1 MB (`body_too_large`)."),
         "429": _error("Too many requests from this account (`rate_limited`); see Retry-After.")},
         requestBody={"required": True, "content": {"application/json": {"schema": _obj(
-            {"scans": {"type": "array", "maxItems": 500, "items": _ref("ScanIn")},
+            {"scans": {"type": "array", "maxItems": 100, "items": _ref("ScanIn")},
              "pin": {"type": "string", "description": "Entrance devices: the site's PIN for the overrides."}},
             ("scans",))}}})},
     "/scans/{scan_id}/undo": {"post": _op("« Annuler cette entrée » within 10 minutes, at one's own site.", {

@@ -16,10 +16,10 @@ from ..extensions import db
 from ..hostile import keeps_hostile_text
 from ..ratelimit.api import hit, limit_from_config
 from ..timeutil import utcnow
-from ..visits.api import (record_scans, record_scans_of_withdrawn_device, scan_result, staff_partner,
+from ..visits.api import (MAX_BATCH, record_scans, record_scans_of_withdrawn_device, scan_result, staff_partner,
                           undo_admission)
 from ..visits.bundle import scanner_bundle
-from ..visits.exceptions import ScansBodyTooLarge
+from ..visits.exceptions import ScansBodyTooLarge, TooManyScans
 from ..visits.photos import recent_scan_photo
 from . import bp
 from .validation import InvalidRequest, json_body, optional_timestamp
@@ -62,6 +62,9 @@ def _scans_in_body(staff) -> list:
     scans = body.get("scans")
     if not isinstance(scans, list):
         raise InvalidRequest(fields={"scans": _l("Liste de passages attendue.")})
+    if len(scans) > MAX_BATCH:
+        raise TooManyScans(MAX_BATCH)
+    hit(f"scan-items:user:{staff.id}", *limit_from_config("SCAN_ITEMS_RATE_LIMIT"), amount=max(len(scans), 1))
     for pin in _override_pins(scans, body.get("pin")):
         _site_pin_on_devices(staff, pin)
     return scans

@@ -24,12 +24,14 @@ PURGE_CHANCE = 0.01
 KEEP_WINDOWS_FOR = timedelta(days=1)
 
 
-def hit(bucket: str, limit: int, window_seconds: int, now: Optional[datetime] = None) -> int:
-    """Count one request in `bucket`; returns the count, raises RateLimited once it passes `limit`."""
+def hit(bucket: str, limit: int, window_seconds: int, now: Optional[datetime] = None, *, amount: int = 1) -> int:
+    """Count `amount` (one request, or a batch's items) in `bucket`; returns the count, raises
+    RateLimited once it passes `limit`."""
     now = now or utcnow()
     start = _window_start(now, window_seconds)
     redis_url = current_app.config.get("REDIS_URL")
-    count = _redis_hit(redis_url, bucket, start, window_seconds) if redis_url else _database_hit(bucket, start)
+    count = (_redis_hit(redis_url, bucket, start, window_seconds, amount) if redis_url
+             else _database_hit(bucket, start, amount))
     if count > limit:
         retry_after = math.ceil((start + timedelta(seconds=window_seconds) - now).total_seconds())
         raise RateLimited(max(1, retry_after))
@@ -48,12 +50,12 @@ def _window_start(now: datetime, window_seconds: int) -> datetime:
     return epoch + timedelta(seconds=elapsed - elapsed % window_seconds)
 
 
-def _database_hit(bucket: str, start: datetime) -> int:
+def _database_hit(bucket: str, start: datetime, amount: int) -> int:
     table = RateLimit.__table__
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = (insert(table).values(bucket=bucket, window_start=start, hits=1)
+    statement = (insert(table).values(bucket=bucket, window_start=start, hits=amount)
                  .on_conflict_do_update(index_elements=["bucket", "window_start"],
-                                        set_={"hits": table.c.hits + 1})
+                                        set_={"hits": table.c.hits + amount})
                  .returning(table.c.hits))
     with db.engine.begin() as connection:
         count = connection.execute(statement).scalar_one()
@@ -65,7 +67,7 @@ def _database_hit(bucket: str, start: datetime) -> int:
 _redis_clients: dict = {}
 
 
-def _redis_hit(url: str, bucket: str, start: datetime, window_seconds: int) -> int:
+def _redis_hit(url: str, bucket: str, start: datetime, window_seconds: int, amount: int) -> int:
     import redis
 
     client = _redis_clients.get(url)
@@ -73,7 +75,7 @@ def _redis_hit(url: str, bucket: str, start: datetime, window_seconds: int) -> i
         client = _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=2)
     key = f"passresot:ratelimit:{bucket}:{int(start.timestamp())}"
     pipeline = client.pipeline()
-    pipeline.incr(key)
+    pipeline.incrby(key, amount)
     pipeline.expire(key, window_seconds + 5)
     count, _ = pipeline.execute()
     return int(count)

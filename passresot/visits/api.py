@@ -26,7 +26,7 @@ from .verdict import current_keys, decide
 __all__ = ["decide", "record_scans", "record_scans_of_withdrawn_device", "manual_entry", "undo_admission",
            "scan_result", "staff_partner"]
 
-MAX_BATCH = 500
+MAX_BATCH = 100  # the scanner and its worker send 100 at a time
 UNDO_WINDOW = timedelta(minutes=10)
 
 

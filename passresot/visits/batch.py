@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..audit.api import record_event
 from ..partners.models import Partner
 from ..passes.numbers import normalize_pass_number
-from .batch_reads import admissions_at, known_scans
+from .batch_reads import admissions_at, known_scans, unreadable_kept_since
 from .batch_writes import delete_visits, insert_scans, insert_visits
 from .exceptions import ScanIdTaken
 from .items import ScanItem
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 #: How long after a scan was made its holder may still be named (and their photo served).
 IDENTITY_WINDOW = timedelta(minutes=10)
+#: Refused codes that name no pass (unreadable, forged, unknown key) stored per site and UTC day:
+#: past it they are answered as usual but not stored, so a device sending junk cannot fill the
+#: database (a real entrance sees a few a day; 600 scans a minute is the most an account may send).
+UNREADABLE_KEPT_PER_DAY = 1000
 
 
 @dataclass
@@ -83,6 +87,29 @@ def plan_scans(judge: Judge, items: list[ScanItem], received_at: datetime) -> li
 
 
 def _write(staff, partner, planned: list[Planned], received_at) -> dict:
+    planned, unkept = _cap_unreadable(partner, planned, received_at)
+    outcomes = {plan.item.id: new_result(_scan_row(staff, partner, plan, received_at, {}), None) for plan in unkept}
+    return {**outcomes, **_write_kept(staff, partner, planned, received_at)}
+
+
+def _cap_unreadable(partner, planned: list[Planned], received_at) -> tuple[list[Planned], list[Planned]]:
+    """(the scans to store, the unreadable ones past the site's UNREADABLE_KEPT_PER_DAY)."""
+    unreadable = [plan for plan in planned
+                  if plan.verdict.pass_ is None and outcome(plan.verdict, plan.item)[0] is ScanStatus.refused]
+    if not unreadable:
+        return planned, []
+    day = received_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    room = max(UNREADABLE_KEPT_PER_DAY - unreadable_kept_since(partner.id, day), 0)
+    if room >= len(unreadable):
+        return planned, []
+    unkept = {plan.item.id for plan in unreadable[room:]}
+    log.warning("Partner %s: %s unreadable scans not stored (over %s today)", partner.id, len(unkept),
+                UNREADABLE_KEPT_PER_DAY)
+    return ([plan for plan in planned if plan.item.id not in unkept],
+            [plan for plan in planned if plan.item.id in unkept])
+
+
+def _write_kept(staff, partner, planned: list[Planned], received_at) -> dict:
     written = insert_visits([_visit_row(plan.visit) for plan in planned if plan.visit is not None])
     _slots_lost(partner, [plan for plan in planned if plan.visit is not None], written)
     rows = {plan.item.id: _scan_row(staff, partner, plan, received_at, written) for plan in planned}

@@ -1,13 +1,15 @@
 """What a sync batch reads before deciding, a fixed number of queries whatever its size."""
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from ..extensions import db
 from ..offices.models import Office
 from ..passes.models import Pass
-from .models import Scan, Visit
+from .models import Scan, ScanStatus, Visit
 
 #: What a result shows of the holder (batch.py _holder), and what verdicts need (the id).
 _HOLDER = (User.first_name, User.last_name)
@@ -44,3 +46,11 @@ def admissions_at(partner_id: int, user_ids: Iterable[int], years: Iterable[int]
         return []
     return Visit.query.filter(Visit.partner_id == partner_id, Visit.user_id.in_(user_ids),
                               Visit.year.in_(years)).all()
+
+
+def unreadable_kept_since(partner_id: int, since: datetime) -> int:
+    """Refused scans naming no pass (unreadable, forged, unknown key) stored at the site since `since`."""
+    return (db.session.query(func.count(Scan.id))
+            .filter(Scan.partner_id == partner_id, Scan.received_at >= since, Scan.pass_id.is_(None),
+                    Scan.status == ScanStatus.refused)
+            .scalar())

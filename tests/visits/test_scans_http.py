@@ -84,11 +84,11 @@ def test_anonymous_callers_get_a_401(app, site):
     assert_error(client.get("/api/v1/scanner/bundle"), 401, "unauthorized")
 
 
-def test_more_than_500_scans_is_a_413_in_french(device, site):
+def test_more_than_100_scans_is_a_413_in_french(device, site):
     client, headers = device
-    response = client.post(URL, json={"scans": [item("PR1:A") for _ in range(501)]}, headers=headers)
+    response = client.post(URL, json={"scans": [item("PR1:A") for _ in range(101)]}, headers=headers)
     error = assert_error(response, 413, "too_many_scans")
-    assert "500" in error["message"] and "découpez" in error["message"]
+    assert "100" in error["message"] and "découpez" in error["message"]
     db.session.expire_all()
     assert Scan.query.count() == 0
 
@@ -235,3 +235,36 @@ def test_an_admission_sent_long_after_it_was_made_or_a_conflict_names_no_one(dev
     result = client.post(URL, json={"scans": [conflict]}, headers=headers).get_json()["results"][0]
     assert (result["status"], result["conflict"], result["holder"]) == ("admitted", True, None)
     assert_error(client.get(f"{URL}/{conflict['id']}/photo", headers=headers), 404, "scan_not_found")
+
+
+# --- a device cannot fill the database or hold the server (issue 14 part 2) ---------------------
+
+def test_scans_are_limited_by_items_not_only_by_requests(app, device, site, monkeypatch):
+    monkeypatch.setitem(app.config, "SCAN_ITEMS_RATE_LIMIT", "250/60")
+    client, headers = device
+    for _ in range(2):
+        batch = [item(f"PR1:junk-{new_id()}") for _ in range(100)]
+        assert client.post(URL, json={"scans": batch}, headers=headers).status_code == 200
+    refused = client.post(URL, json={"scans": [item(f"PR1:junk-{new_id()}") for _ in range(100)]}, headers=headers)
+    error = assert_error(refused, 429, "rate_limited")
+    assert int(refused.headers["Retry-After"]) >= 1 and error["message"]
+    db.session.expire_all()
+    assert Scan.query.count() == 200  # the third batch stays on the device for later
+
+
+def test_unreadable_codes_past_the_sites_daily_cap_are_answered_but_not_stored(device, site, monkeypatch):
+    from passresot.visits import batch
+
+    monkeypatch.setattr(batch, "UNREADABLE_KEPT_PER_DAY", 3)
+    client, headers = device
+    junk = [item(f"PR1:junk-{n}") for n in range(5)]
+    offline_forged = item("PR1:forged-admitted", offline_verdict="admitted")  # a conflict: always kept
+    sent = [*junk, item(site.pass_.token), offline_forged]
+    results = client.post(URL, json={"scans": sent}, headers=headers).get_json()["results"]
+    assert [(r["status"], r["reason"]) for r in results] == [("refused", "malformed")] * 5 + [
+        ("admitted", None), ("admitted", "malformed")]
+    db.session.expire_all()
+    stored = {scan.id for scan in Scan.query}
+    assert stored == {junk[0]["id"], junk[1]["id"], junk[2]["id"], sent[5]["id"], offline_forged["id"]}
+    more = client.post(URL, json={"scans": [item("PR1:junk-later")]}, headers=headers).get_json()["results"]
+    assert more[0]["status"] == "refused" and Scan.query.count() == 5
