@@ -73,7 +73,9 @@ def seed(app, holders: int) -> list[str]:
 def _scratch_copy(table: Table, metadata: MetaData) -> Table:
     """`table`'s columns, primary and unique keys and indexes under a bench_ name, without foreign keys."""
     columns = [Column(c.name, c.type.copy(), primary_key=c.primary_key, unique=c.unique,
-                      nullable=c.nullable, autoincrement=c.autoincrement) for c in table.columns]
+                      nullable=c.nullable, autoincrement=c.autoincrement,
+                      server_default=c.server_default.arg if c.server_default is not None else None)
+               for c in table.columns]
     extras = [UniqueConstraint(*[c.name for c in u.columns]) for u in table.constraints
               if isinstance(u, UniqueConstraint)]
     copy = Table("bench_" + table.name, metadata, *columns, *extras)

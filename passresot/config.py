@@ -70,6 +70,8 @@ def load_config(instance_path: str) -> dict:
         # Scans are counted by item too: a batch of 100 counts 100 (issue 14: one token could post
         # 120 × 500 scans a minute). 600 a minute is a scan every 0.1 s, far above any entrance.
         "SCAN_ITEMS_RATE_LIMIT": env("SCAN_ITEMS_RATE_LIMIT", "600/60"),
+        # Device syncs running at once on this host (ratelimit/slots.py); empty: the cores less one.
+        "WORK_SLOTS": env("WORK_SLOTS", ""),
         # How long the scanner waits for the server's verdict before giving its own (DESIGN.md §3).
         "SCANNER_ASK_TIMEOUT_MS": int(env("SCANNER_ASK_TIMEOUT_MS", "1500")),
         #: Days without sync after which the scanner's own verdicts become "à vérifier" (0: never).

@@ -15,6 +15,7 @@ from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..hostile import keeps_hostile_text
 from ..ratelimit.api import hit, limit_from_config
+from ..ratelimit.slots import work_slot
 from ..timeutil import utcnow
 from ..visits.api import (MAX_BATCH, record_scans, record_scans_of_withdrawn_device, scan_result, staff_partner,
                           undo_admission)
@@ -37,8 +38,9 @@ def record_scans_batch():
         return _scans_of_a_withdrawn_device(withdrawn)
     staff_partner(current_user)  # before reading the body: the wrong account learns nothing more
     scans = _scans_in_body(current_user)
-    results = record_scans(current_user, scans)
-    db.session.commit()
+    with work_slot("scans"):  # a sign-in never waits for a core behind several devices' syncs
+        results = record_scans(current_user, scans)
+        db.session.commit()
     return jsonify(results=[_with_photo_url(result) for result in results],
                    server_time=utcnow().isoformat() + "Z")
 
@@ -49,8 +51,9 @@ def _scans_of_a_withdrawn_device(sign_in):
     device = sign_in.user
     staff_partner(device)
     scans = _scans_in_body(device)
-    results = record_scans_of_withdrawn_device(device, sign_in.created_at, sign_in.revoked_at, scans)
-    db.session.commit()
+    with work_slot("scans"):
+        results = record_scans_of_withdrawn_device(device, sign_in.created_at, sign_in.revoked_at, scans)
+        db.session.commit()
     return jsonify(results=results, server_time=utcnow().isoformat() + "Z",
                    withdrawn={"code": DeviceRevoked.code, "message": str(DeviceRevoked.message)})
 
