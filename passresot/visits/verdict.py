@@ -12,10 +12,12 @@ from typing import Optional
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from flask import current_app
 
 from ..partners.api import accepts_on
 from ..partners.models import Partner
+from ..passes.ed25519_policy import acceptable_public_key, acceptable_signature
 from ..passes.exceptions import TokenRefused
 from ..passes.models import Pass, PassStatus
 from ..passes.numbers import normalize_pass_number
@@ -163,9 +165,13 @@ class _PublicKeys(dict):
         self.raw = raw
 
     def __missing__(self, kid):
+        """None: no such key; False: a key the Ed25519 policy refuses (ed25519_policy.py)."""
         key = self.raw.get(kid)
-        self[kid] = None if key is None else (
-            key if isinstance(key, Ed25519PublicKey) else Ed25519PublicKey.from_public_bytes(bytes(key)))
+        if key is None:
+            self[kid] = None
+        else:
+            raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw) if isinstance(key, Ed25519PublicKey) else bytes(key)
+            self[kid] = Ed25519PublicKey.from_public_bytes(raw) if acceptable_public_key(raw) else False
         return self[kid]
 
 
@@ -180,6 +186,8 @@ def _check_signature(qr, keys: _PublicKeys) -> PassPayload | TokenRefused:
     if key is None:
         return TokenRefused("unknown_key", payload.kid)
     try:
+        if key is False or not acceptable_signature(signature):
+            raise InvalidSignature()
         key.verify(signature, signed)
     except (InvalidSignature, ValueError):
         return TokenRefused("invalid_signature")

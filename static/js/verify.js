@@ -113,8 +113,12 @@ function isFiniteNumber(value) {
   return typeof value === "number" && Number.isFinite(value);
 }
 
-async function signatureHolds(publicKey, signature, signed, mode) {
-  if (publicKey === null || publicKey.length !== 32) return false;
+/** One Ed25519 policy with the server (passresot/passes/ed25519_policy.py), whatever engine checks:
+ * the key canonical and of prime order, R canonical and in the prime-order subgroup, S below L.
+ * Engines disagree on the rest (small-order and mixed-order keys, cofactored or not). */
+export async function signatureHolds(publicKey, signature, signed, mode = "auto") {
+  if (publicKey === null || publicKey?.length !== 32 || signature?.length !== SIGNATURE_BYTES) return false;
+  if (!(await policyAllows(publicKey, signature))) return false;
   if (mode !== "fallback" && (await webCryptoHasEd25519())) {
     const key = await importedKey(publicKey);
     if (key === null) return false;
@@ -124,6 +128,34 @@ async function signatureHolds(publicKey, signature, signed, mode) {
   const noble = await loadFallback();
   // zip215: false is RFC 8032 strict, the closest to what OpenSSL does on the server.
   return noble.verifyAsync(signature, signed, publicKey, { zip215: false });
+}
+
+const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
+const acceptedKeys = new Map();  // key hex -> Promise<boolean>: vetted once
+
+async function policyAllows(publicKey, signature) {
+  const { Point } = await loadFallback();
+  const keyHex = toHex(publicKey);
+  if (!acceptedKeys.has(keyHex)) acceptedKeys.set(keyHex, Promise.resolve(primeOrder(Point, publicKey, false)));
+  if (!(await acceptedKeys.get(keyHex))) return false;
+  return littleEndian(signature.subarray(32)) < ORDER && primeOrder(Point, signature.subarray(0, 32), true);
+}
+
+// A canonical encoding of a point in the prime-order subgroup (the identity allowed for R only).
+function primeOrder(Point, bytes, identityAllowed) {
+  try {
+    const point = Point.fromBytes(Uint8Array.from(bytes), false);  // strict: refuses y ≥ p and "-0"
+    if (point.is0()) return identityAllowed;
+    return !point.isSmallOrder() && point.isTorsionFree();
+  } catch {
+    return false;
+  }
+}
+
+function littleEndian(bytes) {
+  let value = 0n;
+  for (let index = bytes.length - 1; index >= 0; index -= 1) value = (value << 8n) | BigInt(bytes[index]);
+  return value;
 }
 
 let webCryptoSupport;

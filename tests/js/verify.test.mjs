@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { decode, encode } from "../../static/js/base45.js";
-import { parsePass, verifyPass } from "../../static/js/verify.js";
+import { parsePass, signatureHolds, verifyPass } from "../../static/js/verify.js";
 
 const root = new URL("../../", import.meta.url);
 const data = JSON.parse(readFileSync(new URL("tests/vectors/pass_tokens.json", root), "utf8"));
@@ -141,4 +141,32 @@ test("mutated tokens never get past their signature", async () => {
     }
     await assertOnlyRefused("PR1:" + encode(bytes), early);
   }
+});
+
+const bytes = (hex) => Uint8Array.from(Buffer.from(hex, "hex"));
+
+for (const mode of ["webcrypto", "fallback"]) {
+  test(`every Ed25519 edge case is judged as the server judges it (${mode})`, async (t) => {
+    for (const c of data.ed25519_speccheck) {
+      await t.test(c.name, async () => {
+        assert.equal(await signatureHolds(bytes(c.pub_key), bytes(c.signature), bytes(c.message), mode), c.holds);
+      });
+    }
+  });
+}
+
+test("without the policy, the engines disagree: the cases are worth keeping", async () => {
+  // What each engine says alone (the reason for the policy): @noble/ed25519 (cofactored) accepts
+  // the R with an order-8 component, OpenSSL (node's WebCrypto, like the server) refuses it;
+  // OpenSSL accepts speccheck 0 (a small-order key), @noble/ed25519 refuses it.
+  const noble = await import(FALLBACK.href);
+  const { webcrypto } = await import("node:crypto");
+  const engines = async (c) => {
+    const key = await webcrypto.subtle.importKey("raw", bytes(c.pub_key), { name: "Ed25519" }, false, ["verify"]);
+    return [await noble.verifyAsync(bytes(c.signature), bytes(c.message), bytes(c.pub_key), { zip215: false }),
+      await webcrypto.subtle.verify({ name: "Ed25519" }, key, bytes(c.signature), bytes(c.message))];
+  };
+  const byName = (name) => data.ed25519_speccheck.find((c) => c.name === name);
+  assert.deepEqual(await engines(byName("R with an order-8 component (cofactored only)")), [true, false]);
+  assert.deepEqual(await engines(byName("speccheck 0")), [false, true]);
 });

@@ -220,3 +220,27 @@ def test_non_string_input_is_malformed():
         with pytest.raises(TokenRefused) as refusal:
             verify_pass_token(value, KEYS, NOW)
         assert refusal.value.reason == "malformed"
+
+
+# --- one Ed25519 policy on both sides (issue 14 part 10; static/js/verify.js does the same) -------
+
+@pytest.mark.parametrize("case", VECTOR_FILE["ed25519_speccheck"], ids=lambda case: case["name"])
+def test_the_server_judges_every_ed25519_edge_case_as_the_browser_does(case):
+    from passresot.passes.ed25519_policy import signature_holds
+
+    holds = signature_holds(bytes.fromhex(case["pub_key"]), bytes.fromhex(case["signature"]),
+                            bytes.fromhex(case["message"]))
+    assert holds is case["holds"]
+
+
+def test_small_order_and_mixed_order_keys_are_refused_and_ours_accepted():
+    from passresot.passes.ed25519_policy import acceptable_public_key
+
+    assert acceptable_public_key(make_token_vectors.raw_public(KEY))
+    speccheck_keys = {bytes.fromhex(case["pub_key"]) for case in VECTOR_FILE["ed25519_speccheck"][:13]}
+    refused = {key.hex()[:8] for key in speccheck_keys if not acceptable_public_key(key)}
+    # c7176a70: order 8; f7badec5, cdb267ce: mixed order; 442aad9f passes (its cases fail on S or R)
+    assert refused == {"c7176a70", "f7badec5", "cdb267ce"}
+    assert not acceptable_public_key(bytes(32))  # y = 0: order 4
+    assert not acceptable_public_key((1).to_bytes(32, "little"))  # the identity
+    assert not acceptable_public_key(bytes.fromhex("ed" + "ff" * 30 + "7f"))  # y = p: non-canonical

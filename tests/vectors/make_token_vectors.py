@@ -124,6 +124,8 @@ def vectors() -> list[tuple[str, str, list[int], dict]]:
          refused("invalid_signature")),
         ("tampered_and_revoked", edit_bytes(valid, flip(-1)), [1001],
          refused("invalid_signature")),
+        # Holds for a cofactored check (@noble/ed25519 without the policy), not for OpenSSL.
+        ("signature_r_with_order_8_component", mixed_r_token(valid), [], refused("invalid_signature")),
         ("signed_by_unknown_key", sign(KEY_UNKNOWN), [], refused("unknown_key")),
         ("kid_altered", edit_bytes(valid, flip(1)), [], refused("unknown_key")),
         ("truncated_bytes", edit_bytes(valid, lambda raw: raw[:-1]), [], refused("malformed")),
@@ -173,7 +175,62 @@ def build() -> dict:
         "tolerance_seconds": TOLERANCE,
         "vectors": [{"name": name, "qr": qr, "revoked": revoked, "expected": expected}
                     for name, qr, revoked, expected in vectors()],
+        "ed25519_speccheck": ed25519_cases(),
     }
+
+
+# --- one Ed25519 policy on both sides (passes/ed25519_policy.py, static/js/verify.js) -------------
+
+SPECCHECK = Path(__file__).with_name("ed25519_speccheck.json")
+#: A point of order 8 (the ed25519-speccheck set's small-order R, sign bit clear).
+ORDER_8 = bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+
+
+def _encode(point) -> bytes:
+    x, y = point
+    return (y | (x & 1) << 255).to_bytes(32, "little")
+
+
+def _mixed_r_signature(message: bytes) -> tuple[bytes, bytes]:
+    """(public key of KEY_1, signature) whose R has an order-8 component: the cofactored equation
+    holds, the cofactorless one (OpenSSL) does not; so the browser must check R too."""
+    from passresot.passes import ed25519_policy as ed
+
+    digest = hashlib.sha512(hashlib.sha256(b"passresot66-test-key-1").digest()).digest()
+    a = int.from_bytes(digest[:32], "little")
+    a = (a & ~7 & ((1 << 254) - 1)) | (1 << 254)
+    base = ed.decode_point((4 * pow(5, ed.P - 2, ed.P) % ed.P).to_bytes(32, "little"))
+    public = _encode(ed._times(a, base))
+    assert public == raw_public(KEY_1)
+    r = int.from_bytes(hashlib.sha512(b"passresot66 mixed-order R" + message).digest(), "little") % ed.L
+    mixed_r = _encode(ed._add(ed._times(r, base), ed.decode_point(ORDER_8)))
+    k = int.from_bytes(hashlib.sha512(mixed_r + public + message).digest(), "little") % ed.L
+    return public, mixed_r + ((r + k * a) % ed.L).to_bytes(32, "little")
+
+
+def mixed_r_token(qr: str) -> str:
+    """The same token signed again by KEY_1 with an R that has an order-8 component."""
+    raw = b45decode(qr[4:])
+    signed = raw[:-64]
+    return "PR1:" + b45encode(signed + _mixed_r_signature(signed)[1])
+
+
+def ed25519_cases() -> list[dict]:
+    """Raw (key, signature, message) cases and whether the signature holds for both verifiers."""
+    cases = [{"name": f"speccheck {n}", **case, "holds": False}
+             for n, case in enumerate(json.loads(SPECCHECK.read_text())["cases"])]
+    message = b"passresot66 policy"
+    good = KEY_1.sign(message)
+    cases.append({"name": "a valid signature by a key of prime order", "message": message.hex(),
+                  "pub_key": raw_public(KEY_1).hex(), "signature": good.hex(), "holds": True})
+    public, signature = _mixed_r_signature(message)
+    cases.append({"name": "R with an order-8 component (cofactored only)", "message": message.hex(),
+                  "pub_key": public.hex(), "signature": signature.hex(), "holds": False})
+    order = 2**252 + 27742317777372353535851937790883648493
+    high_s = good[:32] + (int.from_bytes(good[32:], "little") + order).to_bytes(32, "little")
+    cases.append({"name": "S + L (non-canonical S)", "message": message.hex(), "pub_key": raw_public(KEY_1).hex(),
+                  "signature": high_s.hex(), "holds": False})
+    return cases
 
 
 def render() -> str:
