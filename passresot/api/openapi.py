@@ -62,6 +62,9 @@ SCHEMAS = {
         "offline_reason": {**REASON, "nullable": True, "description": "Required with offline_verdict `refused`."},
         "override": {"type": "boolean", "default": False,
                      "description": "« Accepter quand même » outside the site's accepted periods."},
+        "bundle_synced_at": {**TIME, "nullable": True,
+                             "description": "The `server_time` of the device's last bundle: an offline admission "
+                                            "of a pass revoked before it is refused, not kept as a conflict."},
         "pin": {"type": "string", "description": "On an entrance device, the site's PIN typed for this override "
                                                  "(else the batch's `pin`); a wrong one answers 403 site_pin_wrong."}},
         ("id", "scanned_at", "device_id")),

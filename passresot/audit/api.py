@@ -62,6 +62,8 @@ ACTION_LABELS = {
     "partner.deactivated": _l("Site désactivé"),
     "scan.override": _l("Entrée acceptée hors période"),
     "scan.undone": _l("Entrée annulée"),
+    "scan.conflict_accepted": _l("Conflit accepté : l'entrée compte"),
+    "scan.conflict_voided": _l("Conflit écarté : l'entrée ne compte pas"),
     "token.created": _l("Appareil connecté"),
     "token.revoked": _l("Appareil déconnecté"),
 }

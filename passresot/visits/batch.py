@@ -245,13 +245,22 @@ def outcome(verdict: Verdict, item: ScanItem) -> tuple[ScanStatus, bool, bool]:
     if verdict.reason == "outside_accepted_period" and item.override:
         return ScanStatus.admitted, False, True
     if item.offline_verdict is ScanStatus.admitted:
+        if _device_knew(verdict, item):
+            return ScanStatus.refused, False, False  # admitted against what the device held: no conflict
         return ScanStatus.admitted, True, False
     return ScanStatus.refused, False, False
 
 
+def _device_knew(verdict: Verdict, item: ScanItem) -> bool:
+    """The pass was revoked before the device's last bundle sync: its revocation list said so."""
+    closed_at = getattr(verdict.pass_, "closed_at", None)
+    return (verdict.reason == "revoked" and item.bundle_synced_at is not None and closed_at is not None
+            and closed_at <= item.bundle_synced_at)
+
+
 def _makes_visit(plan: Planned) -> bool:
-    # An offline admission of a pass the server refuses still counts when the pass is a real one
-    # and the slot is free; a forged or unreadable code names no one.
-    status = outcome(plan.verdict, plan.item)[0]
-    return (status is ScanStatus.admitted and plan.verdict.pass_ is not None
+    # An offline admission the server refuses (a conflict) counts nowhere until the network admin
+    # accepts it (review.py); a forged or unreadable code names no one.
+    status, conflict, _override = outcome(plan.verdict, plan.item)
+    return (status is ScanStatus.admitted and not conflict and plan.verdict.pass_ is not None
             and plan.verdict.reason != "already_visited")

@@ -65,3 +65,15 @@ class UndoTooLate(DomainError):
     def __init__(self, minutes: int):
         super().__init__(_l("Une entrée ne peut être annulée que dans les %(n)s minutes qui suivent.",
                             n=minutes))
+
+
+class NotAConflict(DomainError):
+    code = "not_a_conflict"
+    status = 409
+    message = _l("Ce passage n'est pas un conflit : il n'y a rien à accepter ni à écarter.")
+
+
+class ConflictAlreadyReviewed(DomainError):
+    code = "conflict_already_reviewed"
+    status = 409
+    message = _l("Ce conflit a déjà été traité.")

@@ -32,6 +32,8 @@ class ScanItem:
     offline_verdict: Optional[ScanStatus]
     offline_reason: Optional[str]
     override: bool
+    #: When the device last synced its bundle (naive UTC), if it says: what it knew when it decided.
+    bundle_synced_at: Optional[datetime] = None
 
 
 def sent_id(raw) -> Optional[str]:
@@ -68,10 +70,13 @@ def parse_item(raw, received_at: datetime) -> ScanItem:
     override = raw.get("override", False)
     if not isinstance(override, bool):
         errors["override"] = _l("true ou false attendu.")
+    synced_at = None
+    if raw.get("bundle_synced_at") is not None:
+        synced_at = _moment_field(raw, "bundle_synced_at", received_at, errors)
     if errors:
         raise InvalidScan(fields=errors)
     return ScanItem(scan_id.lower(), scan_id, qr, number, scanned_at, device_id.strip(), verdict,
-                    reason, override)
+                    reason, override, synced_at)
 
 
 def _unstorable_fields(raw: dict) -> dict:
@@ -99,6 +104,11 @@ def _holds_unstorable(value, depth: int = 0) -> bool:
 
 
 def _scan_time(raw, received_at: datetime, errors: dict) -> Optional[datetime]:
+    return _moment_field({"scanned_at": raw}, "scanned_at", received_at, errors)
+
+
+def _moment_field(item: dict, name: str, received_at: datetime, errors: dict) -> Optional[datetime]:
+    raw = item.get(name)
     moment = None
     if isinstance(raw, str):
         try:
@@ -108,9 +118,9 @@ def _scan_time(raw, received_at: datetime, errors: dict) -> Optional[datetime]:
         except (ValueError, OverflowError):
             moment = None
     if moment is None:
-        errors["scanned_at"] = _l("Date ISO 8601 attendue, par exemple 2026-03-12T08:00:00Z.")
+        errors[name] = _l("Date ISO 8601 attendue, par exemple 2026-03-12T08:00:00Z.")
     elif not received_at - MAX_BEHIND <= moment <= received_at + MAX_AHEAD:
-        errors["scanned_at"] = _l("Cette date est impossible pour un passage : vérifiez l'horloge "
+        errors[name] = _l("Cette date est impossible pour un passage : vérifiez l'horloge "
                                   "de l'appareil.")
         moment = None
     return moment

@@ -65,6 +65,10 @@ _OFFLINE_REASON = Enum(*REFUSAL_REASONS, native_enum=False, create_constraint=Tr
 FLAGGED = "conflict OR override OR after_withdrawal"
 
 
+REVIEWS = ("accepted", "voided")
+_REVIEW = Enum(*REVIEWS, native_enum=False, create_constraint=True, length=10, name="scan_review")
+
+
 class Scan(db.Model):
     """One scan as a partner device made it, uploaded once (its id is the device's UUID)."""
 
@@ -76,6 +80,8 @@ class Scan(db.Model):
         CheckConstraint("NOT override OR status = 'admitted'", name="override_admits"),
         CheckConstraint("visit_id IS NULL OR status = 'admitted'", name="visit_needs_admission"),
         CheckConstraint("(undone_at IS NULL) = (undone_by_id IS NULL)", name="undone_has_actor"),
+        CheckConstraint("review IS NULL OR conflict", name="review_is_of_a_conflict"),
+        CheckConstraint("(review IS NULL) = (reviewed_at IS NULL)", name="review_has_date"),
         CheckConstraint("qr IS NOT NULL OR pass_number IS NOT NULL", name="has_code"),
         Index("ix_scans_partner_received", "partner_id", "received_at"),
         Index("ix_scans_pass_id", "pass_id"),
@@ -111,6 +117,11 @@ class Scan(db.Model):
     #: Sent by an entrance device after the site withdrew it, scanned before the withdrawal: kept and
     #: shown to the network admin (anything it scanned after is refused, never stored).
     after_withdrawal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A conflict's review by the network admin: None (waiting, counts nowhere), "accepted" (its
+    #: admission counts from then on) or "voided" (never counts).
+    review: Mapped[Optional[str]] = mapped_column(_REVIEW)
+    reviewed_at: Mapped[Optional[datetime]]
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     #: For already_visited: the Paris date of the earlier admission, as first answered.
     visited_on: Mapped[Optional[date]]
     #: The pass the code names, once its signature held and the pass exists.
@@ -124,6 +135,7 @@ class Scan(db.Model):
     partner: Mapped[Partner] = relationship()
     pass_: Mapped[Optional[Pass]] = relationship()
     scanned_by: Mapped[User] = relationship(foreign_keys=[scanned_by_id])
+    reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
     visit: Mapped[Optional[Visit]] = relationship()
 
     def __repr__(self):

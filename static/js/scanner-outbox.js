@@ -77,6 +77,8 @@ export function asUpload(scan) {
   else item.qr = scan.qr;
   if (scan.override) item.override = true;
   if (scan.override && scan.pin) item.pin = scan.pin;  // an entrance device's PIN, checked when sent
+  // What the device knew when it decided: an admission of a pass its bundle listed as revoked is no conflict.
+  if (scan.bundleSyncedAt) item.bundle_synced_at = scan.bundleSyncedAt;
   if (scan.offlineVerdict && scan.offlineVerdict.status !== "pending") {
     item.offline_verdict = scan.offlineVerdict.status;
     if (scan.offlineVerdict.reason) item.offline_reason = scan.offlineVerdict.reason;

@@ -167,6 +167,7 @@ async function handleCode(raw, { frameTime, override = false, pin = null } = {})
     ...(typed ? { passNumber: text.trim() } : { qr: text }), ...(override && { override: true }),
     ...(override && pin && { pin }),
     scannedAt: now.toISOString(), siteId: bundle?.site?.id, siteName: bundle?.site?.name,
+    ...(bundle?.server_time && { bundleSyncedAt: bundle.server_time }),
   });
   // The question leaves at once; the device's own verdict is worked out meanwhile.
   const asking = navigator.onLine && mode.askFirst && !signedOut ? askServer(scan) : null;

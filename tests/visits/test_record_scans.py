@@ -6,6 +6,7 @@ import pytest
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.passes.api import revoke_pass
+from passresot.passes.models import Pass
 from passresot.timeutil import paris_today, utcnow
 from passresot.visits.api import (MAX_BATCH, UNDO_WINDOW, manual_entry, record_scans,
                                   undo_admission)
@@ -125,13 +126,27 @@ def test_an_uppercase_uuid_is_the_same_scan(site):
 
 # --- offline verdicts: conflicts kept, refusals respected -----------------------------------------
 
-def test_an_offline_admission_of_a_revoked_pass_is_kept_as_a_conflict_with_its_visit(site):
+def test_an_offline_admission_of_a_revoked_pass_is_kept_as_a_conflict_that_counts_nowhere_yet(site):
     revoke_pass(None, site.pass_, "Téléphone perdu")
     db.session.commit()
     result = one(site, site.pass_.token, offline_verdict="admitted")
     assert (result["status"], result["reason"], result["conflict"]) == ("admitted", "revoked", True)
-    assert counts() == (1, 1)
-    assert Scan.query.one().visit_id == Visit.query.one().id
+    assert counts() == (1, 0)  # no visit until the network admin accepts it (review.py)
+    assert Scan.query.one().visit_id is None and Scan.query.one().review is None
+
+
+def test_an_offline_admission_of_a_pass_revoked_before_the_devices_last_sync_is_refused_outright(site):
+    revoke_pass(None, site.pass_, "Téléphone perdu")
+    db.session.commit()
+    closed = db.session.get(Pass, site.pass_.id).closed_at
+    knew = one(site, site.pass_.token, offline_verdict="admitted",
+               bundle_synced_at=(closed + timedelta(minutes=5)).isoformat() + "Z")
+    assert (knew["status"], knew["reason"], knew["conflict"]) == ("refused", "revoked", False)
+    did_not_know = one(site, site.pass_.token, offline_verdict="admitted",
+                       bundle_synced_at=(closed - timedelta(minutes=5)).isoformat() + "Z")
+    assert (did_not_know["status"], did_not_know["conflict"]) == ("admitted", True)
+    bad = record(site, item(site.pass_.token, offline_verdict="admitted", bundle_synced_at="hier"))[0]
+    assert bad["error"]["fields"]["bundle_synced_at"].startswith("Date ISO 8601")
 
 
 def test_an_offline_admission_on_a_taken_slot_is_kept_as_a_conflict_without_a_second_visit(site):

@@ -202,6 +202,8 @@ ROUTES = {
     "api.scan_photo": Route(("GET",), lambda w: {"scan_id": w.scan_id}, allowed=frozenset({PARTNER}) | ENTRANCE,
                             not_found=frozenset({OTHER_PARTNER})),
     "scan_review.conflicts": Route(("GET",), allowed=NETWORK_ONLY),
+    "scan_review.accept": Route(("POST",), lambda w: {"scan_id": w.scan_id}, allowed=NETWORK_ONLY),
+    "scan_review.void": Route(("POST",), lambda w: {"scan_id": w.scan_id}, allowed=NETWORK_ONLY),
     # Visits, hours and dysfunction reports (issue 6): the agent's own pages and API; the network
     # admin triages reports; the OT admin sees their office and records their agents' other visits
     # (another office's admin gets 404 on this office's agent).
