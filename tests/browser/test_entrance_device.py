@@ -33,7 +33,7 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
 
     sign_in(page, live_server.url, STAFF)
     page.goto(live_server.url + "/site/devices")
-    page.fill("input[name=name]", "Caisse 1")
+    page.get_by_label("Nom de l'appareil").fill("Caisse 1")
     page.get_by_role("button", name="Ajouter un appareil d'entrée").click()
     expect(page.locator(".enrol-qr svg")).to_be_visible()
     link = page.locator("#enrol-link").inner_text()
@@ -106,7 +106,7 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
 def enrol_tablet(page, tablet, live_server, name):
     """The site manager (signed in on `page`) adds a device; the tablet opens its link: the scanner."""
     page.goto(live_server.url + "/site/devices")
-    page.fill("input[name=name]", name)
+    page.get_by_label("Nom de l'appareil").fill(name)
     page.get_by_role("button", name="Ajouter un appareil d'entrée").click()
     tablet.goto(page.locator("#enrol-link").inner_text())
     tablet.get_by_role("button", name="Activer cet appareil").click()
@@ -182,7 +182,7 @@ def test_a_tablet_reads_the_enrolment_qr_with_its_camera(page, playwright, live_
     the manager's enrolment QR makes the tablet a device of the site."""
     sign_in(page, live_server.url, STAFF)
     page.goto(live_server.url + "/site/devices")
-    page.fill("input[name=name]", "Caisse caméra")
+    page.get_by_label("Nom de l'appareil").fill("Caisse caméra")
     page.get_by_role("button", name="Ajouter un appareil d'entrée").click()
     link = page.locator("#enrol-link").inner_text()
     assert link.startswith(live_server.url + "/enrol/")
