@@ -28,6 +28,18 @@ def register_commands(app):
         db.session.commit()
         click.echo("Démo chargée.")
 
+    @app.cli.command("send-mail")
+    def send_mail_command():
+        """Send the queued e-mails (and the network's digest of new reports): run it from cron every minute."""
+        from .mailbox.api import pending_count, send_queued
+        from .reports.api import queue_report_digest
+
+        listed = queue_report_digest()
+        db.session.commit()
+        sent, failed = send_queued()
+        click.echo(f"Signalements dans le récapitulatif : {listed} ; e-mails envoyés : {sent}, "
+                   f"en échec (réessayés plus tard) : {failed}, en attente : {pending_count()}.")
+
     @app.cli.command("demo-logins")
     def demo_logins_command():
         """Print the demo accounts and their password."""

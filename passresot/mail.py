@@ -1,4 +1,4 @@
-"""Sending e-mail through SMTP when configured; never writing a message's body to the log."""
+"""SMTP delivery (called by the mail queue, passresot/mailbox), never writing a secret to the log."""
 import logging
 import smtplib
 from email.message import EmailMessage
@@ -17,22 +17,30 @@ def _link_for(to: str) -> str:
     return f"lien créé pour le compte {user.id if user else '?'}"
 
 
-def send_mail(to: str, subject: str, body: str, log_as: Optional[str] = None) -> bool:
-    """Send a plain-text message; returns False when SMTP is not configured or fails.
-
-    A message that carries a secret (a one-time link) passes `log_as`, e.g. "lien créé pour le
-    compte 12": the log then names it and never shows its body. Other messages (a dysfunction
-    report to the network) are logged whole when SMTP is not set, so nothing is lost."""
-    config = current_app.config
+def _named(to: str, body: str, log_as: Optional[str]) -> Optional[str]:
     if log_as is None and "/password/" in (body or ""):
-        log_as = _link_for(to)
-    what = log_as or f"message « {subject} »"
+        return _link_for(to)
+    return log_as
+
+
+def log_unsent(to: str, subject: str, body: str, log_as: Optional[str] = None) -> None:
+    """SMTP is not configured: say so. A message that carries a secret (a one-time link) is named
+    by `log_as`, e.g. "lien créé pour le compte 12", never shown; others (a dysfunction report to
+    the network) are logged whole, so nothing is lost."""
+    log_as = _named(to, body, log_as)
+    if log_as:
+        log.warning("SMTP non configuré : %s, non envoyé", log_as)
+    else:
+        log.warning("SMTP not configured; message to %s: %s\n%s", to, subject, body)
+
+
+def deliver(to: str, subject: str, body: str, log_as: Optional[str] = None) -> bool:
+    """Send one plain-text message now; False when SMTP is not configured or fails."""
+    config = current_app.config
     if not config["SMTP_HOST"]:
-        if log_as:
-            log.warning("SMTP non configuré : %s, non envoyé", log_as)
-        else:
-            log.warning("SMTP not configured; message to %s: %s\n%s", to, subject, body)
+        log_unsent(to, subject, body, log_as)
         return False
+    what = _named(to, body, log_as) or f"message « {subject} »"
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = to

@@ -12,3 +12,4 @@ from .reports.models import Report  # noqa: F401
 from .ratelimit.models import RateLimit  # noqa: F401
 from .partners.job_models import PartnerImportJob, PartnerImportRow  # noqa: F401
 from .devices.models import EnrolmentCode, SitePin  # noqa: F401
+from .mailbox.models import OutgoingMail  # noqa: F401

@@ -42,6 +42,7 @@ def app(tmp_path_factory):
         "SIGN_IN_RATE_LIMIT": "100000/60",
         "SCANS_RATE_LIMIT": "100000/60",
         "SCAN_ITEMS_RATE_LIMIT": "10000000/60",
+        "REPORTS_RATE_LIMIT": "100000/60",
     })
     from flask_migrate import upgrade
 

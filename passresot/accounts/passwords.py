@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.api import record_event
-from ..mail import send_mail
+from ..mailbox.api import queue_mail
 from ..ratelimit.api import hit
 from . import throttle
 from .api import MIN_PASSWORD_LENGTH, create_setup_link, find_user_by_email, normalize_email
@@ -50,5 +50,5 @@ def send_reset_link(email: str, address: str) -> bool:
              "Choisissez-en un nouveau avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\n"
              "Si vous n'avez rien demandé, ignorez ce message.\n\nRESOT66",
              name=user.first_name, days=current_app.config["SETUP_LINK_DAYS"], url=url)
-    return send_mail(user.email, _("Nouveau mot de passe PassResOT66"), body,
-                     log_as=f"lien créé pour le compte {user.id}")
+    return queue_mail(user.email, _("Nouveau mot de passe PassResOT66"), body,
+                      log_as=f"lien créé pour le compte {user.id}") is not None

@@ -16,6 +16,7 @@ from ..accounts.models import SetupLink
 from ..audit.api import record_event
 from ..audit.models import AuditEvent
 from ..extensions import db
+from ..mailbox.models import OutgoingMail
 from ..timeutil import utcnow
 
 MAILED = "user.setup_link_mailed"
@@ -50,7 +51,8 @@ def create_link_batch(actor, agents) -> int:
 
 
 def link_batch(actor, batch_id: int):
-    """[(agent, token or None once used or expired, mailed)] of a batch `actor` made, or None."""
+    """[(agent, token or None once used or expired, its e-mail: "sent", "queued" or None)] of a
+    batch `actor` made, or None."""
     first = db.session.get(SetupLink, batch_id)
     if first is None or first.created_by_id != actor.id:
         return None
@@ -61,11 +63,9 @@ def link_batch(actor, batch_id: int):
     mailed = {target for (target,) in db.session.query(AuditEvent.target_id).filter(
         AuditEvent.action == MAILED, AuditEvent.at >= first.created_at,
         AuditEvent.target_id.in_([link.user_id for link in links]))}
+    queued = {target for (target,) in db.session.query(OutgoingMail.sent_event_user_id).filter(
+        OutgoingMail.sent_event == MAILED, OutgoingMail.sent_at.is_(None), OutgoingMail.created_at >= first.created_at,
+        OutgoingMail.sent_event_user_id.in_([link.user_id for link in links]))}
     now = utcnow()
     return [(link.user, _token(link) if link.used_at is None and link.expires_at > now else None,
-             link.user_id in mailed) for link in links]
-
-
-def record_mailed(actor, agent) -> None:
-    """Remember that the link really left by e-mail (the « envoyé » badge shows only then)."""
-    record_event(actor, MAILED, "user", agent.id)
+             "sent" if link.user_id in mailed else "queued" if link.user_id in queued else None) for link in links]

@@ -6,7 +6,8 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours
-from ..reports.api import notify_network, record_report, report_json, reports_of
+from ..ratelimit.api import hit, limit_from_config
+from ..reports.api import record_report, report_json, reports_of
 from ..reports.exceptions import InvalidReport
 from ..timeutil import paris_today
 from ..web.access import roles_required
@@ -45,8 +46,7 @@ def my_reports():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidReport(_l("Un objet JSON est attendu."))
+    hit(f"reports:user:{current_user.id}", *limit_from_config("REPORTS_RATE_LIMIT"))
     report, created = record_report(current_user, body)
-    db.session.commit()
-    if created:
-        notify_network(report)
+    db.session.commit()  # the network hears of it in the next digest (`flask send-mail`)
     return jsonify(report=report_json(report), replayed=not created), 201 if created else 200

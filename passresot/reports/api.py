@@ -7,6 +7,7 @@ from typing import Optional
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
-from ..mail import send_mail
+from ..mailbox.api import queue_mail
 from ..partners.models import Partner
 from ..timeutil import utcnow
 from .deadlines import handling_deadline
@@ -97,18 +98,29 @@ def record_report(agent: User, raw, *, now: Optional[datetime] = None) -> tuple[
     return report, True
 
 
-def notify_network(report: Report) -> bool:
-    """Tell the network contact by e-mail (logged when SMTP is not set). Call after the commit."""
+def queue_report_digest(now: Optional[datetime] = None) -> int:
+    """One message to the network contact listing the reports not told yet (`flask send-mail`
+    calls it before sending the queue); returns how many it lists."""
     config = current_app.config
-    with force_locale("fr"):  # the network's own language, whoever wrote it
-        subject = _("[PassResOT66] Signalement : %(kind)s — %(site)s",
-                    kind=report.kind.label, site=report.partner.name)
-        body = _("%(name)s (%(office)s) signale un dysfonctionnement.\n\nSite : %(site)s (%(commune)s)\n"
-                 "Type : %(kind)s\nÉcrit le : %(written)s UTC\n\n%(text)s\n\nÀ traiter sous 3 jours ouvrés.",
-                 name=report.author.full_name, office=report.author.office.name if report.author.office else "",
-                 site=report.partner.name, commune=report.partner.commune, kind=report.kind.label,
-                 written=report.written_at.strftime("%d/%m/%Y %H:%M"), text=report.text)
-    return send_mail(config["NETWORK_CONTACT_EMAIL"], subject, body)
+    fresh = (Report.query.options(joinedload(Report.author), joinedload(Report.partner))
+             .filter(Report.notified_at.is_(None)).order_by(Report.received_at).all())
+    if not fresh:
+        return 0
+    with force_locale("fr"):  # the network's own language, whoever wrote them
+        subject = ngettext("[PassResOT66] %(num)d nouveau signalement", "[PassResOT66] %(num)d nouveaux signalements",
+                           len(fresh))
+        entries = [_("%(name)s (%(office)s) — %(site)s (%(commune)s)\nType : %(kind)s · écrit le %(written)s UTC\n"
+                     "%(text)s", name=report.author.full_name,
+                     office=report.author.office.name if report.author.office else "",
+                     site=report.partner.name, commune=report.partner.commune, kind=report.kind.label,
+                     written=report.written_at.strftime("%d/%m/%Y %H:%M"), text=report.text) for report in fresh]
+        body = "\n\n".join(entries) + "\n\n" + _("À traiter sous 3 jours ouvrés.")
+    queue_mail(config["NETWORK_CONTACT_EMAIL"], subject, body)
+    moment = now or utcnow()
+    for report in fresh:
+        report.notified_at = moment
+    db.session.flush()
+    return len(fresh)
 
 
 def reports_of(agent_id: int) -> list[Report]:

@@ -82,6 +82,8 @@ class Report(db.Model):
     answer: Mapped[Optional[str]] = mapped_column(Text)
     answered_at: Mapped[Optional[datetime]]
     answered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    #: When the network contact's digest listed it (None: the next `flask send-mail` will).
+    notified_at: Mapped[Optional[datetime]] = mapped_column(index=True)
 
     author: Mapped[User] = relationship(foreign_keys=[user_id])
     partner: Mapped[Partner] = relationship()

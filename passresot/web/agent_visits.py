@@ -15,7 +15,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
 from ..partners.models import Partner
-from ..reports.api import is_late, notify_network, record_report, reports_of
+from ..ratelimit.api import hit, limit_from_config
+from ..reports.api import is_late, record_report, reports_of
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
@@ -53,14 +54,13 @@ def reports():
         sent = {"id": request.form.get("id", ""), "partner_id": _int(request.form.get("partner_id")),
                 "kind": request.form.get("kind"), "text": request.form.get("text", "")}
         try:
-            report, created = record_report(current_user, sent)
+            hit(f"reports:user:{current_user.id}", *limit_from_config("REPORTS_RATE_LIMIT"))
+            record_report(current_user, sent)
         except DomainError as error:
             db.session.rollback()
             errors = {name: str(message) for name, message in error.fields.items()} or {"form": str(error.message)}
         else:
-            db.session.commit()
-            if created:
-                notify_network(report)
+            db.session.commit()  # the network hears of it in the next digest (`flask send-mail`)
             flash(_("Signalement envoyé au réseau RESOT66."), "success")
             return redirect(url_for("agent_visits.reports"))
     mine = reports_of(current_user.id)

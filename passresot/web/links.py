@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from ..accounts.api import create_setup_link
 from ..extensions import db
-from ..mail import send_mail
+from ..mailbox.api import queue_mail
 
 
 def setup_link_url(token: str) -> str:
@@ -14,7 +14,7 @@ def setup_link_url(token: str) -> str:
 
 
 def issue_and_show_setup_link(actor, user, *, back_url: str, created: bool):
-    """Create a link for `user`, commit, e-mail it when SMTP is set, and show it to the admin."""
+    """Create a link for `user`, commit, queue its e-mail when SMTP is set, and show it to the admin."""
     token = create_setup_link(actor, user)
     db.session.commit()
     url = setup_link_url(token)
@@ -24,7 +24,8 @@ def issue_and_show_setup_link(actor, user, *, back_url: str, created: bool):
         "Bonjour %(name)s,\n\nUn compte PassResOT66 vous attend. Choisissez votre mot de passe "
         "avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\nRESOT66",
         name=user.first_name, days=days, url=url)
-    mailed = send_mail(user.email, subject, body, log_as=f"lien créé pour le compte {user.id}")
-    return render_template("admin/setup_link.html", user=user, url=url, days=days, mailed=mailed,
+    queued = queue_mail(user.email, subject, body, log_as=f"lien créé pour le compte {user.id}") is not None
+    db.session.commit()
+    return render_template("admin/setup_link.html", user=user, url=url, days=days, queued=queued,
                            smtp_configured=bool(current_app.config["SMTP_HOST"]),
                            created=created, back_url=back_url)

@@ -13,9 +13,9 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..agents.api import has_photo_ids
 from ..agents.listing import selected_agents
-from ..agents.setup_links import create_link_batch, link_batch, record_mailed
+from ..agents.setup_links import MAILED, create_link_batch, link_batch
 from ..extensions import db
-from ..mail import send_mail
+from ..mailbox.api import queue_mail
 from ..passes.api import office_passes
 from ..passes.models import PassStatus
 from ..passes.qr import BORDER
@@ -39,12 +39,14 @@ def send_links():
 
 
 def mail_new_links(actor, agents) -> int:
-    """New links for `agents`, committed, then e-mailed where SMTP is set; returns the batch id."""
+    """New links for `agents`, committed, their e-mails queued where SMTP is set (the « envoyé »
+    badge comes once `flask send-mail` has really sent one); returns the batch id."""
     batch_id = create_link_batch(actor, agents)
     db.session.commit()
     for agent, token, _mailed in link_batch(actor, batch_id):
-        if token and send_mail(agent.email, _("Votre accès à PassResOT66"), _link_mail(agent, token)):
-            record_mailed(actor, agent)
+        if token:
+            queue_mail(agent.email, _("Votre accès à PassResOT66"), _link_mail(agent, token),
+                       log_as=f"lien créé pour le compte {agent.id}", sent_event=MAILED, actor=actor, user=agent)
     db.session.commit()
     return batch_id
 
@@ -81,7 +83,8 @@ def links_csv(batch_id):
     writer.writerow([_("Nom"), _("Prénom"), _("E-mail"), _("Lien"), _("Envoyé par e-mail")])
     for agent, url, mailed in rows:
         writer.writerow([agent.last_name, agent.first_name, agent.email,
-                         url or _("déjà utilisé ou expiré"), _("oui") if mailed else _("non")])
+                         url or _("déjà utilisé ou expiré"),
+                         {"sent": _("oui"), "queued": _("en cours d'envoi")}.get(mailed, _("non"))])
     return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=liens-{batch_id}.csv"})
 

@@ -114,18 +114,31 @@ def test_triage_answers_and_keeps_the_first_handling_time(make):
     assert not is_late(report)
 
 
-def test_a_new_report_mails_the_network_contact_or_logs_without_smtp(app, make, caplog, monkeypatch):
-    from passresot.reports import api
+def test_new_reports_reach_the_network_in_one_digest_or_the_log_without_smtp(app, make, caplog, monkeypatch):
+    import smtplib
+
+    from passresot.mailbox.api import send_queued
+    from passresot.reports.api import queue_report_digest
+    from tests.accounts.test_setup_links import FakeSMTP
 
     agent, partner = make.agent(), make.partner(name="Fort de Salses")
-    report, _ = record_report(agent, _raw(partner))
+    record_report(agent, _raw(partner))
     db.session.commit()
     with caplog.at_level(logging.WARNING, logger="passresot.mail"):
-        assert api.notify_network(report) is False
+        assert queue_report_digest() == 1  # without SMTP: logged whole, nothing lost
     assert "contact@resot66.fr" in caplog.text and "Fort de Salses" in caplog.text
-    sent = []
+    assert queue_report_digest() == 0  # told once
+
+    FakeSMTP.sent, FakeSMTP.fail = [], False
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.fr")
-    monkeypatch.setattr(api, "send_mail", lambda to, subject, body: sent.append((to, subject, body)) or True)
-    assert api.notify_network(report) is True
-    assert sent[0][0] == app.config["NETWORK_CONTACT_EMAIL"]
-    assert "Entrée refusée" in sent[0][1] and "malgré le pass" in sent[0][2]
+    monkeypatch.setitem(app.config, "SMTP_USER", "")
+    for _ in range(3):
+        record_report(agent, _raw(partner))
+    db.session.commit()
+    assert queue_report_digest() == 3
+    db.session.commit()
+    assert send_queued() == (1, 0)  # three reports, one message
+    (host, message), = FakeSMTP.sent
+    assert message["To"] == app.config["NETWORK_CONTACT_EMAIL"] and "3 nouveaux signalements" in message["Subject"]
+    assert message.get_content().count("Fort de Salses") == 3 and "malgré le pass" in message.get_content()

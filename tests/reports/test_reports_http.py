@@ -131,3 +131,37 @@ def test_a_junk_bearer_header_does_not_skip_csrf_for_a_cookie_session(client, ma
     accepted = client.post("/api/v1/me/reports", json=_body(partner),
                            headers={"Authorization": "Bearer " + own_token})
     assert accepted.status_code == 201
+
+
+def test_an_agent_sends_a_limited_number_of_reports_and_the_request_never_waits_for_smtp(app, client, make,
+                                                                                       monkeypatch):
+    """Issue 14 part 6: 40 reports in 4 s made 40 mails inside the requests. Now each agent may send
+    REPORTS_RATE_LIMIT, and the network gets one digest from `flask send-mail`, whatever SMTP does."""
+    import smtplib
+
+    monkeypatch.setitem(app.config, "REPORTS_RATE_LIMIT", "3/3600")
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.injoignable.example")
+
+    tries = []
+
+    def unreachable(*args, **kwargs):
+        tries.append(args)
+        raise ConnectionRefusedError("no server")
+    monkeypatch.setattr(smtplib, "SMTP", unreachable)
+    agent, partner = make.agent(), make.partner()
+    token = create_api_token(agent, "phone")[0]
+    db.session.commit()
+    headers = {"Authorization": "Bearer " + token}
+    statuses = [client.post("/api/v1/me/reports", json=_body(partner), headers=headers).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    assert "Trop de" in client.post("/api/v1/me/reports", json=_body(partner), headers=headers).get_json()["error"]["message"]
+    assert Report.query.count() == 3
+    login(client, agent.email)
+    page = client.post("/reports", data={"csrf_token": csrf_token(client, "/reports"), "id": str(uuid.uuid4()),
+                                         "partner_id": partner.id, "kind": "site_closed", "text": "Encore."})
+    assert "Trop de" in page.get_data(as_text=True) and Report.query.count() == 3
+    assert tries == []  # no request talked to SMTP
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["send-mail"])
+    assert "Signalements dans le récapitulatif : 3" in result.output, result.output
+    assert "en échec (réessayés plus tard) : 1" in result.output and len(tries) == 1  # one digest
