@@ -1,6 +1,8 @@
 """The promise of the PWA: an agent who opened the pass once online still shows it with no network."""
 import re
 
+import pytest
+
 from .conftest import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
@@ -86,6 +88,9 @@ def test_signing_out_forgets_the_pass_on_this_device(phone, live_server):
 
 def test_a_pass_opened_before_the_worker_was_installed_is_kept_too(phone, live_server):
     sign_in(phone, live_server.url, AGENT)
+    # The worker the sign-in page registered is let finish (its install and first copies) before it
+    # goes: this test is about a device that never had one, not about one removed mid-install.
+    phone.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     phone.evaluate("""async () => {
         for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
         for (const name of await caches.keys()) await caches.delete(name);
@@ -97,6 +102,12 @@ def test_a_pass_opened_before_the_worker_was_installed_is_kept_too(phone, live_s
     live_server.stop()
     phone.reload()
 
-    assert phone.locator("[data-qr] svg").is_visible()
+    if not phone.locator("[data-qr] svg").is_visible():  # seen once in a full CI run: say what was shown
+        kept = phone.evaluate("""async () => {
+            const kept = {};
+            for (const name of await caches.keys()) kept[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+            return [kept, (await navigator.serviceWorker.getRegistrations()).map((r) => [r.active?.state, r.waiting?.state])];
+        }""")
+        pytest.fail(f"no pass after the offline reload; page: {phone.content()[:400]!r}; caches and workers: {kept}")
     assert phone.evaluate("(url) => caches.match(url).then(Boolean)", photo_url)
     assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
