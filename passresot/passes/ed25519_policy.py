@@ -12,7 +12,7 @@ subgroup, which the cofactorless check (OpenSSL) requires and verify.js checks. 
 in tests/vectors/pass_tokens.json ("ed25519_speccheck"), checked by both test suites.
 
 Curve arithmetic here is plain affine Edwards formulas on Python integers: slow (tens of ms) and
-used only to vet a public key once (cached), never to verify a signature.
+used only to vet a public key once (usable_key is cached), never to verify a signature.
 """
 from functools import lru_cache
 from typing import Optional
@@ -67,10 +67,17 @@ def _times(scalar: int, point):
 
 
 @lru_cache(maxsize=64)
+def usable_key(raw: bytes) -> Optional[Ed25519PublicKey]:
+    """The key, loaded once, when its encoding is canonical, not the identity and of prime order L
+    (so neither small nor mixed order); None otherwise."""
+    point = decode_point(raw)
+    if point is None or point == IDENTITY or _times(L, point) != IDENTITY:
+        return None
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
 def acceptable_public_key(raw: bytes) -> bool:
-    """Canonical, not the identity, of prime order L (so neither small nor mixed order)."""
-    point = decode_point(bytes(raw))
-    return point is not None and point != IDENTITY and _times(L, point) == IDENTITY
+    return usable_key(bytes(raw)) is not None
 
 
 def acceptable_signature(signature: bytes) -> bool:
@@ -79,12 +86,12 @@ def acceptable_signature(signature: bytes) -> bool:
             and int.from_bytes(signature[32:], "little") < L)
 
 
-def signature_holds(public_key: bytes, signature: bytes, message: bytes) -> bool:
-    """The policy, then OpenSSL's (cofactorless) verification."""
-    if not acceptable_public_key(bytes(public_key)) or not acceptable_signature(signature):
+def signature_holds(key: Optional[Ed25519PublicKey], signature: bytes, message: bytes) -> bool:
+    """The policy, then OpenSSL's (cofactorless) verification; `key` from usable_key() (None: refused)."""
+    if key is None or not acceptable_signature(signature):
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(bytes(public_key)).verify(signature, message)
+        key.verify(signature, message)
     except InvalidSignature:
         return False
     return True

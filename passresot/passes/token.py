@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .base45 import Base45Error, b45decode, b45encode
-from .ed25519_policy import signature_holds
+from .ed25519_policy import signature_holds, usable_key
 from .exceptions import TokenRefused
 
 PREFIX = "PR1:"
@@ -66,7 +66,7 @@ class PassPayload:
 
 def key_id(public_key: Ed25519PublicKey | bytes) -> str:
     """The kid of a public key: the first 4 bytes of SHA-256 of its raw form, in hex."""
-    return hashlib.sha256(_raw_public(public_key)).digest()[:4].hex()
+    return hashlib.sha256(raw_public_key(public_key)).digest()[:4].hex()
 
 
 def truncate_name(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
@@ -137,7 +137,7 @@ def verify_pass_token(text: str, public_keys: Mapping[str, bytes | Ed25519Public
         raise TokenRefused("unknown_key", payload.kid)
     # One policy with the scanner (ed25519_policy.py): a key or signature the browser would judge
     # otherwise is refused here too, as an unreadable key is.
-    if not signature_holds(_raw_public(key), signature, signed):
+    if not signature_holds(usable_key(raw_public_key(key)), signature, signed):
         raise TokenRefused("invalid_signature")
     if payload.pass_id in revoked:
         raise TokenRefused("revoked")
@@ -159,7 +159,8 @@ def _unix(moment: datetime | int) -> int:
     return moment
 
 
-def _raw_public(public_key: Ed25519PublicKey | bytes) -> bytes:
+def raw_public_key(public_key: Ed25519PublicKey | bytes) -> bytes:
+    """The 32 raw bytes of a key given loaded or raw."""
     if isinstance(public_key, Ed25519PublicKey):
         return public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
     return bytes(public_key)

@@ -61,7 +61,7 @@ def parse_item(raw, received_at: datetime) -> ScanItem:
     elif number is not None and (not isinstance(number, str) or not 0 < len(number) <= MAX_PASS_NUMBER):
         errors["pass_number"] = _l("Le numéro de pass doit être un texte de %(n)s caractères au plus.",
                                    n=MAX_PASS_NUMBER)
-    scanned_at = _scan_time(raw.get("scanned_at"), received_at, errors)
+    scanned_at = _moment(raw.get("scanned_at"), "scanned_at", received_at, errors)
     device_id = raw.get("device_id")
     if not isinstance(device_id, str) or not 0 < len(device_id.strip()) <= MAX_DEVICE_ID:
         errors["device_id"] = _l("Identifiant de l'appareil attendu (%(n)s caractères au plus).",
@@ -72,7 +72,7 @@ def parse_item(raw, received_at: datetime) -> ScanItem:
         errors["override"] = _l("true ou false attendu.")
     synced_at = None
     if raw.get("bundle_synced_at") is not None:
-        synced_at = _moment_field(raw, "bundle_synced_at", received_at, errors)
+        synced_at = _moment(raw["bundle_synced_at"], "bundle_synced_at", received_at, errors)
     if errors:
         raise InvalidScan(fields=errors)
     return ScanItem(scan_id.lower(), scan_id, qr, number, scanned_at, device_id.strip(), verdict,
@@ -103,12 +103,9 @@ def _holds_unstorable(value, depth: int = 0) -> bool:
     return False
 
 
-def _scan_time(raw, received_at: datetime, errors: dict) -> Optional[datetime]:
-    return _moment_field({"scanned_at": raw}, "scanned_at", received_at, errors)
-
-
-def _moment_field(item: dict, name: str, received_at: datetime, errors: dict) -> Optional[datetime]:
-    raw = item.get(name)
+def _moment(raw, name: str, received_at: datetime, errors: dict) -> Optional[datetime]:
+    """An ISO 8601 moment of the item (naive UTC) within the bounds a scan's clock may be, else an
+    error under `name`."""
     moment = None
     if isinstance(raw, str):
         try:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -20,12 +20,10 @@ from ..extensions import db
 from ..passes.models import Pass
 from ..timeutil import PARIS, utcnow
 from .exceptions import ConflictAlreadyReviewed, NotAConflict, ScanNotFound
-from .models import Scan, Visit
+from .models import FLAGGED, Scan, Visit
 from .verdict import paris_moment
 
 PAGE_SIZE = 50
-#: Kept for the template's wording ("the newest N"): every flagged scan is now reachable by paging.
-REVIEW_LIMIT = PAGE_SIZE
 STATES = ("waiting", "accepted", "voided")
 
 
@@ -50,7 +48,7 @@ class ReviewPage:
 
 def flagged_scans(filters: ReviewFilters = ReviewFilters(), page: int = 1) -> ReviewPage:
     """Flagged scans matching `filters`, newest first, PAGE_SIZE a page, with what the page shows loaded."""
-    query = _narrowed(Scan.query.filter(or_(Scan.conflict, Scan.override, Scan.after_withdrawal)), filters)
+    query = _narrowed(Scan.query.filter(text(f"({FLAGGED})")), filters)  # the partial index's own predicate
     total = query.order_by(None).with_entities(func.count(Scan.id)).scalar()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)

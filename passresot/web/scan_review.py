@@ -35,18 +35,18 @@ def conflicts():
 @bp.route("/<scan_id>/accept", methods=["POST"])
 @roles_required(Role.network_admin)
 def accept(scan_id):
-    return _review(scan_id, lambda: accept_conflict(current_user, scan_id),
+    return _review(lambda: accept_conflict(current_user, scan_id),
                    _("Conflit accepté : l'entrée compte désormais dans les heures et les statistiques."))
 
 
 @bp.route("/<scan_id>/void", methods=["POST"])
 @roles_required(Role.network_admin)
 def void(scan_id):
-    return _review(scan_id, lambda: void_conflict(current_user, scan_id),
+    return _review(lambda: void_conflict(current_user, scan_id),
                    _("Conflit écarté : l'entrée ne comptera pas."))
 
 
-def _review(scan_id, action, done: str):
+def _review(action, done: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
