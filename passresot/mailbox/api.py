@@ -9,6 +9,7 @@ from typing import Optional
 
 from flask import current_app
 
+from ..accounts.models import User
 from ..audit.api import record_event
 from ..extensions import db
 from ..mail import deliver, log_unsent
@@ -46,7 +47,8 @@ def send_queued(now: Optional[datetime] = None, limit: int = BATCH) -> tuple[int
         if deliver(mail.to_address, mail.subject, mail.body, mail.log_as):
             mail.sent_at, mail.body = utcnow(), ""
             if mail.sent_event and mail.sent_event_user_id:
-                record_event(_user(mail.sent_event_actor_id), mail.sent_event, "user", mail.sent_event_user_id)
+                actor = db.session.get(User, mail.sent_event_actor_id) if mail.sent_event_actor_id else None
+                record_event(actor, mail.sent_event, "user", mail.sent_event_user_id)
             sent += 1
         else:
             mail.attempts += 1
@@ -62,10 +64,5 @@ def send_queued(now: Optional[datetime] = None, limit: int = BATCH) -> tuple[int
 
 
 def pending_count() -> int:
-    return OutgoingMail.query.filter(OutgoingMail.sent_at.is_(None)).count()
-
-
-def _user(user_id):
-    from ..accounts.models import User
-
-    return db.session.get(User, user_id) if user_id else None
+    """Messages still to send (not those given up)."""
+    return OutgoingMail.query.filter(OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at < GIVEN_UP).count()

@@ -131,13 +131,13 @@ export async function signatureHolds(publicKey, signature, signed, mode = "auto"
 }
 
 const ORDER = 2n ** 252n + 27742317777372353535851937790883648493n;
-const acceptedKeys = new Map();  // key hex -> Promise<boolean>: vetted once
+const acceptedKeys = new Map();  // key hex -> whether the policy accepts it: vetted once
 
 async function policyAllows(publicKey, signature) {
   const { Point } = await loadFallback();
   const keyHex = toHex(publicKey);
-  if (!acceptedKeys.has(keyHex)) acceptedKeys.set(keyHex, Promise.resolve(primeOrder(Point, publicKey, false)));
-  if (!(await acceptedKeys.get(keyHex))) return false;
+  if (!acceptedKeys.has(keyHex)) acceptedKeys.set(keyHex, primeOrder(Point, publicKey, false));
+  if (!acceptedKeys.get(keyHex)) return false;
   return littleEndian(signature.subarray(32)) < ORDER && primeOrder(Point, signature.subarray(0, 32), true);
 }
 
