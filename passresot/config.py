@@ -70,6 +70,10 @@ def load_config(instance_path: str) -> dict:
         # Scans are counted by item too: a batch of 100 counts 100 (issue 14: one token could post
         # 120 × 500 scans a minute). 600 a minute is a scan every 0.1 s, far above any entrance.
         "SCAN_ITEMS_RATE_LIMIT": env("SCAN_ITEMS_RATE_LIMIT", "600/60"),
+        # Typed pass numbers whose holder the answer may name, per account: past it the scan is
+        # judged and recorded as usual but without the name and photo, so typing numbers one after
+        # another cannot page through the network's staff (a camera that fails sends a few).
+        "TYPED_IDENTITY_RATE_LIMIT": env("TYPED_IDENTITY_RATE_LIMIT", "30/3600"),
         # Dysfunction reports an agent may send (each reaches the network in its next digest).
         "REPORTS_RATE_LIMIT": env("REPORTS_RATE_LIMIT", "20/3600"),
         # Device syncs running at once on this host (ratelimit/slots.py); empty: the cores less one.

@@ -43,6 +43,7 @@ def app(tmp_path_factory):
         "SCANS_RATE_LIMIT": "100000/60",
         "SCAN_ITEMS_RATE_LIMIT": "10000000/60",
         "REPORTS_RATE_LIMIT": "100000/60",
+        "TYPED_IDENTITY_RATE_LIMIT": "100000/60",
     })
     from flask_migrate import upgrade
 

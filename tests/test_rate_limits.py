@@ -8,7 +8,7 @@ import pytest
 
 from passresot import create_app
 from passresot.extensions import db
-from passresot.ratelimit.api import hit
+from passresot.ratelimit.api import hit, within_limit
 from passresot.ratelimit.exceptions import RateLimited
 from tests.conftest import FAST_HASH, PASSWORD, login
 from tests.factories import Factory
@@ -32,6 +32,14 @@ def test_a_bucket_counts_within_its_window_then_starts_again(app_ctx):
     assert refused.value.retry_after == 1 and refused.value.status == 429
     assert hit("other", 3, 60, now=NOON) == 1  # buckets are separate
     assert hit("b", 3, 60, now=NOON + timedelta(seconds=60)) == 1  # a new window
+
+
+def test_within_limit_says_how_many_fit_and_never_refuses(app_ctx):
+    assert within_limit("t", 5, 3600, 3, now=NOON) == 3
+    assert within_limit("t", 5, 3600, 4, now=NOON + timedelta(minutes=1)) == 2  # 7 counted, 5 fit
+    assert within_limit("t", 5, 3600, 2, now=NOON + timedelta(minutes=2)) == 0
+    assert within_limit("t", 5, 3600, 2, now=NOON + timedelta(hours=1)) == 2  # a new window
+    assert within_limit("zero", 0, 3600, 4, now=NOON) == 0
 
 
 def test_two_workers_share_one_count(app, app_ctx):

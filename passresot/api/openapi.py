@@ -80,7 +80,10 @@ SCHEMAS = {
         "replayed": {"type": "boolean", "description": "This UUID was already recorded: its first result."},
         "conflict": {"type": "boolean", "description": "Admitted offline although the server refuses."},
         "override": BOOL, "undone": BOOL,
-        "holder": {**_ref("Holder"), "nullable": True, "description": "Only when the pass's signature held."},
+        "holder": {**_ref("Holder"), "nullable": True,
+                   "description": "Only with an admission decided now, within 10 minutes of the scan."},
+        "identity_withheld": {"type": "boolean", "description": "A typed number past the account's "
+                              "TYPED_IDENTITY_RATE_LIMIT: recorded, but the holder is not named."},
         "visited_on": {**DATE, "nullable": True, "description": "For already_visited: the earlier admission."},
         "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
                        "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),

@@ -29,13 +29,25 @@ def hit(bucket: str, limit: int, window_seconds: int, now: Optional[datetime] = 
     RateLimited once it passes `limit`."""
     now = now or utcnow()
     start = _window_start(now, window_seconds)
-    redis_url = current_app.config.get("REDIS_URL")
-    count = (_redis_hit(redis_url, bucket, start, window_seconds, amount) if redis_url
-             else _database_hit(bucket, start, amount))
+    count = _count(bucket, start, window_seconds, amount)
     if count > limit:
         retry_after = math.ceil((start + timedelta(seconds=window_seconds) - now).total_seconds())
         raise RateLimited(max(1, retry_after))
     return count
+
+
+def within_limit(bucket: str, limit: int, window_seconds: int, amount: int,
+                 now: Optional[datetime] = None) -> int:
+    """Count `amount` in `bucket` without refusing anything: how many of them (the first ones) fit
+    under `limit`, for a caller that treats the rest differently instead of turning them away."""
+    count = _count(bucket, _window_start(now or utcnow(), window_seconds), window_seconds, amount)
+    return max(0, min(amount, limit - (count - amount)))
+
+
+def _count(bucket: str, start: datetime, window_seconds: int, amount: int) -> int:
+    redis_url = current_app.config.get("REDIS_URL")
+    return (_redis_hit(redis_url, bucket, start, window_seconds, amount) if redis_url
+            else _database_hit(bucket, start, amount))
 
 
 def limit_from_config(name: str) -> tuple[int, int]:

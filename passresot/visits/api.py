@@ -73,9 +73,11 @@ def record_scans_of_withdrawn_device(device: User, enrolled_at: datetime, withdr
                                  received_at=received_at))
     results = [next(recorded) if ok else _error_entry(raw, DeviceRevoked()) for raw, ok in zip(items, while_enrolled)]
     new_ids = [result["id"].lower() for result in results if result.get("status") and not result["replayed"]]
-    if new_ids:
-        Scan.query.filter(Scan.id.in_(new_ids)).update({Scan.after_withdrawal: True}, synchronize_session=False)
-    return results
+    if new_ids:  # a withdrawn device (perhaps a lost one) learns no holder's name or photo
+        Scan.query.filter(Scan.id.in_(new_ids)).update({Scan.after_withdrawal: True, Scan.identity_withheld: True},
+                                                       synchronize_session=False)
+    return [{**result, "holder": None, "identity_withheld": True} if result.get("status") else result
+            for result in results]
 
 
 def _parse(raw, received_at):

@@ -18,7 +18,9 @@ from typing import Optional
 from ..accounts.models import User
 from ..audit.api import record_event
 from ..partners.models import Partner
+from ..passes.api import SYNC_OVERLAP
 from ..passes.numbers import normalize_pass_number
+from ..ratelimit.api import limit_from_config, within_limit
 from .batch_reads import admissions_at, known_scans, unreadable_kept_since
 from .batch_writes import delete_visits, insert_scans, insert_visits
 from .exceptions import ScanIdTaken
@@ -44,6 +46,8 @@ class Planned:
     moment: datetime
     verdict: Verdict
     visit: Optional[Visit] = None
+    #: A typed number past the account's limit: recorded without naming the holder.
+    identity_withheld: bool = False
 
 
 def record_items(staff: User, partner: Partner, items: list[ScanItem], received_at: datetime,
@@ -87,6 +91,7 @@ def plan_scans(judge: Judge, items: list[ScanItem], received_at: datetime) -> li
 
 
 def _write(staff, partner, planned: list[Planned], received_at) -> dict:
+    _withhold_typed_identities(staff, planned, received_at)  # before any write: SQLite's lock
     planned, unkept = _cap_unreadable(partner, planned, received_at)
     outcomes = {plan.item.id: new_result(_scan_row(staff, partner, plan, received_at, {}), None) for plan in unkept}
     return {**outcomes, **_write_kept(staff, partner, planned, received_at)}
@@ -158,7 +163,7 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
     """The answer for one scan, the same on first upload and on replay (apart from `replayed`, and
     the holder, named on the first answer only)."""
     shown = not replayed and identity_shown(scan.status, scan.conflict, scan.undone_at is not None,
-                                            scan.scanned_at, scan.received_at)
+                                            scan.scanned_at, scan.received_at, withheld=scan.identity_withheld)
     return {
         "id": sent_id or scan.id,
         "status": scan.status.value,
@@ -168,26 +173,56 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
         "override": scan.override,
         "undone": scan.undone_at is not None,
         "holder": _holder(scan.pass_) if shown and scan.pass_id is not None else None,
+        "identity_withheld": scan.identity_withheld,
         "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
     }
 
 
 def new_result(row: dict, pass_) -> dict:
     """scan_result() for a scan just written from `row`."""
-    shown = identity_shown(row["status"], row["conflict"], False, row["scanned_at"], row["received_at"])
+    shown = _row_names_holder(row)
     return {"id": row["id"], "status": row["status"].value, "reason": row["reason"], "replayed": False,
             "conflict": row["conflict"], "override": row["override"], "undone": False,
             "holder": _holder(pass_) if shown and row["pass_id"] is not None else None,
+            "identity_withheld": row["identity_withheld"],
             "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None}
 
 
 def identity_shown(status: ScanStatus, conflict: bool, undone: bool, scanned_at: datetime,
-                   received_at: datetime) -> bool:
+                   received_at: datetime, *, withheld: bool = False) -> bool:
     """The holder's name and photo go with an admission the server decides while the holder is at
     the door: never with a refusal (a typed or replayed number would name anyone), a conflict, an
-    undone entry, or a scan sent more than IDENTITY_WINDOW after it was made."""
-    return (status is ScanStatus.admitted and not conflict and not undone
+    undone entry, a scan sent more than IDENTITY_WINDOW after it was made, or a typed number past
+    the account's limit (`withheld`)."""
+    return (status is ScanStatus.admitted and not conflict and not undone and not withheld
             and received_at - scanned_at <= IDENTITY_WINDOW)
+
+
+def _names_holder(plan: Planned, received_at: datetime) -> bool:
+    status, conflict, _override = outcome(plan.verdict, plan.item)
+    return plan.verdict.pass_ is not None and identity_shown(status, conflict, False, plan.item.scanned_at,
+                                                             received_at)
+
+
+def _row_names_holder(row: dict) -> bool:
+    return identity_shown(row["status"], row["conflict"], False, row["scanned_at"], row["received_at"],
+                          withheld=row["identity_withheld"])
+
+
+def _withhold_typed_identities(staff, planned: list[Planned], received_at: datetime) -> None:
+    """Typed numbers whose answer would name the holder count against the account's
+    TYPED_IDENTITY_RATE_LIMIT; past it, in the order sent, they are recorded without the name and
+    photo. Counted by account, not by the device_id a device states about itself."""
+    named = [plan for plan in planned if plan.item.pass_number is not None and _names_holder(plan, received_at)]
+    if not named:
+        return
+    allowed = within_limit(f"typed-identity:user:{staff.id}",
+                           *limit_from_config("TYPED_IDENTITY_RATE_LIMIT"), len(named))
+    for plan in named[allowed:]:
+        plan.identity_withheld = True
+    if allowed < len(named):
+        log.warning("Account %s: %s typed numbers past its limit answered without the holder",
+                    staff.id, len(named) - allowed)
 
 
 def _holder(pass_) -> dict:
@@ -229,7 +264,7 @@ def _scan_row(staff, partner, plan: Planned, received_at, written: dict) -> dict
             "conflict": conflict, "override": override,
             "visited_on": paris_date(verdict.earlier.admitted_at) if verdict.earlier else None,
             "pass_id": verdict.pass_.id if verdict.pass_ is not None else None, "visit_id": visit_id,
-            "undone_at": None, "undone_by_id": None}
+            "undone_at": None, "undone_by_id": None, "identity_withheld": plan.identity_withheld}
 
 
 def _typed_number(typed: Optional[str]) -> Optional[str]:
@@ -252,10 +287,11 @@ def outcome(verdict: Verdict, item: ScanItem) -> tuple[ScanStatus, bool, bool]:
 
 
 def _device_knew(verdict: Verdict, item: ScanItem) -> bool:
-    """The pass was revoked before the device's last bundle sync: its revocation list said so."""
-    closed_at = getattr(verdict.pass_, "closed_at", None)
-    return (verdict.reason == "revoked" and item.bundle_synced_at is not None and closed_at is not None
-            and closed_at <= item.bundle_synced_at)
+    """The refusal's reason was in the bundle the device last synced (the pass's revocation, the
+    holder's earlier admission here, the site's accepted periods): admitting anyway is no conflict
+    to review. SYNC_OVERLAP covers what was written while that bundle was read."""
+    return (verdict.known_since is not None and item.bundle_synced_at is not None
+            and verdict.known_since <= item.bundle_synced_at - SYNC_OVERLAP)
 
 
 def _makes_visit(plan: Planned) -> bool:

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from ..accounts.models import User
 from ..extensions import db
@@ -44,8 +44,8 @@ def admissions_at(partner_id: int, user_ids: Iterable[int], years: Iterable[int]
     user_ids, years = list(set(user_ids)), list(set(years))
     if not user_ids or not years:
         return []
-    return Visit.query.filter(Visit.partner_id == partner_id, Visit.user_id.in_(user_ids),
-                              Visit.year.in_(years)).all()
+    return (Visit.query.options(undefer(Visit.recorded_at))
+            .filter(Visit.partner_id == partner_id, Visit.user_id.in_(user_ids), Visit.year.in_(years)).all())
 
 
 def unreadable_kept_since(partner_id: int, since: datetime) -> int:

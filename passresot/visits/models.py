@@ -4,8 +4,8 @@ from datetime import date, datetime
 from typing import Optional
 
 from sqlalchemy import (CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint, false,
-                        text)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+                        func, select, text)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
@@ -117,6 +117,9 @@ class Scan(db.Model):
     #: Sent by an entrance device after the site withdrew it, scanned before the withdrawal: kept and
     #: shown to the network admin (anything it scanned after is refused, never stored).
     after_withdrawal: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: A typed number past the account's TYPED_IDENTITY_RATE_LIMIT: its answer named no holder and
+    #: its photo is never served, whatever the verdict.
+    identity_withheld: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: A conflict's review by the network admin: None (waiting, counts nowhere), "accepted" (its
     #: admission counts from then on) or "voided" (never counts).
     review: Mapped[Optional[str]] = mapped_column(_REVIEW)
@@ -140,3 +143,11 @@ class Scan(db.Model):
 
     def __repr__(self):
         return f"<Scan {self.id} {self.status.value} {self.reason}>"
+
+
+#: When the server learnt of an admission: the receipt of the scan that made it (None when no scan
+#: did). A scanner bundle fetched after that listed it (batch.outcome: what the device knew).
+#: Deferred: read only where asked (batch_reads.admissions_at).
+Visit.recorded_at = column_property(
+    select(func.min(Scan.received_at)).where(Scan.visit_id == Visit.id).correlate_except(Scan)
+    .scalar_subquery(), deferred=True)

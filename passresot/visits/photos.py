@@ -20,7 +20,7 @@ def recent_scan_photo(staff, scan_id, now: Optional[datetime] = None) -> Scan:
     scan = db.session.get(Scan, str(scan_id).lower())
     if (scan is None or scan.partner_id != partner.id or scan.pass_id is None
             or not identity_shown(scan.status, scan.conflict, scan.undone_at is not None, scan.scanned_at,
-                                  scan.received_at)
+                                  scan.received_at, withheld=scan.identity_withheld)
             or (now or utcnow()) - scan.received_at > PHOTO_WINDOW):
         raise ScanNotFound()
     return scan

@@ -35,6 +35,10 @@ class Verdict:
     pass_: Optional[Pass] = None
     #: The earlier admission, for already_visited.
     earlier: Optional[Visit] = None
+    #: Since when a scanner bundle carried the refusal's reason (the revocation, the earlier
+    #: admission's receipt, the site's last change): a device synced after it knew. None: no bundle
+    #: did, or the device cannot know (a signature, a date, an admission of this very batch).
+    known_since: Optional[datetime] = None
 
     @property
     def admitted(self) -> bool:
@@ -82,17 +86,17 @@ class Judge:
         pass_ = self.passes.get(payload.pass_id)
         # Not active (returned, revoked, replaced) or unknown here: revoked.
         if pass_ is None or pass_.status is not PassStatus.active:
-            return Verdict("revoked", pass_)
+            return Verdict("revoked", pass_, known_since=getattr(pass_, "closed_at", None))
         outside = _outside_window(payload, now)
         if outside:
             return Verdict(outside, pass_)
         local = paris_moment(now)
         earlier = self.slots.get((pass_.user_id, local.year))
         if earlier is not None:
-            return Verdict("already_visited", pass_, earlier)
+            return Verdict("already_visited", pass_, earlier, known_since=_admission_known_since(earlier, pass_))
         # A site that has not said when it welcomes pass holders is not held against the holder.
         if accepts_on(self.partner, local.date()) is False:
-            return Verdict("outside_accepted_period", pass_)
+            return Verdict("outside_accepted_period", pass_, known_since=self.partner.updated_at)
         return Verdict(None, pass_)
 
     def on_number(self, number, now: datetime) -> Verdict:
@@ -180,6 +184,14 @@ def _check_signature(qr, keys: _PublicKeys) -> PassPayload | TokenRefused:
     if not signature_holds(key or None, signature, signed):  # the same policy as verify_pass_token
         return TokenRefused("invalid_signature")
     return payload
+
+
+def _admission_known_since(earlier: Visit, pass_: Pass) -> Optional[datetime]:
+    """A bundle lists an admission once the server has it, under the passes the holder had then."""
+    if earlier.id is None:  # booked by this very batch: no bundle held it
+        return None
+    recorded_at = earlier.recorded_at
+    return None if recorded_at is None else max(recorded_at, pass_.issued_at)
 
 
 def _outside_window(payload: PassPayload, now: datetime) -> Optional[str]:

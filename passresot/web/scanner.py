@@ -49,6 +49,9 @@ def page_texts() -> dict:
         "unverifiable": _("Cet appareil ne peut pas vérifier ce pass : réessayez en ligne."),
         "visited_on": _("Déjà venu(e) ici le %(date)s"),
         "compare": _("Comparez le visage avec la photo sur le téléphone du porteur."),
+        "identity_withheld": _("Trop de numéros saisis sur ce compte en une heure : le serveur ne donne "
+                               "ni le nom ni la photo. Vérifiez le pass sur le téléphone du porteur et "
+                               "une pièce d'identité."),
         "office": _("Office : %(office)s"),
         "online": _("En ligne"),
         "offline": _("Hors ligne"),

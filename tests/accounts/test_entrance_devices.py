@@ -148,6 +148,7 @@ def test_a_revoked_device_gets_device_revoked_and_its_earlier_scans_stay(app, si
     assert answer.get_json()["withdrawn"] == {"code": "device_revoked", "message": "Appareil retiré"}
     first, second = answer.get_json()["results"]
     assert first["id"] == before and first["status"] == "admitted"
+    assert first["holder"] is None and db.session.get(Scan, before).identity_withheld  # no name for a lost device
     assert second == {"id": after, "status": None, "error": {"code": "device_revoked", "message": "Appareil retiré"}}
     assert db.session.get(Scan, before).after_withdrawal and db.session.get(Scan, before).scanned_by_id == device.id
     assert db.session.get(Scan, after) is None

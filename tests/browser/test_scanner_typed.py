@@ -98,3 +98,19 @@ def test_offline_the_staff_accept_or_refuse_a_typed_number(page, live_server, st
         # Turned away at the door: no admission behind the staff's back, and the statistics say why.
         (SEASONAL, True, "refused", "staff_refused", False, "refused"),
     ]
+
+
+def test_a_typed_number_past_the_accounts_limit_is_admitted_without_the_holders_name(page, live_server, staff_site):
+    """Typing numbers one after another must not page through the staff of the network (issue 14
+    part 4): past TYPED_IDENTITY_RATE_LIMIT the door still works, but the server names no one."""
+    agent_number = my_pass(live_server, AGENT)["pass_number"]
+    live_server.stop()
+    live_server.start(TYPED_IDENTITY_RATE_LIMIT="0/3600")
+    sign_in(page, live_server.url, STAFF)
+    open_scanner(page, live_server)
+    box = paste(page, agent_number)
+    expect(box).to_have_attribute("data-verdict", "admitted")
+    expect(page.locator("[data-verdict-note]")).to_contain_text("ni le nom ni la photo")
+    expect(page.locator("[data-verdict-holder]")).to_have_text("")
+    expect(page.locator("[data-verdict-photo]")).to_be_hidden()
+    assert made_at(live_server, staff_site) == [(AGENT, True, "admitted", None, False, None)]

@@ -44,7 +44,7 @@ def test_an_admission_is_recorded_with_its_visit_and_the_documented_result(site)
     result = record(site, sent)[0]
     assert result == {
         "id": sent["id"], "status": "admitted", "reason": None, "replayed": False, "conflict": False,
-        "override": False, "undone": False, "visited_on": None,
+        "override": False, "undone": False, "visited_on": None, "identity_withheld": False,
         "holder": {"first_name": "Amélie", "last_name": "Roca", "office": "Office de Tourisme de Collioure"}}
     scan = db.session.get(Scan, sent["id"])
     visit = Visit.query.one()
@@ -147,6 +147,61 @@ def test_an_offline_admission_of_a_pass_revoked_before_the_devices_last_sync_is_
     assert (did_not_know["status"], did_not_know["conflict"]) == ("admitted", True)
     bad = record(site, item(site.pass_.token, offline_verdict="admitted", bundle_synced_at="hier"))[0]
     assert bad["error"]["fields"]["bundle_synced_at"].startswith("Date ISO 8601")
+
+
+def synced(moment) -> str:
+    return moment.isoformat() + "Z"
+
+
+def move_back(model, row_id, **columns):
+    """Set columns of a stored row straight in the database (no onupdate), e.g. to date it earlier."""
+    db.session.execute(model.__table__.update().where(model.__table__.c.id == row_id).values(**columns))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_an_offline_admission_of_a_holder_the_devices_bundle_listed_as_admitted_is_refused_outright(site):
+    hour_ago = utcnow() - timedelta(hours=1)
+    move_back(Pass, site.pass_.id, issued_at=hour_ago - timedelta(days=1))
+    first = one(site, site.pass_.token)
+    move_back(Scan, first["id"], received_at=hour_ago)  # recorded an hour ago: in every later bundle
+    knew = one(site, site.pass_.token, offline_verdict="admitted", bundle_synced_at=synced(hour_ago + timedelta(minutes=30)))
+    assert (knew["status"], knew["reason"], knew["conflict"]) == ("refused", "already_visited", False)
+    # Synced before the admission reached the server (or within the overlap): the device could not know.
+    for before in (hour_ago - timedelta(minutes=1), hour_ago + timedelta(minutes=1)):
+        did_not_know = one(site, site.pass_.token, offline_verdict="admitted", bundle_synced_at=synced(before))
+        assert (did_not_know["status"], did_not_know["conflict"]) == ("admitted", True)
+    assert Visit.query.count() == 1
+
+
+def test_two_devices_offline_admitting_one_holder_stay_a_conflict_whatever_the_sync_time(site):
+    """The earlier admission was made before the second device synced but reached the server after:
+    no bundle of that device listed it."""
+    move_back(Pass, site.pass_.id, issued_at=utcnow() - timedelta(days=2))
+    made = utcnow() - timedelta(hours=2)
+    one(site, site.pass_.token, offline_verdict="admitted", scanned_at=made)  # received now
+    second = one(site, site.pass_.token, offline_verdict="admitted", scanned_at=made + timedelta(minutes=5),
+                 bundle_synced_at=synced(utcnow() - timedelta(minutes=30)))
+    assert (second["status"], second["reason"], second["conflict"]) == ("admitted", "already_visited", True)
+
+
+def test_a_holder_whose_new_pass_the_bundle_did_not_hold_is_a_conflict_not_a_refusal(site):
+    hour_ago = utcnow() - timedelta(hours=1)
+    first = one(site, site.pass_.token)
+    move_back(Scan, first["id"], received_at=hour_ago)
+    # site.pass_ was issued just now, after the sync: the bundle listed the admission under no such pass.
+    result = one(site, site.pass_.token, offline_verdict="admitted", bundle_synced_at=synced(hour_ago + timedelta(minutes=30)))
+    assert (result["status"], result["conflict"]) == ("admitted", True)
+
+
+def test_an_offline_admission_outside_periods_the_device_held_is_refused_outright(site):
+    set_periods(site.partner, closed_period())
+    move_back(type(site.partner), site.partner.id, updated_at=utcnow() - timedelta(hours=1))
+    knew = one(site, site.pass_.token, offline_verdict="admitted", bundle_synced_at=synced(utcnow() - timedelta(minutes=30)))
+    assert (knew["status"], knew["reason"], knew["conflict"]) == ("refused", "outside_accepted_period", False)
+    older = one(site, site.pass_.token, offline_verdict="admitted", bundle_synced_at=synced(utcnow() - timedelta(hours=2)))
+    assert (older["status"], older["reason"], older["conflict"]) == ("admitted", "outside_accepted_period", True)
+    assert Visit.query.count() == 0
 
 
 def test_an_offline_admission_on_a_taken_slot_is_kept_as_a_conflict_without_a_second_visit(site):

@@ -10,7 +10,7 @@ from passresot.extensions import db
 from passresot.timeutil import utcnow
 from passresot.visits.models import Scan, Visit
 
-from .conftest import item, new_id
+from .conftest import another_holder, item, new_id
 
 URL = "/api/v1/scans"
 
@@ -235,6 +235,33 @@ def test_an_admission_sent_long_after_it_was_made_or_a_conflict_names_no_one(dev
     result = client.post(URL, json={"scans": [conflict]}, headers=headers).get_json()["results"][0]
     assert (result["status"], result["conflict"], result["holder"]) == ("admitted", True, None)
     assert_error(client.get(f"{URL}/{conflict['id']}/photo", headers=headers), 404, "scan_not_found")
+
+
+def test_typed_numbers_past_the_accounts_limit_are_recorded_without_naming_the_holder(app, device, site):
+    app.config["TYPED_IDENTITY_RATE_LIMIT"] = "2/3600"
+    client, headers = device
+    holders = [site.pass_] + [another_holder(site, first_name=f"Agent{n}") for n in range(3)]
+    unknown = item(pass_number="ZZZZ-ZZZZ")  # names no pass: refused, not counted
+    typed = [item(pass_number=pass_.display_number) for pass_ in holders[:3]]
+    results = client.post(URL, json={"scans": [unknown, *typed]}, headers=headers).get_json()["results"]
+    assert [r["status"] for r in results] == ["refused", "admitted", "admitted", "admitted"]
+    assert [r["holder"] is not None for r in results[1:]] == [True, True, False]
+    assert [r["identity_withheld"] for r in results] == [False, False, False, True]
+    assert client.get(f"{URL}/{typed[0]['id']}/photo", headers=headers).status_code == 200
+    assert_error(client.get(f"{URL}/{typed[2]['id']}/photo", headers=headers), 404, "scan_not_found")
+    db.session.expire_all()
+    assert db.session.get(Scan, typed[2]["id"]).identity_withheld is True
+    assert Visit.query.count() == 3  # the door still works: the admission counts
+    # A scanned code is not limited; a replay neither names nor counts; the next typed number is withheld.
+    scanned = item(holders[3].token)
+    assert client.post(URL, json={"scans": [scanned]}, headers=headers).get_json()["results"][0]["holder"]
+    replay = client.post(URL, json={"scans": [typed[0]]}, headers=headers).get_json()["results"][0]
+    assert replay["replayed"] is True and replay["holder"] is None
+    other_site = site.make.partner(name="Château royal", accepts_all_year=True)
+    more = item(pass_number=site.pass_.display_number)
+    other_staff = site.make.partner_staff(other_site)
+    result = client.post(URL, json={"scans": [more]}, headers=bearer_for(other_staff)).get_json()["results"][0]
+    assert result["holder"] is not None  # counted per account: another site's device is not held back
 
 
 # --- a device cannot fill the database or hold the server (issue 14 part 2) ---------------------
