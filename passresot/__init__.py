@@ -29,7 +29,8 @@ def create_app(test_config=None):
                 instance_path=test_config.pop("INSTANCE_PATH", None)
                 or os.environ.get("PASSRESOT_INSTANCE_PATH") or None,
                 template_folder=os.path.join(ROOT_DIR, "templates"),
-                static_folder=os.path.join(ROOT_DIR, "static"))
+                # A release's static files may live elsewhere (PASSRESOT_STATIC_FOLDER), as nginx serves them.
+                static_folder=os.environ.get("PASSRESOT_STATIC_FOLDER") or os.path.join(ROOT_DIR, "static"))
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:

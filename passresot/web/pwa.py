@@ -5,6 +5,10 @@ worker and offline templates, and of the optional PASSRESOT_SW_SALT environment 
 computed once per process, so a deploy that changes any of them makes browsers install the new
 worker (and show the "Nouvelle version disponible" banner). Setting PASSRESOT_SW_SALT forces a
 new version without changing a file (the browser tests use it to simulate a deploy).
+
+Each precached file also has its own revision (a hash of its content, `precache_revisions`): the
+new worker copies the files whose revision did not change from the previous version's cache and
+downloads only the others, so a deploy that changes one file costs a device that one file.
 """
 import hashlib
 import os
@@ -125,14 +129,35 @@ def cache_version(app=None) -> str:
     return app.extensions["pwa_version"]
 
 
+def file_revision(path: str) -> str:
+    """A short hash of one file's content: what the worker compares to keep or fetch it again."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def precache_revisions(app=None) -> dict[str, str]:
+    """Each precached static file's revision by file name, computed once per process like VERSION."""
+    app = app or current_app
+    if "pwa_revisions" not in app.extensions:
+        app.extensions["pwa_revisions"] = {name: file_revision(os.path.join(app.static_folder, name))
+                                           for name in precached_static(app)}
+    return app.extensions["pwa_revisions"]
+
+
 @bp.route("/sw.js")
 def service_worker():
-    names = precached_static(current_app)
-    essentials = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in names
+    revisions = precache_revisions()
+    essentials = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in revisions
                                              if name not in SCANNER_ONLY]
-    later = [url_for("static", filename=name) for name in names if name in SCANNER_ONLY]
+    later = [url_for("static", filename=name) for name in revisions if name in SCANNER_ONLY]
+    by_url = {url_for("static", filename=name): revision for name, revision in revisions.items()}
+    by_url[url_for("pwa.offline")] = cache_version()  # rendered: new with every deploy
     body = render_template("pwa/sw.js", version=cache_version(), precache_urls=essentials, later_urls=later,
-                           offline_url=url_for("pwa.offline"), scans_url=url_for("api.record_scans_batch"))
+                           revisions=by_url, offline_url=url_for("pwa.offline"),
+                           scans_url=url_for("api.record_scans_batch"))
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

@@ -1,7 +1,9 @@
 // PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
 // Static files: cache first, installed in two steps: the essentials an agent needs offline (the
 // pass, the partner list, the offline page) first, each file retried on its own; the scanner's
-// files (with the 1.1 MB QR decoder) after them or when the scanner asks, never blocking them.
+// files (with the 1.1 MB QR decoder) only on a device that scans: when the scanner asks, and at
+// each update of a device that held them. Each precached file has its own revision: an update
+// copies the unchanged ones from the previous version's cache and fetches only those that changed.
 // Pages an agent or a scanner needs at the door (/pass, /partners, /visits, /reports, /help,
 // /scanner, and "/" which opens the saved pass): stale-while-revalidate. The saved copy answers at
 // once, marked <html data-offline-copy="<saved at>">; the network answer is stored in the
@@ -13,7 +15,9 @@ const VERSION = {{ version|tojson }};
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
 const PRECACHE_URLS = {{ precache_urls|tojson }};  // the essentials, stored before the worker installs
-const LATER_URLS = {{ later_urls|tojson }};  // the scanner's files: after the essentials
+const LATER_URLS = {{ later_urls|tojson }};  // the scanner's files: on scanning devices only
+const REVISIONS = {{ revisions|tojson }};  // precached URL -> a hash of its content
+const REVISION_HEADER = "X-PassResOT-Revision";  // on a stored copy: the revision it holds
 const OFFLINE_URL = {{ offline_url|tojson }};
 const NETWORK_TIMEOUT_MS = 4000;  // API answers only: pages never wait for the network
 const RETRY_DELAYS_MS = [1000, 3000, 8000];  // a file that fails is fetched again, alone
@@ -100,20 +104,23 @@ async function signIn(request) {
   return response;
 }
 
-// Stores the files not stored yet, each retried alone; resolves to those still missing.
+// Stores the files not stored yet (copied from an older version's cache when their revision is
+// the same), each fetched and retried alone; resolves to those still missing.
 async function storeStatic(urls) {
   const cache = await caches.open(STATIC_CACHE);
+  const older = await olderStaticCaches();
   const missing = await Promise.all(urls.map(async (url) => {
     // "reload" skips the HTTP cache so a new version never stores an old file; "omit" keeps the
     // offline page anonymous (it is shown to whoever uses the device).
     const request = new Request(url, { cache: "reload", credentials: "omit" });
     if (await cache.match(request, { ignoreVary: true })) return null;
+    if (await copyUnchanged(request, older, cache)) return null;
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt += 1) {
       if (attempt) await sleep(RETRY_DELAYS_MS[attempt - 1]);
       try {
         const response = await fetch(request);
         if (response.ok) {
-          await cache.put(request, response);
+          await cache.put(request, await withRevision(response, REVISIONS[url]));
           return null;
         }
       } catch {
@@ -125,6 +132,34 @@ async function storeStatic(urls) {
   return missing.filter(Boolean);
 }
 
+async function olderStaticCaches() {
+  const names = await caches.keys();
+  return Promise.all(names.filter((name) => name.startsWith("passresot-static-") && name !== STATIC_CACHE)
+    .map((name) => caches.open(name)));
+}
+
+// The copy an older version stored, when it holds this very revision: no download.
+async function copyUnchanged(request, olderCaches, cache) {
+  const revision = REVISIONS[request.url] ?? REVISIONS[new URL(request.url).pathname];
+  if (!revision) return false;
+  for (const older of olderCaches) {
+    const response = await older.match(request, { ignoreVary: true });
+    if (response && response.headers.get(REVISION_HEADER) === revision) {
+      await cache.put(request, response);
+      return true;
+    }
+  }
+  return false;
+}
+
+// The response with its revision noted in a header (the server's headers kept).
+async function withRevision(response, revision) {
+  if (!revision) return response;
+  const headers = new Headers(response.headers);
+  headers.set(REVISION_HEADER, revision);
+  return new Response(await response.arrayBuffer(), { status: response.status, statusText: response.statusText, headers });
+}
+
 async function activate() {
   const names = await caches.keys();
   const older = names.filter((name) => name.startsWith("passresot-") && name !== STATIC_CACHE && name !== PAGES_CACHE);
@@ -132,9 +167,29 @@ async function activate() {
   for (const name of older.filter((name) => name.startsWith("passresot-pages-"))) {
     await copyMissing(name, PAGES_CACHE);
   }
+  // A device that scans keeps the scanner's files: the unchanged ones copied before the old
+  // caches go, the changed ones fetched afterwards. An agent's phone never downloads them.
+  const scanner = await heldScannerFiles(older.filter((name) => name.startsWith("passresot-static-")));
+  if (scanner) await copyScannerFiles();
   await Promise.all(older.map((name) => caches.delete(name)));
   await self.clients.claim();
-  storeStatic(LATER_URLS);  // not awaited: activation (and so every fetch) must not wait for it
+  if (scanner) storeStatic(LATER_URLS);  // not awaited: activation (and so every fetch) must not wait for it
+}
+
+async function heldScannerFiles(staticNames) {
+  for (const name of staticNames) {
+    const cache = await caches.open(name);
+    for (const url of LATER_URLS) if (await cache.match(url, { ignoreVary: true })) return true;
+  }
+  return false;
+}
+
+async function copyScannerFiles() {
+  const [cache, older] = await Promise.all([caches.open(STATIC_CACHE), olderStaticCaches()]);
+  for (const url of LATER_URLS) {
+    const request = new Request(url);
+    if (!(await cache.match(request, { ignoreVary: true }))) await copyUnchanged(request, older, cache);
+  }
 }
 
 async function copyMissing(fromName, toName) {
@@ -326,8 +381,12 @@ async function cacheFirst(request) {
   const cached = await cache.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
-  if (storable(response)) await cache.put(request, response.clone());
-  return response;
+  if (!storable(response)) return response;
+  // A precached file met here first (the scanner's, before it asked for them) keeps its revision too.
+  const revision = REVISIONS[new URL(request.url).pathname];
+  const kept = revision ? await withRevision(response, revision) : response;
+  await cache.put(request, kept.clone());
+  return kept;
 }
 
 async function offlinePage() {

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from passresot.web.pwa import PRECACHED_STATIC, SALT_ENV, compute_version
+from passresot.web.pwa import PRECACHED_STATIC, SALT_ENV, compute_version, file_revision
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, sign_in
 
@@ -92,6 +92,17 @@ def test_precache_lists_only_static_files_that_exist(live_server):
     for url in json.loads(listed)[1:]:
         assert (ROOT / url.lstrip("/")).is_file(), url
     assert len(json.loads(listed)) > 1 + len(PRECACHED_STATIC) // 2
+
+
+def test_each_precached_file_carries_the_revision_of_its_own_content(live_server):
+    script = fetch(live_server.url + "/sw.js")[2].decode()
+    revisions = json.loads(re.search(r"const REVISIONS = (\{.*?\});", script).group(1))
+    listed = json.loads(re.search(r"const PRECACHE_URLS = (\[.*?\]);", script).group(1))
+    later = json.loads(re.search(r"const LATER_URLS = (\[.*?\]);", script).group(1))
+    assert set(revisions) == set(listed) | set(later)
+    for url in listed[1:] + later:
+        assert revisions[url] == file_revision(str(ROOT / url.lstrip("/"))), url
+    assert len(set(revisions.values())) > len(revisions) // 2  # a hash per file, not one for all
 
 
 def test_a_salt_or_a_changed_static_file_makes_a_new_version(app, tmp_path):

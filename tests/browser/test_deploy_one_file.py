@@ -1,0 +1,86 @@
+"""Issue 18 part 2: each precached file has its own revision. A deploy that changes one static file
+costs a device that one file (the others are copied from the previous version's cache), and an
+agent's phone never downloads the scanner's 1.1 MB QR decoder."""
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ROOT, sign_in
+from .faulty_proxy import FaultyProxy
+
+AGENT = "agent@demo.passresot66.fr"
+READY = "Disponible hors connexion"
+
+
+@pytest.fixture
+def own_static(live_server, tmp_path):
+    """The live server serving a copy of static/ that the test may change (a deploy)."""
+    folder = tmp_path / "static"
+    shutil.copytree(ROOT / "static", folder)
+    live_server.stop()
+    live_server.start(PASSRESOT_STATIC_FOLDER=str(folder))
+    yield folder
+
+
+@pytest.fixture
+def proxy(live_server):
+    proxy = FaultyProxy(live_server.port)  # every request line the device sends, in order
+    yield proxy
+    proxy.close()
+
+
+def static_requests(proxy, since: int) -> list[str]:
+    with proxy.lock:
+        lines = [line.decode() for line in proxy.seen[since:]]
+    return sorted({line.split()[1] for line in lines if " /static/" in line})
+
+
+def test_a_deploy_that_changes_one_file_makes_the_device_fetch_that_file_only(phone, live_server, own_static, proxy):
+    sign_in(phone, proxy.url, AGENT)
+    phone.goto(proxy.url + "/pass")
+    phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
+    first_install = static_requests(proxy, 0)
+    assert "/static/css/pass.css" in first_install and len(first_install) > 20
+    assert not [url for url in first_install if "zxing" in url or "barcode-detector" in url or "scanner" in url]
+
+    pass_css = own_static / "css" / "pass.css"
+    pass_css.write_text(pass_css.read_text() + "\n/* deploy 2 */\n")
+    live_server.stop()
+    live_server.start(PASSRESOT_STATIC_FOLDER=str(own_static))
+    mark = len(proxy.seen)
+    phone.reload()  # the browser checks /sw.js: a new version
+    expect(phone.locator("#sw-update")).to_be_visible(timeout=60_000)  # the new worker is installed
+    phone.get_by_role("button", name="Recharger").click()
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
+
+    assert static_requests(proxy, mark) == ["/static/css/pass.css"]
+    kept = phone.evaluate("caches.match(location.origin + '/static/css/pass.css').then((r) => r.text())")
+    assert kept.endswith("/* deploy 2 */\n")
+    assert phone.evaluate("caches.match(location.origin + '/static/js/pass.js').then(Boolean)")
+    assert not phone.evaluate("caches.match(location.origin + '/static/vendor/zxing-wasm/zxing_reader.wasm').then(Boolean)")
+
+
+def test_a_scanner_keeps_its_decoder_across_a_deploy_and_fetches_only_the_changed_scanner_file(
+        phone, live_server, own_static, proxy):
+    sign_in(phone, proxy.url, "partenaire@demo.passresot66.fr")
+    phone.goto(proxy.url + "/scanner")
+    phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
+    assert "/static/vendor/zxing-wasm/zxing_reader.wasm" in static_requests(proxy, 0)
+
+    pin = own_static / "js" / "scanner-pin.js"
+    pin.write_text(pin.read_text() + "\n// deploy 2\n")
+    live_server.stop()
+    live_server.start(PASSRESOT_STATIC_FOLDER=str(own_static))
+    mark = len(proxy.seen)
+    phone.reload()
+    expect(phone.locator("#sw-update")).to_be_visible(timeout=60_000)
+    phone.get_by_role("button", name="Recharger").click()
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
+
+    assert static_requests(proxy, mark) == ["/static/js/scanner-pin.js"]
+    assert phone.evaluate("caches.match(location.origin + '/static/vendor/zxing-wasm/zxing_reader.wasm').then(Boolean)")
+    kept = phone.evaluate("caches.match(location.origin + '/static/js/scanner-pin.js').then((r) => r.text())")
+    assert kept.endswith("// deploy 2\n")
