@@ -97,9 +97,15 @@ function decline(close) {
   close();
 }
 
+// What this page decided, on <html data-install-offer="shown|none">: tests wait for it instead
+// of waiting a while to see that nothing came.
+function decided(state) {
+  document.documentElement.dataset.installOffer = state;
+}
+
 function offerInstall() {
-  if (!deferredPrompt || !mayOffer()) return;
-  showBanner(text("offer"), (close) => [
+  if (!deferredPrompt || !mayOffer()) return decided("none");
+  return showBanner(text("offer"), (close) => [
     button(text("install"), "button small", async () => {
       const prompt = deferredPrompt;
       deferredPrompt = null;
@@ -109,12 +115,13 @@ function offerInstall() {
       if (choice?.outcome === "dismissed") decline(() => {});
     }),
     button(text("later"), "button small secondary", () => decline(close)),
-  ]);
+  ]).then(() => decided("shown"));
 }
 
 function offerIosHowTo() {
-  if (!isIosSafari() || !mayOffer()) return;
-  showBanner(text("ios"), (close) => [button(text("ok"), "button small", () => decline(close))]);
+  if (!isIosSafari() || !mayOffer()) return decided("none");
+  return showBanner(text("ios"), (close) => [button(text("ok"), "button small", () => decline(close))])
+    .then(() => decided("shown"));
 }
 
 seenEarlier = stored(localStorage, SEEN_KEY);

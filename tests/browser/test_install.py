@@ -20,8 +20,9 @@ FAKE_PROMPT = """() => {
 def open_and_prompt(phone, url):
     phone.goto(url)
     phone.locator("html[data-install-ready]").wait_for(state="attached")
+    phone.evaluate("delete document.documentElement.dataset.installOffer")  # the load's own decision
     assert phone.evaluate(FAKE_PROMPT) is True  # kept for later: no browser mini-bar
-    phone.wait_for_timeout(300)
+    phone.locator("html[data-install-offer]").wait_for(state="attached")  # decided: shown or not
     return phone.locator("#install-offer")
 
 
@@ -90,8 +91,7 @@ def test_ios_safari_how_to_shows_once(browser, live_server):
         offer.get_by_role("button", name="J'ai compris").click()
         page.evaluate("sessionStorage.clear()")
         page.goto(live_server.url + "/visits")
-        page.locator("html[data-install-ready]").wait_for(state="attached")
-        page.wait_for_timeout(300)
+        expect(page.locator("html")).to_have_attribute("data-install-offer", "none")
         expect(offer).to_have_count(0)
     finally:
         context.close()

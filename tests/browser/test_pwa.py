@@ -1,5 +1,6 @@
 """The PWA shell: manifest, icons, service worker, offline page and update banner, in real Chromium."""
 import json
+import posixpath
 import os
 import re
 import urllib.request
@@ -86,12 +87,26 @@ def test_service_worker_is_served_at_the_root_uncached_with_this_deploys_version
     assert '"/static/css/app.css"' in script
 
 
-def test_precache_lists_only_static_files_that_exist(live_server):
+IMPORTED = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}/[^"']+)["']""")
+
+
+def test_the_worker_precaches_every_listed_file_and_whatever_a_precached_module_imports(live_server):
     script = fetch(live_server.url + "/sw.js")[2].decode()
-    listed = re.search(r"const PRECACHE_URLS = (\[.*?\]);", script).group(1)
-    for url in json.loads(listed)[1:]:
+    essentials = json.loads(re.search(r"const PRECACHE_URLS = (\[.*?\]);", script).group(1))
+    later = json.loads(re.search(r"const LATER_URLS = (\[.*?\]);", script).group(1))
+    assert essentials[0] == "/offline"
+    listed = essentials[1:] + later
+    assert sorted(listed) == sorted(f"/static/{name}" for name in PRECACHED_STATIC)  # none skipped
+    for url in listed:
         assert (ROOT / url.lstrip("/")).is_file(), url
-    assert len(json.loads(listed)) > 1 + len(PRECACHED_STATIC) // 2
+    missing = set()
+    for url in (u for u in listed if u.endswith(".js")):
+        source = (ROOT / url.lstrip("/")).read_text()
+        for relative in IMPORTED.findall(source):
+            imported = posixpath.normpath(posixpath.join(posixpath.dirname(url), relative))
+            if imported not in listed:
+                missing.add(f"{url} imports {imported}")
+    assert not missing, sorted(missing)
 
 
 def test_each_precached_file_carries_the_revision_of_its_own_content(live_server):
