@@ -78,6 +78,8 @@ def load_config(instance_path: str) -> dict:
         "REPORTS_RATE_LIMIT": env("REPORTS_RATE_LIMIT", "20/3600"),
         # Device syncs running at once on this host (ratelimit/slots.py); empty: the cores less one.
         "WORK_SLOTS": env("WORK_SLOTS", ""),
+        # How often a scanner with scans waiting tries to send them, besides `online` and page views.
+        "SCANNER_FLUSH_EVERY_MS": int(env("SCANNER_FLUSH_EVERY_MS", "30000")),
         # How long the scanner waits for the server's verdict before giving its own (DESIGN.md §3).
         "SCANNER_ASK_TIMEOUT_MS": int(env("SCANNER_ASK_TIMEOUT_MS", "1500")),
         #: Days without sync after which the scanner's own verdicts become "à vérifier" (0: never).

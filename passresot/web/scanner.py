@@ -24,6 +24,7 @@ def scanner():
     partner = current_user.partner
     return render_template("scanner/scanner.html", texts=page_texts(), partner=partner,
                            ask_timeout_ms=current_app.config["SCANNER_ASK_TIMEOUT_MS"],
+                           flush_every_ms=current_app.config["SCANNER_FLUSH_EVERY_MS"],
                            app_version=cache_version(), needs_pin=current_user.role is Role.entrance_device,
                            api={"scans": url_for("api.record_scans_batch"),
                                 "bundle": url_for("api.scanner_bundle_view")})

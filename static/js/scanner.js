@@ -21,7 +21,7 @@ import { CameraControls } from "./scanner-camera-ui.js";
 import { PinPrompt, isPinRefusal } from "./scanner-pin.js";
 
 const DEFAULT_ASK_TIMEOUT_MS = 1500;  // the server's verdict, else this device's (SCANNER_ASK_TIMEOUT_MS)
-const FLUSH_EVERY_MS = 30_000;
+const DEFAULT_FLUSH_EVERY_MS = 30_000;  // SCANNER_FLUSH_EVERY_MS
 const SEND_TIMEOUT_MS = 15_000;
 const REASONS = ["malformed", "unknown_key", "invalid_signature", "revoked", "not_yet_valid", "expired",
   "already_visited", "outside_accepted_period", "not_a_partner_account", "staff_refused"];
@@ -33,6 +33,7 @@ const texts = JSON.parse(root.dataset.texts);
 const scansApi = root.dataset.scansApi;
 const bundleApi = root.dataset.bundleApi;
 const ASK_TIMEOUT_MS = Number(root.dataset.askTimeoutMs) || DEFAULT_ASK_TIMEOUT_MS;
+const FLUSH_EVERY_MS = Number(root.dataset.flushEveryMs) || DEFAULT_FLUSH_EVERY_MS;
 const $ = (selector) => root.querySelector(selector);
 const status = new StatusBar(root, texts);
 const needsPin = root.dataset.needsPin === "true";  // an entrance device: overrides and undos need the site's PIN

@@ -68,6 +68,9 @@ class LiveServer:
             # Tests that need the server's own verdict must get it on a busy CI machine too;
             # test_scanner_slow_network.py checks the real 1.5 s limit.
             "SCANNER_ASK_TIMEOUT_MS": "5000",
+            # Scans waiting are sent every 3 s here rather than 30 s, so tests wait for the flush
+            # after a restart a few seconds, not half a minute (the logic is the same).
+            "SCANNER_FLUSH_EVERY_MS": "3000",
         })
         self.extra_env = {}
         self.process = None

@@ -21,7 +21,7 @@ from .test_partners_offline import live_database
 STAFF = "partenaire@demo.passresot66.fr"
 AGENT = "agent@demo.passresot66.fr"
 SEASONAL = "saisonnier@demo.passresot66.fr"
-FLUSH_WAIT_MS = 45_000  # the outbox retries every 30 s while scans wait
+FLUSH_WAIT_MS = 20_000  # the outbox retries every 3 s here (SCANNER_FLUSH_EVERY_MS) while scans wait
 
 
 def api(live_server, path, body=None, token=None):

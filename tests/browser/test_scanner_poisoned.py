@@ -9,7 +9,7 @@ from passresot.visits.models import Scan
 
 from .conftest import CHROMIUM, DEFAULT_TIMEOUT_MS, sign_in, watch_csp
 from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, staff_site
+from .test_scanner_manual import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, staff_site
 from .test_scanner_signal import shot
 
 __all__ = ["staff_site"]
@@ -46,7 +46,7 @@ def codes(live_server):
 
 
 def check_the_outcome(page, live_server, ids):
-    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=45_000)
+    expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=FLUSH_WAIT_MS)
     rejected = page.locator("[data-rejected]")
     expect(rejected).to_have_attribute("data-count", "1")
     expect(rejected).to_contain_text("1 passage refusé par le serveur : ")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, partner_scans, staff_site
+from .test_scanner_manual import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, partner_scans, staff_site
 
 __all__ = ["staff_site"]
 
@@ -102,7 +102,7 @@ def test_a_weak_signal_makes_the_device_decide_first_then_the_server_again(phone
     expect(box).to_have_attribute("data-reason", "already_visited")
     close_verdict(phone)
 
-    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=45_000)
+    expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0", timeout=FLUSH_WAIT_MS)
     made = partner_scans(live_server, staff_site)
     assert len(made) == 6 and len({row[0] for row in made}) == 6  # each scan once
     assert [row[1:3] for row in made].count((AGENT, "admitted")) == 1

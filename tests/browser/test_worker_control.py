@@ -2,8 +2,6 @@
 whose answer is lost is fetched again by the worker; one still missing after those tries fails
 that install, and the open page registers again (instead of waiting for the next page load, when
 the agent may already be out of signal)."""
-import time
-
 from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
 
@@ -42,10 +40,12 @@ def test_a_page_whose_navigation_began_before_the_worker_was_active_is_taken_ove
         phone.evaluate("() => { location.href = '/help'; }")
         assert help_arrived.wait(30)
         let_install_finish.set()  # the worker installs, activates and claims while /help is on its way
-        deadline = time.monotonic() + 30
-        while not proxy.has_seen(b"/static/vendor/zxing-wasm/") and time.monotonic() < deadline:
-            time.sleep(0.1)  # activate() asks for the scanner's files right after clients.claim()
-        assert proxy.has_seen(b"/static/vendor/zxing-wasm/"), "the worker never activated"
+        watcher = phone.context.new_page()  # a second tab of the site sees the worker's state
+        watcher.goto(proxy.url + "/offline")
+        # "activated" once activate() (which ends with clients.claim()) has finished.
+        watcher.wait_for_function(
+            "() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')",
+            timeout=30_000)
         let_help_through.set()
 
         phone.wait_for_url(proxy.url + "/help")
