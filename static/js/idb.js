@@ -1,6 +1,7 @@
-// IndexedDB, opened once per page and used one transaction at a time: shared by the outboxes kept
-// on the device (scanner-outbox.js, reports-outbox.js). A database another tab or the service
-// worker deletes (sign-out) is let go and opened again when needed.
+// IndexedDB, opened once per page: shared by the outboxes kept on the device (scanner-outbox.js,
+// reports-outbox.js), one transaction per step (`across` spans several stores when a step reads or
+// writes more than one). A database another tab or the service worker deletes (sign-out) is let
+// go and opened again when needed.
 
 /** {open, run} for database `name` at `version`; `upgrade(db)` creates its stores. */
 export function database(name, version, upgrade) {
@@ -31,5 +32,19 @@ export function database(name, version, upgrade) {
     }));
   }
 
-  return { open, run };
+  /** `action(transaction)` in one transaction over `storeNames`; resolves once committed to what
+   * it returned, each IDBRequest in that object replaced by its result. `action` may go on with
+   * the transaction in its requests' callbacks (a read, then a write that depends on it). */
+  function across(storeNames, mode, action) {
+    return open().then((db) => new Promise((resolve, reject) => {
+      const transaction = db.transaction(storeNames, mode);
+      const returned = action(transaction) ?? {};
+      transaction.oncomplete = () => resolve(Object.fromEntries(Object.entries(returned)
+        .map(([key, value]) => [key, value instanceof IDBRequest ? value.result : value])));
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error);
+    }));
+  }
+
+  return { open, run, across };
 }

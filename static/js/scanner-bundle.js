@@ -55,15 +55,6 @@ async function fetchBundle(url, since, timeoutMs, headers) {
   return { answer, sentAt, answeredAt: Date.now() };
 }
 
-/** Note an admission the server acknowledged, so the next offline verdict knows it at once. */
-export async function rememberAdmission(passId, visitedOn) {
-  const stored = await storedBundle();
-  if (!stored || passId == null) return;
-  const admissions = (stored.admissions ?? []).filter((a) => a.pass_id !== passId);
-  admissions.push({ pass_id: passId, visited_on: visitedOn });
-  await writeRecord(KEY, { ...stored, admissions });
-}
-
 /** Forget an admission the staff undid ("Annuler cette entrée"): the holder may come in again. */
 export async function forgetAdmission(passId) {
   const stored = await storedBundle();

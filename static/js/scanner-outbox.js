@@ -11,7 +11,7 @@ export const DB_NAME = "passresot-scanner";
 const OUTBOX = "outbox";
 const RECORDS = "records";
 
-const { open: openDb, run } = database(DB_NAME, 1, (db) => {
+const { open: openDb, run, across } = database(DB_NAME, 1, (db) => {
   db.createObjectStore(OUTBOX, { keyPath: "id" });
   db.createObjectStore(RECORDS);
 });
@@ -30,21 +30,70 @@ export function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** This device's id, made once and kept (sent with every scan). */
-export async function deviceId() {
-  let id = await readRecord("deviceId");
-  if (!id) {
-    id = `scanner-${newId()}`;
-    await writeRecord("deviceId", id);
-  }
-  return id;
+// ---- one scan in three transactions: what it is judged against, the scan, the server's answer ----
+
+const byTime = (scans) => scans.sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));
+
+/** Read once for a new scan: {bundle, deviceId, scans} (this device's id may not exist yet). */
+export function readForScan() {
+  return across([RECORDS, OUTBOX], "readonly", (tx) => ({
+    bundle: tx.objectStore(RECORDS).get("bundle"),
+    deviceId: tx.objectStore(RECORDS).get("deviceId"),
+    scans: tx.objectStore(OUTBOX).getAll(),
+  })).then((read) => ({ ...read, scans: byTime(read.scans) }));
 }
 
-/** A new scan, stored before anything else happens: {id, qr | passNumber, scannedAt, deviceId, siteId, override?, pin?}. */
-export async function addScan(fields) {
-  const scan = { id: newId(), scannedAt: new Date().toISOString(), deviceId: await deviceId(), ...fields };
+/** A new scan with what the device decided, from readForScan()'s `deviceId` (made here the first
+ * time): {id, qr | passNumber, scannedAt, siteId, override?, pin?, offlineVerdict?, ...}. */
+export function newScan(fields, deviceIdRead) {
+  const scan = { id: newId(), scannedAt: new Date().toISOString(), deviceId: deviceIdRead || `scanner-${newId()}`, ...fields };
   if (scan.scannedAt === undefined) scan.scannedAt = new Date().toISOString();
-  await run(OUTBOX, "readwrite", (store) => { store.add(withUpload(scan)); });
+  return scan;
+}
+
+/** Store a new scan (and this device's id the first time) in one transaction, before it is sent. */
+export function storeNewScan(scan, deviceIdRead) {
+  return across([RECORDS, OUTBOX], "readwrite", (tx) => {
+    if (!deviceIdRead) tx.objectStore(RECORDS).put(scan.deviceId, "deviceId");
+    tx.objectStore(OUTBOX).add(withUpload(scan));
+  });
+}
+
+/** The server's answers in one transaction: acknowledged scans leave the outbox, the admissions
+ * they recorded join the stored bundle (`admitted`: [{passId, visitedOn}]), items the server
+ * refused as such stay, set aside (`rejected`: [{scan, error}]); resolves to {bundle, scans} after. */
+export function settleAnswers({ acknowledged = [], admitted = [], rejected = [] }) {
+  let bundle;
+  const kept = admitted.filter((a) => a.passId != null);
+  return across([RECORDS, OUTBOX], "readwrite", (tx) => {
+    const outbox = tx.objectStore(OUTBOX);
+    const records = tx.objectStore(RECORDS);
+    for (const id of acknowledged) outbox.delete(id);
+    for (const { scan, error } of rejected) {
+      outbox.put(withUpload({ ...scan, rejected: { code: error.code, message: error.message } }));
+    }
+    records.get("bundle").onsuccess = (event) => {
+      bundle = withAdmissions(event.target.result, kept);
+      if (bundle && kept.length) records.put(bundle, "bundle");
+    };
+    return { scans: outbox.getAll() };  // after the writes above: what the status bar shows next
+  }).then(({ scans }) => ({ bundle, scans: byTime(scans) }));
+}
+
+/** `stored` with these admissions noted (the next offline verdict knows them at once). */
+export function withAdmissions(stored, admitted) {
+  if (!stored || !admitted.length) return stored;
+  const passIds = new Set(admitted.map((a) => a.passId));
+  return { ...stored, admissions: (stored.admissions ?? []).filter((a) => !passIds.has(a.pass_id))
+    .concat(admitted.map((a) => ({ pass_id: a.passId, visited_on: a.visitedOn }))) };
+}
+
+/** A new scan stored on its own (tests and tools seed the outbox with it; the page uses
+ * readForScan / storeNewScan so the scan is judged before it is stored). */
+export async function addScan(fields) {
+  const { deviceId } = await readForScan();
+  const scan = newScan(fields, deviceId);
+  await storeNewScan(scan, deviceId);
   return scan;
 }
 
@@ -53,8 +102,7 @@ export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.
 // The service worker's Background Sync sends `upload` as it is (templates/pwa/sw.js).
 const withUpload = (scan) => ({ ...scan, upload: asUpload(scan) });
 /** The scans waiting, in the order they were made (the server must see them in that order). */
-export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll())
-  .then((scans) => scans.sort((a, b) => a.scannedAt.localeCompare(b.scannedAt)));
+export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll()).then(byTime);
 export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());
 
 /** Scans of `siteId` (and those made before scans knew their site) that may be sent now. */

@@ -1,29 +1,27 @@
 // What the scanner does with the server's answers to its outbox: acknowledged scans leave it (and
 // the admissions they recorded are remembered for the next offline verdict); an item the server
 // refused as such stays, set aside and listed. Background Sync is asked for whatever is left.
-import { acknowledge, findScan, updateScan } from "./scanner-outbox.js";
-import { rememberAdmission } from "./scanner-bundle.js";
+import { settleAnswers } from "./scanner-outbox.js";
 
 const SYNC_TAG = "scanner-outbox";  // templates/pwa/sw.js sends the outbox on this Background Sync
+const today = () => new Date().toISOString().slice(0, 10);
 
-/** Drop what the server acknowledged and remember the admissions it recorded. */
-export async function settle(batch, results) {
-  const done = [];
+/** Drop what the server acknowledged and remember the admissions it recorded, in one transaction;
+ * resolves to {bundle, scans} after it. (Items it refused as such: markRejected.) */
+export function settle(batch, results) {
+  const acknowledged = [], admitted = [];
   for (const result of results) {
     const scan = batch.find((s) => s.id === result?.id);
     if (!scan || !result.status) continue;
-    done.push(scan.id);
-    if (result.status === "admitted" && !result.undone) {
-      await rememberAdmission(scan.passId, result.visited_on ?? new Date().toISOString().slice(0, 10));
-    }
+    acknowledged.push(scan.id);
+    if (result.status === "admitted" && !result.undone) admitted.push({ passId: scan.passId, visitedOn: result.visited_on ?? today() });
   }
-  if (done.length) await acknowledge(done);
+  return settleAnswers({ acknowledged, admitted });
 }
 
 /** An item the server refused as such ({code, message}): kept, listed, never sent again. */
-export async function markRejected(scan, error) {
-  const stored = await findScan(scan.id);
-  if (stored) await updateScan({ ...stored, rejected: { code: error.code, message: error.message } });
+export function markRejected(scan, error) {
+  return settleAnswers({ rejected: [{ scan, error }] });
 }
 
 /** Not sent yet: the worker may send it even if this page closes (where Background Sync exists). */

@@ -8,7 +8,8 @@
 // an account of its own site. A 401 is "Session terminée", not "Hors ligne".
 import { decideOffline, looksLikePassNumber } from "./scanner-decide.js";
 import { storedBundle, syncBundle, forgetAdmission } from "./scanner-bundle.js";
-import { acknowledge, addScan, asUpload, findScan, pendingScans, sendable, updateScan, writeRecord } from "./scanner-outbox.js";
+import { asUpload, findScan, newScan, pendingScans, readForScan, sendable, settleAnswers, storeNewScan, updateScan,
+  writeRecord } from "./scanner-outbox.js";
 import { askBackgroundSync, markRejected, settle } from "./scanner-settle.js";
 import { VerdictScreen } from "./scanner-verdict.js";
 import { HttpError, SignedOut, requestJson } from "./scanner-net.js";
@@ -103,8 +104,8 @@ function failed(error) {
   }
 }
 
-async function showStatus() {
-  const [bundle, scans] = await Promise.all([storedBundle(), pendingScans()]);
+async function showStatus(known = null) {
+  const { bundle, scans } = known ?? { bundle: await storedBundle(), scans: await pendingScans() };
   const count = status.show({ bundle, scans, site: sessionSite ?? bundle?.site?.id });
   waiting = scans.length;
   if (count && !timer) timer = setInterval(flush, FLUSH_EVERY_MS);
@@ -157,43 +158,47 @@ async function siteToSendFor() {
 }
 
 // ---- a scan -------------------------------------------------------------------------------------
-/** One code read (camera or field): stored first, then the server's verdict or this device's.
+/** One code read (camera or field): judged by the device and stored first, then the server's
+ * verdict or this device's. Three IndexedDB transactions when the server answers: one read (the
+ * bundle, this device's id, the outbox), the scan stored, the answer settled (bench/scan_idb.py).
  * Returns the server's words when it refused the site's PIN of an override (the scan is dropped). */
 async function handleCode(raw, { frameTime, override = false, pin = null } = {}) {
   const text = String(raw ?? "").replace(/[\r\n]+$/, "");
   const typed = looksLikePassNumber(text);
-  const bundle = await storedBundle();
+  const { bundle, deviceId, scans } = await readForScan();
   const now = scannerNow(bundle);
-  const scan = await addScan({
+  const scan = newScan({
     ...(typed ? { passNumber: text.trim() } : { qr: text }), ...(override && { override: true }),
     ...(override && pin && { pin }),
     scannedAt: now.toISOString(), siteId: bundle?.site?.id, siteName: bundle?.site?.name,
     ...(bundle?.server_time && { bundleSyncedAt: bundle.server_time }),
-  });
-  // The question leaves at once; the device's own verdict is worked out meanwhile.
+  }, deviceId);
+  const offline = await offlineVerdict(scan, text, { bundle, scans, now, override, typed });
+  await storeNewScan(scan, deviceId);  // kept before anything leaves: nothing is lost if the page dies
   const asking = navigator.onLine && mode.askFirst && !signedOut ? askServer(scan) : null;
   if (!navigator.onLine) reachable(false);
-  const offline = await offlineVerdict(scan, text, { bundle, now, override, typed });
   const answer = asking && await asking;
+  let after = null;
   if (answer?.pinRefused) {
-    await acknowledge([scan.id]);  // no entry: the staff may try the PIN again
-    await showStatus();
+    after = await settleAnswers({ acknowledged: [scan.id] });  // no entry: the staff may try the PIN again
+    await showStatus(after);
     return answer.pinRefused;
   }
-  let verdict = answer && await serverVerdict(scan, answer);
+  let verdict = null;
+  if (answer) ({ verdict, after } = await serverVerdict(scan, answer));
   if (!verdict) {
     if (navigator.onLine && !signedOut && !scan.awaitingStaff) flush();  // in the background
     askBackgroundSync();  // not sent yet: the worker may send it even if this page closes
     verdict = { ...offline, staffDecides: Boolean(scan.awaitingStaff), notes: offlineNotes(bundle) };
   }
   screen.show({ ...verdict, scanId: scan.id, passId: scan.passId, code: text, frameTime });
-  await showStatus();
+  await showStatus(after ?? { bundle, scans: [...scans, scan] });
   return null;
 }
 
-/** The device's own verdict, stored with the scan (sent with it unless the server answers first). */
-async function offlineVerdict(scan, text, { bundle, now, override, typed }) {
-  const outbox = (await pendingScans()).filter((s) => s.id !== scan.id && (s.siteId == null || s.siteId === scan.siteId));
+/** The device's own verdict, noted on the scan before it is stored (sent with it unless the server answers first). */
+async function offlineVerdict(scan, text, { bundle, scans, now, override, typed }) {
+  const outbox = scans.filter((s) => s.siteId == null || s.siteId === scan.siteId);
   let offline = typed ? typedNumberVerdict(text, { bundle, outbox, now })
     : await decideOffline(text, { bundle, outbox, now });
   if (override && offline.reason === "outside_accepted_period") offline = { ...offline, status: "admitted", reason: null };
@@ -204,7 +209,6 @@ async function offlineVerdict(scan, text, { bundle, now, override, typed }) {
   scan.awaitingStaff = offline.status === "pending" || undefined;
   scan.offlineVerdict = { status: offline.status, reason: REASONS.includes(offline.reason) ? offline.reason : null };
   if (offline.status === "refused" && !scan.offlineVerdict.reason) delete scan.offlineVerdict;  // unverifiable here
-  await updateScan(scan);
   return offline;
 }
 
@@ -214,7 +218,8 @@ function offlineNotes(bundle) {
 
 /** The server's result for this scan within the time limit, or null (the mode notes the miss). */
 async function askServer(scan) {
-  const upload = { ...asUpload(scan) };  // as made: no offline verdict yet
+  // The question carries no offline verdict: the server decides as if the device had waited.
+  const { offline_verdict: _verdict, offline_reason: _reason, ...upload } = asUpload(scan);
   try {
     const answer = await mode.timed(() => postScans([upload], ASK_TIMEOUT_MS));
     reachable(true);
@@ -227,16 +232,18 @@ async function askServer(scan) {
   }
 }
 
-/** The server's verdict once the scan is stored with the device's (so settling it is the last write). */
+/** The server's verdict and the outbox after settling it ({verdict, after}); verdict null when the
+ * server recorded nothing (an item it refused as such is set aside). */
 async function serverVerdict(scan, result) {
-  if (result?.error) {
+  if (!result?.status) {
+    if (!result?.error) return { verdict: null, after: null };
     const fields = Object.values(result.error.fields ?? {});
-    await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
+    const after = await markRejected(scan, { code: result.error.code, message: fields.length ? fields.join(" ") : result.error.message });
+    return { verdict: null, after };
   }
-  if (!result?.status) return null;
-  await settle([scan], [result]);
-  return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-    recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] };
+  const after = await settle([scan], [result]);
+  return { verdict: { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
+    recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] }, after };
 }
 
 /** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */
