@@ -27,7 +27,8 @@ def decode_payload(payload):
 
 
 def allow_larger_uploads(bp, limits: dict):
-    """Let the endpoints of `limits` ({endpoint: bytes}) take bodies past MAX_CONTENT_LENGTH.
+    """Let the endpoints of `limits` ({endpoint: bytes, or a function giving them}) take bodies past
+    MAX_CONTENT_LENGTH.
 
     CSRF protection reads the form in the app's first before_request, before any view: the limit
     is raised in a hook put ahead of it, so the view (or the blueprint's 413 handler, with the
@@ -36,5 +37,6 @@ def allow_larger_uploads(bp, limits: dict):
     def _register(state):
         def raise_limit():
             if request.endpoint in limits:
-                request.max_content_length = limits[request.endpoint]
+                limit = limits[request.endpoint]
+                request.max_content_length = limit() if callable(limit) else limit
         state.app.before_request_funcs.setdefault(None, []).insert(0, raise_limit)
