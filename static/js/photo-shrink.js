@@ -77,22 +77,31 @@ export async function shrinkInput(input) {
   }
 }
 
+const pending = new Map(); // input → the promise of its last shrink (true when it fits)
 for (const input of document.querySelectorAll("input[type=file][data-shrink-photo]")) {
-  let pending = Promise.resolve(true);
-  input.addEventListener("change", () => {
-    pending = shrinkInput(input);
-  });
-  input.form.addEventListener("submit", async (event) => {
-    if (event.defaultPrevented || input.form.dataset.checked === "1") return;
-    event.preventDefault();
-    const submitter = event.submitter;
-    if (!(await pending)) {
-      input.focus();
+  pending.set(input, Promise.resolve(true));
+  input.addEventListener("change", () => pending.set(input, shrinkInput(input)));
+}
+const forms = new Set([...pending.keys()].map((input) => input.form));
+for (const form of forms) {
+  form.addEventListener("submit", async (event) => {
+    if (event.defaultPrevented) return;
+    event.preventDefault(); // sent below, once every photo is shrunk and fits
+    const inputs = [...pending.keys()].filter((input) => input.form === form);
+    const fits = await Promise.all(inputs.map((input) => pending.get(input)));
+    const refused = inputs.find((input, i) => !fits[i]);
+    if (refused) {
+      refused.focus();
       return;
     }
-    input.form.dataset.checked = "1"; // the next submit goes through
-    if (submitter) input.form.requestSubmit(submitter);
-    else input.form.requestSubmit();
-    delete input.form.dataset.checked;
+    const submitter = event.submitter;
+    if (submitter?.name) {
+      const field = document.createElement("input");
+      field.type = "hidden";
+      field.name = submitter.name;
+      field.value = submitter.value;
+      form.append(field);
+    }
+    HTMLFormElement.prototype.submit.call(form);
   });
 }
