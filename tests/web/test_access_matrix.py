@@ -227,6 +227,8 @@ ROUTES = {
     "network_stats.report": Route(("GET",), allowed=NETWORK_ONLY),
     "network_stats.export": Route(("GET",), lambda w: {"name": "offices", "fmt": "xlsx"}, allowed=NETWORK_ONLY),
     "office_overview.overview": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_overview.year_report": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_overview.export": Route(("GET",), lambda w: {"name": "visits", "fmt": "xlsx"}, allowed=OFFICE_ADMINS),
     "office_overview.agent_visits": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
     # Personal data (issue 7 part 3): the register is public; each account downloads its own data
     # and sees its own audit trail (the account comes from the session, never from the URL).
