@@ -93,7 +93,7 @@ def test_the_printable_sheet(client, world):
     page = html.unescape(client.get(f"/office/overview/report?year={YEAR}").get_data(as_text=True))
     assert f"année {YEAR}" in page
     assert 'data-visits>3<' in page and 'data-reached>1<' in page
-    assert "Céret Éric <small class=\"muted\">(compte fermé)</small>" in page
+    assert ">Céret Éric <small class=\"muted\">(compte fermé)</small>" in page
     assert "Cave Byrrh" in page and "data-print" in page
 
 
