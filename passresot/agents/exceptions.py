@@ -61,3 +61,11 @@ class UnpackedPhotosTooLarge(DomainError):
     code = "unpacked_photos_too_large"
     status = 400
     message = _l("Le zip décompressé dépasse 1 Go : envoyez les photos en plusieurs fois.")
+
+
+class PhotosNotReady(DomainError):
+    """Some photos of the batch are still being re-encoded: no preview, no saving yet."""
+
+    code = "photos_not_ready"
+    status = 409
+    message = _l("Les photos sont encore en préparation : patientez un instant.")

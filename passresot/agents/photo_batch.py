@@ -2,9 +2,13 @@
 name in each file name, kept aside (re-encoded, clean) until the admin has seen the matches and
 misses and confirms.
 
-A batch lives in instance/photo-batches/<random id>/ (a manifest and the clean JPEGs): the
-preview page can be reloaded, and nothing reaches the agents' records before the confirmation.
+A batch lives in instance/photo-batches/<random id>/ (a manifest, the files as received, then
+the clean JPEGs): the preview page can be reloaded, and nothing reaches the agents' records before
+the confirmation. Receiving only writes the files (a zip is read one entry at a time, never whole
+in memory); re-encoding is done by prepare() in slices of PREPARE_SECONDS, one request each, so
+a zip of hundreds of HEIC photos (about a second each) never runs into the server's timeout.
 """
+import fcntl
 import json
 import os
 import re
@@ -12,44 +16,30 @@ import secrets
 import shutil
 import time
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role, User
 from .api import has_photo_ids, store_clean_photo
-from .exceptions import (NoPhotoReceived, PhotoBatchNotFound, PhotoRejected, PhotoZipUnreadable,
-                         TooManyPhotos, UnpackedPhotosTooLarge)
-from .photos import MAX_BYTES, reencode_photo
+from .exceptions import NoPhotoReceived, PhotoBatchNotFound, PhotoRejected, PhotosNotReady, TooManyPhotos
+from .photo_files import MAX_FILES, Incoming, receive  # noqa: F401 (receive: what routes call with stage)
+from .photos import reencode_photo
 
-MAX_FILES = 1000
-#: What a zip may unpack to, whatever it claims: beyond, a zip bomb or not photos of staff.
-MAX_UNPACKED = 1024 * 1024 * 1024
 #: What the upload form takes in one request (photos shrunk by the browser, or a zip).
 MAX_REQUEST = 200 * 1024 * 1024
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 #: Batches nobody confirmed are removed after this many seconds.
 KEEP_SECONDS = 24 * 3600
+#: Re-encoding done in one request before it answers (gunicorn gives a request 60 s); the app's
+#: PHOTO_PREPARE_SECONDS overrides it.
+PREPARE_SECONDS = 15
 _BATCH_ID = re.compile(r"^[0-9a-f]{32}$")
 _EMAIL = re.compile(r"[^\s@()\[\]]+@[^\s@()\[\]]+\.[a-z]{2,}", re.IGNORECASE)
 
-NOT_A_PHOTO = _l("Ce n'est pas une photo (JPEG, PNG, WebP ou HEIC).")
 NO_AGENT = _l("Aucun agent de l'office ne porte ce nom ni cette adresse.")
 SEVERAL_AGENTS = _l("Plusieurs agents portent ce nom : nommez la photo avec l'adresse e-mail.")
 TWICE = _l("Une autre photo de l'envoi est déjà prise pour cet agent.")
-ENCRYPTED = _l("Fichier chiffré dans le zip : impossible à lire.")
-
-
-@dataclass
-class Incoming:
-    """One file received: its bare name, and its bytes or why it was left aside."""
-
-    name: str
-    data: bytes | None = None
-    error: str | None = None
 
 
 @dataclass
@@ -62,77 +52,14 @@ class BatchPreview:
     still_without: list = field(default_factory=list)
 
 
-# --- receiving --------------------------------------------------------------------------------
+@dataclass
+class Progress:
+    done: int
+    total: int
 
-def receive(uploads) -> list[Incoming]:
-    """[(file name, binary stream)] from the form, zips unpacked; TooManyPhotos past MAX_FILES."""
-    received: list[Incoming] = []
-    for filename, stream in uploads:
-        name = _bare_name(filename)
-        if not name:
-            continue
-        if name.lower().endswith(".zip"):
-            received.extend(_unzip(stream))
-        elif _suffix(name) in PHOTO_SUFFIXES:
-            data = stream.read(MAX_BYTES + 1)
-            received.append(Incoming(name, data))
-        elif not _junk(name):
-            received.append(Incoming(name, error=str(NOT_A_PHOTO)))
-        if len(received) > MAX_FILES:
-            raise TooManyPhotos()
-    if not received:
-        raise NoPhotoReceived()
-    return received
-
-
-def _unzip(stream) -> list[Incoming]:
-    try:
-        archive = zipfile.ZipFile(stream)
-        entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise PhotoZipUnreadable() from None
-    if len(entries) > 2 * MAX_FILES:
-        raise TooManyPhotos()
-    received, unpacked = [], 0
-    for entry in entries:
-        # Only the bare name is used (never as a path): "../../x.jpg" is just "x.jpg".
-        name = _bare_name(entry.filename)
-        if entry.is_dir() or not name or _junk(name) or "__MACOSX" in entry.filename:
-            continue
-        if _suffix(name) not in PHOTO_SUFFIXES:
-            received.append(Incoming(name, error=str(NOT_A_PHOTO)))
-            continue
-        if entry.flag_bits & 0x1:
-            received.append(Incoming(name, error=str(ENCRYPTED)))
-            continue
-        data = _read_entry(archive, entry)
-        unpacked += len(data)
-        if unpacked > MAX_UNPACKED:
-            raise UnpackedPhotosTooLarge()
-        received.append(Incoming(name, data))
-    return received
-
-
-def _read_entry(archive, entry) -> bytes:
-    """At most one byte past the photo limit, whatever size the entry claims (a bomb stops there)."""
-    try:
-        with archive.open(entry) as member:
-            return member.read(MAX_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
-        return b"not a readable entry"  # refused by the photo pipeline with its own message
-
-
-def _bare_name(filename) -> str:
-    return PurePosixPath((filename or "").replace("\\", "/")).name.strip()
-
-
-def _suffix(name: str) -> str:
-    return os.path.splitext(name)[1].lower()
-
-
-def _junk(name: str) -> bool:
-    """What systems add to folders and zips: .DS_Store, ._photo.jpg, Thumbs.db, desktop.ini."""
-    return name.startswith(".") or name.lower() in {"thumbs.db", "desktop.ini"}
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
 
 
 # --- staging ----------------------------------------------------------------------------------
@@ -141,28 +68,86 @@ def _root() -> str:
     return os.path.join(current_app.instance_path, "photo-batches")
 
 
-def stage(actor, received: list[Incoming]) -> str:
-    """Re-encode every photo received and keep them aside for `actor`; returns the batch id."""
+def stage(actor, received) -> str:
+    """Write the files received aside for `actor` (not decoded yet: see prepare); returns the
+    batch id. TooManyPhotos past MAX_FILES, NoPhotoReceived when nothing usable came."""
     _remove_old_batches()
     batch_id = secrets.token_hex(16)
     folder = os.path.join(_root(), batch_id)
     os.makedirs(folder)
-    files = []
-    for index, item in enumerate(received):
-        error = item.error
-        if error is None:
-            try:
-                jpeg = reencode_photo(item.data)
-            except PhotoRejected as rejected:
-                error = str(rejected.message)
-            else:
-                with open(os.path.join(folder, f"{index}.jpg"), "wb") as out:
-                    out.write(jpeg)
-        files.append({"name": item.name, "error": error})
-    manifest = {"actor_id": actor.id, "office_id": actor.office_id, "files": files}
-    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as out:
-        json.dump(manifest, out, ensure_ascii=False)
+    try:
+        files = []
+        for index, item in enumerate(received):
+            if index >= MAX_FILES:
+                raise TooManyPhotos()
+            if item.error is None:
+                with open(os.path.join(folder, f"{index}.raw"), "wb") as out:
+                    out.write(item.data)
+            files.append({"name": item.name, "error": item.error, "ready": item.error is not None})
+        if not files:
+            raise NoPhotoReceived()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _write_manifest(folder, {"actor_id": actor.id, "office_id": actor.office_id, "files": files})
     return batch_id
+
+
+def prepare(actor, batch_id: str, seconds: float | None = None) -> Progress:
+    """Re-encode the batch's files through the photo pipeline for about `seconds` (the app's
+    PHOTO_PREPARE_SECONDS), then say how far it is. A second request at the same moment (another
+    tab) leaves the work to the first."""
+    if seconds is None:
+        seconds = current_app.config.get("PHOTO_PREPARE_SECONDS", PREPARE_SECONDS)
+    manifest = _manifest(actor, batch_id)
+    folder = os.path.join(_root(), batch_id)
+    with open(os.path.join(folder, "lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _progress(manifest)
+        manifest = _manifest(actor, batch_id)  # as the last holder of the lock left it
+        until = time.monotonic() + seconds
+        for index, item in enumerate(manifest["files"]):
+            if item["ready"]:
+                continue
+            _reencode(folder, index, item)
+            if time.monotonic() >= until:  # at least one photo a call, so every call goes forward
+                break
+        _write_manifest(folder, manifest)
+    return _progress(manifest)
+
+
+def _reencode(folder: str, index: int, item: dict) -> None:
+    raw = os.path.join(folder, f"{index}.raw")
+    with open(raw, "rb") as source:
+        data = source.read()
+    try:
+        jpeg = reencode_photo(data)
+    except PhotoRejected as rejected:
+        item["error"] = str(rejected.message)
+    else:
+        with open(os.path.join(folder, f"{index}.jpg"), "wb") as out:
+            out.write(jpeg)
+    item["ready"] = True
+    os.remove(raw)
+
+
+def _progress(manifest: dict) -> Progress:
+    files = manifest["files"]
+    return Progress(sum(1 for item in files if item["ready"]), len(files))
+
+
+def progress(actor, batch_id: str) -> Progress:
+    return _progress(_manifest(actor, batch_id))
+
+
+def _write_manifest(folder: str, manifest: dict) -> None:
+    """Written whole then renamed: a reader sees the old manifest or the new one, never half."""
+    temporary = os.path.join(folder, "manifest.json.tmp")
+    with open(temporary, "w", encoding="utf-8") as out:
+        json.dump(manifest, out, ensure_ascii=False)
+    os.replace(temporary, os.path.join(folder, "manifest.json"))
 
 
 def _manifest(actor, batch_id: str) -> dict:
@@ -182,7 +167,8 @@ def _manifest(actor, batch_id: str) -> dict:
 def staged_photo(actor, batch_id: str, index: int) -> bytes:
     """One clean JPEG of the batch, for the preview's thumbnails."""
     manifest = _manifest(actor, batch_id)
-    if not 0 <= index < len(manifest["files"]) or manifest["files"][index]["error"]:
+    files = manifest["files"]
+    if not 0 <= index < len(files) or not files[index]["ready"] or files[index]["error"]:
         raise PhotoBatchNotFound()
     with open(os.path.join(_root(), batch_id, f"{index}.jpg"), "rb") as source:
         return source.read()
@@ -214,6 +200,8 @@ def preview(actor, batch_id: str) -> BatchPreview:
     with_photo = has_photo_ids([agent.id for agent in agents])
     match = _matcher(agents)
     result, taken = BatchPreview(), set()
+    if not _progress(manifest).finished:
+        raise PhotosNotReady()
     for index, item in enumerate(manifest["files"]):
         if item["error"]:
             result.misses.append((item["name"], item["error"]))

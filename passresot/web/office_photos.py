@@ -1,5 +1,5 @@
 """Photos in bulk for the OT admin: send a folder or a zip, see the matches and misses, then save."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -58,6 +58,7 @@ def upload():
         except DomainError as error:
             form.photos.errors = list(form.photos.errors) + [str(error.message)]
         else:
+            photo_batch.prepare(current_user, batch_id)  # a small batch is ready at once
             return redirect(url_for(".preview", batch_id=batch_id))
     return _upload_page(form), 400 if form.errors else 200
 
@@ -70,14 +71,30 @@ def _upload_page(form):
 @bp.route("/<batch_id>")
 @office_admin_only
 def preview(batch_id):
+    progress = photo_batch.progress(current_user, batch_id)
+    if not progress.finished:
+        return render_template("office/photos_preparing.html", batch_id=batch_id, progress=progress,
+                               action_form=ActionForm())
     result = photo_batch.preview(current_user, batch_id)
     return render_template("office/photos_preview.html", batch_id=batch_id, result=result,
                            action_form=ActionForm())
 
 
+@bp.route("/<batch_id>/prepare", methods=["POST"])
+@office_admin_only
+def prepare(batch_id):
+    """One slice of re-encoding; the preparing page posts here until everything is ready."""
+    progress = photo_batch.prepare(current_user, batch_id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(done=progress.done, total=progress.total)
+    return redirect(url_for(".preview", batch_id=batch_id))
+
+
 @bp.route("/<batch_id>", methods=["POST"])
 @office_admin_only
 def save(batch_id):
+    if not photo_batch.progress(current_user, batch_id).finished:
+        return redirect(url_for(".preview", batch_id=batch_id))
     saved = photo_batch.save(current_user, batch_id)
     db.session.commit()
     photo_batch.discard(current_user, batch_id)

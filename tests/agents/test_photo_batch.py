@@ -2,6 +2,7 @@
 matches and misses, nothing saved before the confirmation; zip bombs, traversal and floods refused."""
 import html
 import io
+import os
 import re
 import zipfile
 from types import SimpleNamespace
@@ -10,9 +11,9 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from passresot.agents import photo_batch
-from passresot.agents.exceptions import (NoPhotoReceived, PhotoBatchNotFound, PhotoZipUnreadable,
-                                         TooManyPhotos)
+from passresot.agents import photo_batch, photo_files
+from passresot.agents.exceptions import (NoPhotoReceived, PhotoBatchNotFound, PhotosNotReady,
+                                         PhotoZipUnreadable, TooManyPhotos, UnpackedPhotosTooLarge)
 from passresot.agents.models import AgentPhoto
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
@@ -71,7 +72,7 @@ def has_photo(user) -> bool:
 # --- matching, in the domain --------------------------------------------------------------------
 
 def test_files_are_matched_by_email_or_name_and_misses_say_why(people):
-    received = photo_batch.receive([
+    received = list(photo_batch.receive([
         ("Photos/DUPONT Marie.jpg", io.BytesIO(jpeg_bytes(size=(200, 300)))),
         ("marie-anne_dupont (2).png", io.BytesIO(jpeg_bytes(size=(200, 300), fmt="PNG"))),
         ("lefevre-eve.HEIC", io.BytesIO(heic_bytes())),
@@ -82,8 +83,9 @@ def test_files_are_matched_by_email_or_name_and_misses_say_why(people):
         ("notes.txt", io.BytesIO(b"pas une photo")),
         ("cassee.jpg", io.BytesIO(b"\xff\xd8\xff pas vraiment")),
         (".DS_Store", io.BytesIO(b"junk")),
-    ])
+    ]))
     batch_id = photo_batch.stage(people.admin, received)
+    photo_batch.prepare(people.admin, batch_id)
     result = photo_batch.preview(people.admin, batch_id)
 
     matched = {name: agent.id for name, agent, _index, _replaces in result.matches}
@@ -103,6 +105,7 @@ def test_files_are_matched_by_email_or_name_and_misses_say_why(people):
 def test_saving_gives_each_matched_agent_a_clean_jpeg_and_is_audited(people):
     received = photo_batch.receive([("marie.dupont@ot.example.heic", io.BytesIO(heic_bytes((900, 1200))))])
     batch_id = photo_batch.stage(people.admin, received)
+    photo_batch.prepare(people.admin, batch_id)
     assert photo_batch.save(people.admin, batch_id) == 1
     db.session.commit()
     photo = Image.open(io.BytesIO(db.session.get(AgentPhoto, people.marie.id).jpeg))
@@ -125,14 +128,15 @@ def test_a_batch_is_only_its_makers(people, make, office):
 def test_a_zip_entry_is_known_by_its_bare_name_only(people, app):
     data = zip_of({"../../../../tmp/marie dupont.jpg": jpeg_bytes(), "dossier/sous-dossier/": b"",
                    "__MACOSX/._marie dupont.jpg": b"junk"})
-    received = photo_batch.receive([("photos.zip", io.BytesIO(data))])
+    received = list(photo_batch.receive([("photos.zip", io.BytesIO(data))]))
     assert [item.name for item in received] == ["marie dupont.jpg"]
     batch_id = photo_batch.stage(people.admin, received)
+    photo_batch.prepare(people.admin, batch_id)
     assert [n for n, *_ in photo_batch.preview(people.admin, batch_id).matches] == ["marie dupont.jpg"]
 
 
 def test_a_zip_bomb_is_read_no_further_than_the_photo_limit(monkeypatch):
-    monkeypatch.setattr(photo_batch, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(photo_files, "MAX_BYTES", 1024 * 1024)
     bomb = zip_of({"marie dupont.jpg": b"\0" * (50 * 1024 * 1024)})  # 50 MB of zeros, about 50 KB zipped
     assert len(bomb) < 100_000
     (item,) = photo_batch.receive([("bombe.zip", io.BytesIO(bomb))])
@@ -140,20 +144,44 @@ def test_a_zip_bomb_is_read_no_further_than_the_photo_limit(monkeypatch):
 
 
 def test_a_zip_unpacking_past_the_total_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(photo_batch, "MAX_UNPACKED", 3 * 1024 * 1024)
+    monkeypatch.setattr(photo_files, "MAX_UNPACKED", 3 * 1024 * 1024)
     data = zip_of({f"agent{i}.jpg": b"\0" * (1024 * 1024) for i in range(4)})
-    with pytest.raises(photo_batch.UnpackedPhotosTooLarge):
-        photo_batch.receive([("photos.zip", io.BytesIO(data))])
+    with pytest.raises(UnpackedPhotosTooLarge):
+        list(photo_batch.receive([("photos.zip", io.BytesIO(data))]))
 
 
-def test_too_many_files_and_broken_or_empty_sends_are_refused(monkeypatch):
+def test_too_many_files_and_broken_or_empty_sends_are_refused(people, monkeypatch, app):
     monkeypatch.setattr(photo_batch, "MAX_FILES", 3)
+    root = os.path.join(app.instance_path, "photo-batches")
+    before = set(os.listdir(root)) if os.path.isdir(root) else set()
     with pytest.raises(TooManyPhotos):
-        photo_batch.receive([("photos.zip", io.BytesIO(zip_of({f"a{i}.jpg": b"x" for i in range(4)})))])
+        photo_batch.stage(people.admin, photo_batch.receive(
+            [("photos.zip", io.BytesIO(zip_of({f"a{i}.jpg": b"x" for i in range(4)})))]))
     with pytest.raises(PhotoZipUnreadable):
-        photo_batch.receive([("photos.zip", io.BytesIO(b"PK\x03\x04 not a zip at all"))])
+        list(photo_batch.receive([("photos.zip", io.BytesIO(b"PK\x03\x04 not a zip at all"))]))
     with pytest.raises(NoPhotoReceived):
-        photo_batch.receive([("photos.zip", io.BytesIO(zip_of({".DS_Store": b"junk"})))])
+        photo_batch.stage(people.admin, photo_batch.receive([("photos.zip", io.BytesIO(zip_of({".DS_Store": b"junk"})))]))
+    assert set(os.listdir(root)) == before  # nothing left behind by a refused send
+
+
+def test_photos_are_prepared_a_slice_at_a_time(client, people):
+    """However long re-encoding takes, each request does a slice: the page asks for the next one."""
+    received = [photo_batch.Incoming(f"{name}.jpg", jpeg_bytes()) for name in ("marie dupont", "eve lefevre")]
+    received.append(photo_batch.Incoming("notes.txt", error="pas une photo"))
+    batch_id = photo_batch.stage(people.admin, received)
+    assert photo_batch.prepare(people.admin, batch_id, seconds=0) == photo_batch.Progress(2, 3)  # one photo
+    with pytest.raises(PhotosNotReady):
+        photo_batch.preview(people.admin, batch_id)
+    login(client, people.admin.email)
+    url = f"/office/agents/photos/{batch_id}"
+    page = text(client.get(url))
+    assert "2 photos prêtes sur 3" in page and "data-prepare" in page
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post(url, data={"csrf_token": token}).status_code == 302  # no saving before it is ready
+    assert not has_photo(people.marie)
+    answer = client.post(url + "/prepare", data={"csrf_token": token}, headers={"Accept": "application/json"})
+    assert answer.get_json() == {"done": 3, "total": 3}
+    assert 'data-matches="2"' in text(client.get(url))
 
 
 # --- through HTTP -------------------------------------------------------------------------------

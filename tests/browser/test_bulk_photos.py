@@ -136,3 +136,24 @@ def test_a_photo_too_big_to_shrink_says_the_limit_and_keeps_the_form(page, live_
     expect(page.get_by_label("Adresse e-mail")).to_have_value("hugo.lourd@ot-photos.example")
     with live_database(live_server):
         assert User.query.filter_by(email="hugo.lourd@ot-photos.example").count() == 0
+
+
+def test_a_big_batch_is_prepared_a_slice_at_a_time(page, live_server, office_without_photos, tmp_path):
+    """With one photo a request, the page asks for slice after slice, then shows the preview."""
+    live_server.stop()
+    live_server.start(PHOTO_PREPARE_SECONDS="0")  # restored after the test
+    archive = tmp_path / "equipe.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for first, last, email in AGENTS[:4]:
+            out.writestr(f"{email}.HEIC", heic(Image.new("RGB", (600, 800), (90, 90, 160))))
+    slices = []
+    page.on("request", lambda request: slices.append(request.url) if request.url.endswith("/prepare") else None)
+    sign_in(page, live_server.url, ADMIN)
+    page.goto(live_server.url + "/office/agents/photos")
+    page.get_by_label("Photos ou fichier zip").set_input_files(archive)
+    page.get_by_role("button", name="Voir les correspondances").click()
+    expect(page.locator("[data-matches]")).to_have_attribute("data-matches", "4", timeout=30_000)
+    assert len(slices) == 3  # the upload prepared the first photo, each request one more
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer les 4 photos").click()
+    assert len(stored_photos(live_server, office_without_photos)) == 4

@@ -15,7 +15,7 @@ from passresot.accounts.sessions import open_sign_in
 from passresot.accounts.tokens import create_api_token
 from passresot.devices.api import create_enrolment_code, enrol_device
 from passresot.agents.models import AgentPhoto
-from passresot.agents.photo_batch import Incoming, stage as stage_photos
+from passresot.agents.photo_batch import Incoming, prepare as prepare_photos, stage as stage_photos
 from passresot.agents.setup_links import create_link_batch
 from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
@@ -185,6 +185,7 @@ ROUTES = {
     "office_photos.upload": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
     # A batch of photos is its maker's: another office's admin is told it does not exist.
     "office_photos.preview": Route(("GET",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.prepare": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
     "office_photos.save": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
     "office_photos.discard": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
     "office_photos.staged": Route(("GET",), lambda w: {"batch_id": w.photo_batch_id, "index": 0},
@@ -314,6 +315,7 @@ def world(make):
     db.session.add_all([AgentPhoto(user_id=people[name].id, jpeg=PHOTO) for name in AGENTS])
     link_batch_id = create_link_batch(people[OFFICE], [newcomer])
     photo_batch_id = stage_photos(people[OFFICE], [Incoming("photo.jpg", jpeg_bytes(size=(60, 80)))])
+    prepare_photos(people[OFFICE], photo_batch_id)
     setup_token = create_setup_link(None, newcomer)
     pass_ = issue_pass(None, people[AGENT])
     issue_pass(None, people[OTHER_AGENT])
