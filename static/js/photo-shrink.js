@@ -3,7 +3,7 @@
 // the browser cannot decode (HEIC outside Safari) is still too big.
 const SIDE = 1600; // the server keeps 600 px; twice that and more leaves room for its resampling
 const SHRINK_FROM = 1024 * 1024; // smaller files are sent as they are
-const DECODABLE = /^image\/(jpeg|png|webp)$/;
+const DECODABLE = /^image\/(jpeg|png|webp|heic|heif)$/; // HEIC: Safari decodes it, others keep it as it is
 
 async function shrink(file) {
   if (!DECODABLE.test(file.type) || file.size < SHRINK_FROM) return file;
