@@ -4,6 +4,7 @@ or name, previewed, then saved; a photo the browser cannot shrink says the limit
 and the rest of the form stays as typed."""
 import io
 import os
+import re
 import zipfile
 from datetime import date, timedelta
 
@@ -157,3 +158,20 @@ def test_a_big_batch_is_prepared_a_slice_at_a_time(page, live_server, office_wit
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer les 4 photos").click()
     assert len(stored_photos(live_server, office_without_photos)) == 4
+
+
+def test_photos_dropped_on_the_zone_go_into_the_form(page, live_server, office_without_photos):
+    """Files dropped on the zone fill the photos field, which photo-shrink.js shrinks as a choice."""
+    sign_in(page, live_server.url, ADMIN)
+    page.goto(live_server.url + "/office/agents/photos")
+    jpeg = list(encoded(Image.new("RGB", (300, 400), (10, 120, 200)), "JPEG"))
+    page.evaluate("""(bytes) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], "Martin Jean.jpg", { type: "image/jpeg" }));
+        const zone = document.querySelector("[data-dropzone]");
+        zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }""", jpeg)
+    expect(page.locator("[data-drop-status]")).to_have_text("Fichiers déposés : 1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Voir les correspondances").click()
+    expect(page.locator(".photo-matches li")).to_have_text(re.compile(r"Martin Jean\s*Martin Jean\.jpg"))
