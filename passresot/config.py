@@ -82,6 +82,8 @@ def load_config(instance_path: str) -> dict:
         "SCANNER_FLUSH_EVERY_MS": int(env("SCANNER_FLUSH_EVERY_MS", "30000")),
         # How long the scanner waits for the server's verdict before giving its own (DESIGN.md §3).
         "SCANNER_ASK_TIMEOUT_MS": int(env("SCANNER_ASK_TIMEOUT_MS", "1500")),
+        #: Seconds of photo re-encoding one request does for photos in bulk (agents/photo_batch.py).
+        "PHOTO_PREPARE_SECONDS": float(env("PHOTO_PREPARE_SECONDS", "15")),
         #: Days without sync after which the scanner's own verdicts become "à vérifier" (0: never).
         "SCANNER_VERIFY_AFTER_DAYS": int(env("SCANNER_VERIFY_AFTER_DAYS", "0") or 0),
         "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),

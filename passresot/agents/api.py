@@ -46,7 +46,11 @@ def update_agent(actor, agent: User, **fields) -> None:
 
 def set_agent_photo(actor, agent: User, data: bytes) -> None:
     """Store the agent's photo, re-encoded; raises PhotoRejected for anything unusable."""
-    jpeg = reencode_photo(data)
+    store_clean_photo(actor, agent, reencode_photo(data))
+
+
+def store_clean_photo(actor, agent: User, jpeg: bytes) -> None:
+    """Store a JPEG that reencode_photo made (never bytes straight from an upload)."""
     photo = db.session.get(AgentPhoto, agent.id)
     if photo is None:
         db.session.add(AgentPhoto(user_id=agent.id, jpeg=jpeg))

@@ -29,3 +29,43 @@ class AgentImportRejected(DomainError):
     def __init__(self, preview):
         super().__init__()
         self.preview = preview
+
+
+class PhotoBatchNotFound(DomainError):
+    """No batch of photos by that id for this admin (another's, removed, or saved already)."""
+
+    code = "photo_batch_not_found"
+    status = 404
+    message = _l("Cet envoi de photos n'existe plus : envoyez les photos de nouveau.")
+
+
+class NoPhotoReceived(DomainError):
+    code = "no_photo_received"
+    status = 400
+    message = _l("Aucun fichier reçu : choisissez des photos, un dossier ou un fichier zip.")
+
+
+class TooManyPhotos(DomainError):
+    code = "too_many_photos"
+    status = 400
+    message = _l("Plus de 1000 fichiers : envoyez les photos en plusieurs fois.")
+
+
+class PhotoZipUnreadable(DomainError):
+    code = "photo_zip_unreadable"
+    status = 400
+    message = _l("Ce fichier zip est illisible ou abîmé.")
+
+
+class UnpackedPhotosTooLarge(DomainError):
+    code = "unpacked_photos_too_large"
+    status = 400
+    message = _l("Le zip décompressé dépasse 1 Go : envoyez les photos en plusieurs fois.")
+
+
+class PhotosNotReady(DomainError):
+    """Some photos of the batch are still being re-encoded: no preview, no saving yet."""
+
+    code = "photos_not_ready"
+    status = 409
+    message = _l("Les photos sont encore en préparation : patientez un instant.")

@@ -6,6 +6,7 @@ from wtforms import DateField, EmailField, PasswordField, SelectField, StringFie
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts.models import AgentKind, Role
+from ..agents import photos
 from ..partners.models import CATEGORY_LABELS
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -58,6 +59,13 @@ class OfficeForm(FlaskForm):
         PHONE_PATTERN, message=_l("Saisissez un numéro de téléphone, par exemple 04 68 12 34 56."))])
 
 
+PHOTO_LABEL = _l("Photo (JPEG, PNG, WebP ou HEIC, %(mb)s Mo au plus)", mb=photos.MAX_MB)
+#: static/js/photo-shrink.js shrinks what the browser can decode and says the limit beside the field
+#: before sending, so the rest of the form is never lost to a refused upload.
+PHOTO_INPUT = {"accept": photos.ACCEPT, "data-shrink-photo": "", "data-max-bytes": photos.MAX_BYTES,
+               "data-too-big": photos.too_big_message()}
+
+
 class PersonForm(FlaskForm):
     first_name = _name_field(_l("Prénom"))
     last_name = _name_field(_l("Nom"))
@@ -78,7 +86,7 @@ class AgentForm(PersonForm):
         (AgentKind.seasonal.value, _l("Saisonnier"))], validators=[_required()])
     contract_start = DateField(_l("Début du contrat"), validators=[Optional()])
     contract_end = DateField(_l("Fin du contrat"), validators=[Optional()])
-    photo = FileField(_l("Photo (JPEG, PNG ou WebP, 5 Mo au plus)"))
+    photo = FileField(PHOTO_LABEL, render_kw=PHOTO_INPUT)
 
     def validate_contract_end(self, field):
         if self.kind.data == AgentKind.seasonal.value and not field.data:
@@ -96,7 +104,7 @@ class PartnerForm(FlaskForm):
 
 
 class PhotoForm(FlaskForm):
-    photo = FileField(_l("Photo (JPEG, PNG ou WebP, 5 Mo au plus)"), validators=[_required()])
+    photo = FileField(PHOTO_LABEL, validators=[_required()], render_kw=PHOTO_INPUT)
 
 
 class ImportForm(FlaskForm):

@@ -2,10 +2,12 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..accounts.models import Role
 from ..agents import api as agents
 from ..agents.listing import SHOWS, SORTS, AgentQuery, agent_page
+from ..agents.photos import MAX_BYTES as PHOTO_MAX_BYTES, too_big_message
 from ..errors import DomainError
 from ..extensions import db
 from ..passes.api import agent_history, latest_pass, missing_for_pass
@@ -13,10 +15,32 @@ from ..privacy.api import record_agent_viewed
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
+from .uploads import allow_larger_uploads
 from .validation import apply_domain_error, form_status
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)
+#: A photo as big as the pipeline takes, plus the rest of the form.
+allow_larger_uploads(bp, dict.fromkeys(("office.agent_new", "office.agent_edit", "office.agent_photo"),
+                                       PHOTO_MAX_BYTES + 256 * 1024))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _photo_too_big(error):
+    """Past even that (the browser shrinks photos first, so rarely): the page again, the limit
+    beside the photo field; the body was not read, so what was typed cannot be kept."""
+    if not current_user.is_authenticated or current_user.role is not Role.office_admin:
+        return error
+    message = str(too_big_message())
+    agent_id = (request.view_args or {}).get("agent_id")
+    if agent_id is None:
+        form = AgentForm(formdata=None)
+        form.photo.errors = [message]
+        return render_template("office/agent_form.html", form=form, agent=None), 413
+    agent = agent_of_my_office_or_404(agent_id)
+    photo_form = PhotoForm(prefix="p", formdata=None)
+    photo_form.photo.errors = [message]
+    return _agent_page(agent, AgentForm(obj=agent, kind=agent.kind.value, formdata=None), photo_form), 413
 
 
 @bp.route("/agents")
@@ -74,7 +98,7 @@ def _agent_page(agent, form, photo_form=None):
                            has_photo=agents.agent_photo(agent.id) is not None,
                            pass_=pass_, pass_status=pass_.effective_status() if pass_ else None,
                            missing=missing_for_pass(agent), history=agent_history(agent),
-                           action_form=ActionForm())
+                           action_form=ActionForm(formdata=None))
 
 
 @bp.route("/agents/<int:agent_id>/photo", methods=["POST"])

@@ -13,6 +13,9 @@ from ..extensions import db
 from ..hours.api import (TARGET_MINUTES, agent_hours, delete_other_visit, office_participation,
                          record_other_visit)
 from ..hours.models import OtherVisit
+from ..hours import office_year as year_tables
+from ..exports import FORMATS, table_response
+from ..stats.api import parse_year, year_choices
 from ..offices.overview import ENDING_WITHIN, passes_ending_soon
 from ..partners.models import Partner
 from ..timeutil import paris_today, utcnow
@@ -26,7 +29,7 @@ office_admin_only = roles_required(Role.office_admin)
 @bp.route("/overview")
 @office_admin_only
 def overview():
-    year = paris_today().year
+    year = parse_year(request.args.get("year"))
     rows = office_participation(current_user.office_id, year)
     now = utcnow()
     return render_template(
@@ -34,7 +37,26 @@ def overview():
         participating=sum(1 for row in rows if row["visits"]),
         reached=sum(1 for row in rows if row["total_minutes"] >= TARGET_MINUTES),
         ending=passes_ending_soon(current_user.office_id, now), now=now, days=ENDING_WITHIN.days,
-        action_form=ActionForm())
+        action_form=ActionForm(), years=year_choices(), exports=year_tables.TABLES)
+
+
+@bp.route("/overview/report")
+@office_admin_only
+def year_report():
+    """The office's yearly sheet, to print (or save as PDF) for the director and Qualité Tourisme."""
+    data = year_tables.office_year(current_user.office_id, parse_year(request.args.get("year")))
+    return render_template("office/year_report.html", data=data, year=data.year, target=TARGET_MINUTES,
+                           partners=data.partners(), today=paris_today())
+
+
+@bp.route("/overview/<name>.<fmt>")
+@office_admin_only
+def export(name, fmt):
+    """The office's agents' hours, or every visit of the year, as CSV or XLSX (their own office only)."""
+    if name not in year_tables.TABLES or fmt not in FORMATS:
+        abort(404)
+    data = year_tables.office_year(current_user.office_id, parse_year(request.args.get("year")))
+    return table_response(year_tables.export_table(name, data), fmt, f"passresot66-office-{name}-{data.year}")
 
 
 @bp.route("/agents/<int:agent_id>/visits", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 import base64
 import binascii
 
+from flask import request
 from werkzeug.datastructures import FileStorage
 
 
@@ -23,3 +24,19 @@ def decode_payload(payload):
         return base64.b64decode((payload or "").encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
         return None
+
+
+def allow_larger_uploads(bp, limits: dict):
+    """Let the endpoints of `limits` ({endpoint: bytes, or a function giving them}) take bodies past
+    MAX_CONTENT_LENGTH.
+
+    CSRF protection reads the form in the app's first before_request, before any view: the limit
+    is raised in a hook put ahead of it, so the view (or the blueprint's 413 handler, with the
+    limit beside the field) answers instead of a bare error page."""
+    @bp.record_once
+    def _register(state):
+        def raise_limit():
+            if request.endpoint in limits:
+                limit = limits[request.endpoint]
+                request.max_content_length = limit() if callable(limit) else limit
+        state.app.before_request_funcs.setdefault(None, []).insert(0, raise_limit)

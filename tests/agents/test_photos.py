@@ -154,13 +154,13 @@ def test_a_new_photo_replaces_the_old_one(admin_client, agent):
 
 REFUSED = [
     pytest.param(encode(noisy((200, 200)).convert("P"), "GIF"), "anim.gif",
-                 "Format refusé : envoyez une photo JPEG, PNG ou WebP.", id="gif"),
+                 "Format refusé : envoyez une photo JPEG, PNG, WebP ou HEIC.", id="gif"),
     pytest.param("Je ne suis pas une image.\n".encode() * 20, "photo.jpg",
                  "Ce fichier n'est pas une image lisible", id="text-renamed-jpg"),
     pytest.param(encode(noisy((800, 800)), "JPEG")[:20_000], "coupee.jpg",
                  "Ce fichier n'est pas une image lisible", id="truncated-jpeg"),
-    pytest.param(encode(noisy((200, 200)), "JPEG") + b"\0" * (5 * 1024 * 1024 + 1), "lourde.jpg",
-                 "La photo dépasse 5 Mo", id="over-5-MB"),
+    pytest.param(encode(noisy((200, 200)), "JPEG") + b"\0" * (20 * 1024 * 1024 + 1), "lourde.jpg",
+                 "La photo dépasse 20 Mo", id="over-20-MB"),
     pytest.param(huge_png(7000, 7000), "geante.png",
                  "Cette image est beaucoup trop grande.", id="bomb-49-megapixels"),
     pytest.param(huge_png(30000, 30000), "bombe.png",
@@ -187,11 +187,43 @@ def test_the_bomb_files_really_are_tiny():
     assert len(huge_png(7000, 7000)) < 10_000
 
 
-def test_a_file_over_the_request_limit_gets_a_french_413_page(admin_client, agent):
-    response = upload(admin_client, agent, b"\xff\xd8\xff" + b"\0" * (9 * 1024 * 1024), "enorme.jpg")
+def test_a_14_mb_phone_photo_goes_through(admin_client, agent):
+    """Past the app's 8 MB request limit, under the photo's own."""
+    data = encode(noisy((1500, 2000)), "JPEG", quality=90)
+    data += b"\0" * (14 * 1024 * 1024 - len(data))  # trailing bytes after the image's end
+    assert upload(admin_client, agent, data, "IMG_0001.jpg").status_code == 302
+    assert_clean_jpeg(stored(agent), (450, 600))
+
+
+def test_a_file_over_the_request_limit_says_the_limit_beside_the_field(admin_client, agent):
+    response = upload(admin_client, agent, b"\xff\xd8\xff" + b"\0" * (21 * 1024 * 1024), "enorme.jpg")
     assert response.status_code == 413
-    assert "Le fichier envoyé est trop gros." in text(response)
+    error = re.search(r'id="p-photo-error">([^<]*)<', text(response))
+    assert error and error.group(1) == "La photo dépasse 20 Mo : choisissez un fichier plus léger."
+    assert agent.full_name in text(response)  # the agent's page, not a bare error page
     assert stored(agent) is None
+
+
+def test_a_new_agent_with_a_photo_over_the_limit_keeps_the_page(admin_client):
+    token = page_token(admin_client)
+    response = admin_client.post("/office/agents/new", data={
+        "csrf_token": token, "first_name": "Léa", "last_name": "Grand", "email": "lea@example.fr",
+        "kind": "permanent", "photo": (io.BytesIO(b"\0" * (21 * 1024 * 1024)), "enorme.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    error = re.search(r'id="photo-error">([^<]*)<', text(response))
+    assert error and "20 Mo" in error.group(1)
+
+
+def test_an_iphone_heic_photo_is_stored_as_a_clean_jpeg(admin_client, agent):
+    import pillow_heif
+
+    heif = pillow_heif.from_pillow(noisy((1200, 1600)))
+    out = io.BytesIO()
+    heif.save(out, quality=80)
+    assert out.getvalue()[4:12] == b"ftypheic"
+    assert upload(admin_client, agent, out.getvalue(), "IMG_4021.HEIC").status_code == 302
+    assert_clean_jpeg(stored(agent), (450, 600))
 
 
 # --- who may see a photo ------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.models import Report
 
+from tests.factories import jpeg_bytes
+
 from .conftest import sign_in
 from .test_partners_offline import live_database
 from .test_scanner_manual import my_pass, staff_site  # noqa: F401 (fixture)
@@ -133,6 +135,17 @@ def test_axe_office_admin_pages(page, phone, live_server):
             each.get_by_role("button", name="Liens pour choisir le mot de passe").click()
         each.wait_for_load_state("networkidle")
         audit.check(each, "/office/agents/links/<batch>")
+        audit.visit(each, live_server.url, "/office/agents/photos")
+        audit.visit(each, live_server.url, "/office/overview/report")
+        # A preview of photos in bulk: one matched by e-mail, one matching nobody.
+        each.goto(live_server.url + "/office/agents/photos")
+        each.locator("input[name=photos]").set_input_files([
+            {"name": "agent@demo.passresot66.fr.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((300, 400))},
+            {"name": "inconnu.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((300, 400))}])
+        with each.expect_navigation():
+            each.get_by_role("button", name="Voir les correspondances").click()
+        each.wait_for_load_state("networkidle")
+        audit.check(each, "/office/agents/photos/<batch>")
     audit.assert_clean()
 
 

@@ -18,6 +18,9 @@ def page_width(phone) -> int:
     ("reseau@demo.passresot66.fr", "/admin/partners/{partner}"),
     ("ot@demo.passresot66.fr", "/office/agents"),
     ("ot@demo.passresot66.fr", "/office/agents?show=ending"),
+    ("ot@demo.passresot66.fr", "/office/agents/photos"),
+    ("ot@demo.passresot66.fr", "/office/overview"),
+    ("ot@demo.passresot66.fr", "/office/overview/report"),
 ])
 def test_no_sideways_scrolling_at_360(phone, live_server, email, path):
     with live_database(live_server):

@@ -1,11 +1,13 @@
 """An office of 500 agents in a real browser: filter, select the whole filter, issue passes, print an
-A4 sheet of cards whose QR codes decode from the rendered PDF, and export the set-password links."""
+A4 sheet of cards whose QR codes decode from the rendered PDF, export the set-password links, then
+the office's hours of the year (XLSX) and its printable yearly sheet."""
 import csv
 import io
 import re
 from datetime import date, timedelta
 
 import pypdfium2 as pdfium
+from openpyxl import load_workbook
 import pytest
 from playwright.sync_api import expect
 from werkzeug.security import generate_password_hash
@@ -115,3 +117,14 @@ def test_an_office_of_500(page, live_server, office_of_500, tmp_path):
     assert len(rows) == AGENTS + 1 and [row[3] for row in rows[1:]] == shown
     page.goto(rows[1][3])  # a link of the sheet opens the set-password form
     expect(page.locator("input[type=password]").first).to_be_visible()
+
+    # The office's figures of the year: every agent in the export and on the printable sheet.
+    page.goto(live_server.url + "/office/overview")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX · Heures par agent").click()
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(names) == AGENTS and names[0] == "Nom000" and names[-1] == "Nom499"
+    page.get_by_role("link", name="Fiche annuelle imprimable").click()
+    expect(page.locator("[data-agents]")).to_have_text(str(AGENTS))
+    expect(page.locator("tr[data-agent]")).to_have_count(AGENTS)

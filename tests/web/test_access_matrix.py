@@ -16,6 +16,7 @@ from passresot.accounts.sessions import open_sign_in
 from passresot.accounts.tokens import create_api_token
 from passresot.devices.api import create_enrolment_code, enrol_device
 from passresot.agents.models import AgentPhoto
+from passresot.agents.photo_batch import Incoming, prepare as prepare_photos, stage as stage_photos
 from passresot.agents.setup_links import create_link_batch
 from passresot.agents.photos import reencode_photo
 from passresot.extensions import db
@@ -182,6 +183,14 @@ ROUTES = {
     "office_bulk.cards": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
     "office_bulk.links": Route(("GET",), lambda w: {"batch_id": w.link_batch_id}, **THIS_OFFICE_ONLY),
     "office_bulk.links_csv": Route(("GET",), lambda w: {"batch_id": w.link_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.upload": Route(("GET", "POST"), allowed=OFFICE_ADMINS),
+    # A batch of photos is its maker's: another office's admin is told it does not exist.
+    "office_photos.preview": Route(("GET",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.prepare": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.save": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.discard": Route(("POST",), lambda w: {"batch_id": w.photo_batch_id}, **THIS_OFFICE_ONLY),
+    "office_photos.staged": Route(("GET",), lambda w: {"batch_id": w.photo_batch_id, "index": 0},
+                                  **THIS_OFFICE_ONLY),
     "office_passes.return_pass": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
     "office_passes.revoke": Route(("POST",), PASS_ARGS, **THIS_OFFICE_ONLY),
     # JSON API v1 (DESIGN.md §4): 401 JSON when signed out, 403 JSON for a wrong role.
@@ -220,6 +229,8 @@ ROUTES = {
     "network_stats.report": Route(("GET",), allowed=NETWORK_ONLY),
     "network_stats.export": Route(("GET",), lambda w: {"name": "offices", "fmt": "xlsx"}, allowed=NETWORK_ONLY),
     "office_overview.overview": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_overview.year_report": Route(("GET",), allowed=OFFICE_ADMINS),
+    "office_overview.export": Route(("GET",), lambda w: {"name": "visits", "fmt": "xlsx"}, allowed=OFFICE_ADMINS),
     "office_overview.agent_visits": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
     # Personal data (issue 7 part 3): the register is public; each account downloads its own data
     # and sees its own audit trail (the account comes from the session, never from the URL).
@@ -303,6 +314,8 @@ def _world(make):
     target = make.partner_staff(partner)  # the account network.user_* act on
     db.session.add_all([AgentPhoto(user_id=people[name].id, jpeg=PHOTO) for name in AGENTS])
     link_batch_id = create_link_batch(people[OFFICE], [newcomer])
+    photo_batch_id = stage_photos(people[OFFICE], [Incoming("photo.jpg", jpeg_bytes(size=(60, 80)))])
+    prepare_photos(people[OFFICE], photo_batch_id)
     setup_token = create_setup_link(None, newcomer)
     pass_ = issue_pass(None, people[AGENT])
     issue_pass(None, people[OTHER_AGENT])
@@ -325,7 +338,7 @@ def _world(make):
         import_job_id=import_job.id, emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
-        scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, other_visit_id=other_visit.id,
+        scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, photo_batch_id=photo_batch_id, other_visit_id=other_visit.id,
         agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
         device_id=device.id, enrol_code=enrol_code)
 
