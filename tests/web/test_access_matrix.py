@@ -1,5 +1,7 @@
 """Who may open what: one table for every rule of app.url_map, checked for every principal over real HTTP."""
+import os
 import re
+import shutil
 import sqlite3
 import uuid
 from datetime import date
@@ -8,7 +10,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from flask import url_for
+from flask import current_app, url_for
 
 from passresot.accounts.api import create_setup_link
 from passresot.accounts.models import ApiToken, Role, SignInKind
@@ -351,7 +353,7 @@ def _empty_every_table():
 
 
 @pytest.fixture(scope="class")
-def sqlite_world(app):
+def sqlite_world(app, tmp_path_factory):
     """On SQLite, the world is written once for the whole matrix and the database copied aside; each
     case gets that copy back afterwards (whatever it wrote, rate-limit counts included), which is
     what writing the world again would give, at a fraction of the time. None on other engines."""
@@ -363,10 +365,17 @@ def sqlite_world(app):
         db.session.remove()
         snapshot = sqlite3.connect(":memory:")
         _copy_database(db.engine, to=snapshot)
-    yield world, snapshot
+        files = tmp_path_factory.mktemp("matrix") / "photo-batches"
+        shutil.copytree(batches_folder(), files)  # the photo batch lives on disk beside the database
+    yield world, snapshot, files
     with app.app_context():
         _empty_every_table()
+        shutil.rmtree(batches_folder(), ignore_errors=True)
     snapshot.close()
+
+
+def batches_folder() -> str:
+    return os.path.join(current_app.instance_path, "photo-batches")  # agents/photo_batch.py
 
 
 def _copy_database(engine, *, to=None, back_from=None):
@@ -386,11 +395,13 @@ def world(app, sqlite_world, request):
     if sqlite_world is None:
         yield _world(request.getfixturevalue("make"))
         return
-    world, snapshot = sqlite_world
+    world, snapshot, files = sqlite_world
     yield world
     with app.app_context():
         db.session.remove()
         _copy_database(db.engine, back_from=snapshot)
+        shutil.rmtree(batches_folder(), ignore_errors=True)
+        shutil.copytree(files, batches_folder())
 
 
 @pytest.fixture
