@@ -49,12 +49,6 @@ def authenticate(email: str, password: str, address: str, known_device: Optional
     return user
 
 
-def purge_old_login_attempts() -> int:
-    """Delete failed attempts older than the throttling window."""
-    since = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return LoginAttempt.query.filter(LoginAttempt.at <= since).delete()
-
-
 def create_user(actor, *, email, role: Role, first_name, last_name, **fields) -> User:
     """Create an account without password; its owner chooses one through a setup link."""
     email = normalize_email(email)

@@ -6,7 +6,6 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l, lazy_ngettext
 
-from ..accounts.api import create_setup_link
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
 from ..csvfiles import FileRejected as _FileRejected, decode_text

@@ -10,12 +10,16 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app
+from typing import Optional
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from ..accounts.models import SetupLink
 from ..audit.api import record_event
 from ..audit.models import AuditEvent
 from ..extensions import db
+from ..mailbox.api import queue_mail
 from ..mailbox.models import OutgoingMail
 from ..timeutil import utcnow
 
@@ -69,3 +73,27 @@ def link_batch(actor, batch_id: int):
     now = utcnow()
     return [(link.user, _token(link) if link.used_at is None and link.expires_at > now else None,
              "sent" if link.user_id in mailed else "queued" if link.user_id in queued else None) for link in links]
+
+
+def setup_link_url(token: str) -> str:
+    """The link's full address, on PUBLIC_BASE_URL when set (behind a proxy), else this request's."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    path = url_for("auth.set_password", token=token)
+    return base + path if base else url_for("auth.set_password", token=token, _external=True)
+
+
+def queue_setup_link_mail(user, token: str, *, actor=None, tracked: bool = False) -> Optional[OutgoingMail]:
+    """The e-mail handing `user` their one-time link, queued (None when SMTP is not set). `tracked`:
+    its real sending is recorded (MAILED), which the batch's « envoyé » badge reads."""
+    body = _("Bonjour %(name)s,\n\nUn compte PassResOT66 vous attend. Choisissez votre mot de passe "
+             "avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\nRESOT66",
+             name=user.first_name, days=current_app.config["SETUP_LINK_DAYS"], url=setup_link_url(token))
+    return queue_mail(user.email, _("Votre accès à PassResOT66"), body, log_as=f"lien créé pour le compte {user.id}",
+                      **({"sent_event": MAILED, "actor": actor, "user": user} if tracked else {}))
+
+
+def queue_link_batch_mails(actor, batch_id: int) -> None:
+    """Queue the e-mail of every link of the batch (tracked for its « envoyé » badges)."""
+    for agent, token, _mailed in link_batch(actor, batch_id):
+        if token:
+            queue_setup_link_mail(agent, token, actor=actor, tracked=True)

@@ -13,14 +13,12 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..agents.api import has_photo_ids
 from ..agents.listing import selected_agents
-from ..agents.setup_links import MAILED, create_link_batch, link_batch
+from ..agents.setup_links import create_link_batch, link_batch, queue_link_batch_mails, setup_link_url
 from ..extensions import db
-from ..mailbox.api import queue_mail
 from ..passes.api import office_passes
 from ..passes.models import PassStatus
 from ..passes.qr import BORDER
 from .access import roles_required
-from .links import setup_link_url
 
 bp = Blueprint("office_bulk", __name__, url_prefix="/office/agents")
 office_admin_only = roles_required(Role.office_admin)
@@ -43,18 +41,9 @@ def mail_new_links(actor, agents) -> int:
     badge comes once `flask send-mail` has really sent one); returns the batch id."""
     batch_id = create_link_batch(actor, agents)
     db.session.commit()
-    for agent, token, _mailed in link_batch(actor, batch_id):
-        if token:
-            queue_mail(agent.email, _("Votre accès à PassResOT66"), _link_mail(agent, token),
-                       log_as=f"lien créé pour le compte {agent.id}", sent_event=MAILED, actor=actor, user=agent)
+    queue_link_batch_mails(actor, batch_id)
     db.session.commit()
     return batch_id
-
-
-def _link_mail(agent, token) -> str:
-    return _("Bonjour %(name)s,\n\nUn compte PassResOT66 vous attend. Choisissez votre mot de passe "
-             "avec ce lien, valable %(days)s jours et une seule fois :\n%(url)s\n\nRESOT66",
-             name=agent.first_name, days=current_app.config["SETUP_LINK_DAYS"], url=setup_link_url(token))
 
 
 def _batch_or_404(batch_id):
