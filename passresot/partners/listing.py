@@ -15,7 +15,7 @@ LISTING_FIELDS = ("name", "category", "commune", "insee_code", "address", "posta
                   "accepts_all_year", "description", "visit_minutes", "opening_info")
 #: What partner staff may change on their own site (issue: practical fields only).
 STAFF_FIELDS = ("phone", "website", "socials", "manager_name", "booking", "accepts_all_year",
-                "description")
+                "description", "opening_info")
 #: What the scheme owns: an import never overwrites these once set.
 SCHEME_FIELDS = ("booking", "accepts_all_year", "manager_name", "visit_minutes")
 

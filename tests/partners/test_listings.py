@@ -166,6 +166,21 @@ def test_partner_staff_edit_only_the_practical_fields_of_their_own_site(client, 
     assert event.actor_id == staff.id
 
 
+def test_partner_staff_edit_their_opening_hours(client, make):
+    site = make.partner(name="Mon site")
+    login(client, make.partner_staff(site).email)
+    assert "opening_info" in client.get("/site/edit").get_data(as_text=True)
+    hours = "Du mardi au dimanche, 10 h – 18 h\nFermé en janvier"
+    response = client.post("/site/edit", data=_form(csrf_token=csrf_token(client, "/site/edit"),
+                                                    opening_info=hours))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partner, site.id).opening_info == hours
+    assert "Fermé en janvier" in client.get("/site").get_data(as_text=True)
+    event = AuditEvent.query.filter_by(target_id=site.id, action="partner.updated").one()
+    assert event.details["opening_info"] == hours
+
+
 def test_partner_staff_see_french_errors_beside_the_fields(client, make):
     staff = make.partner_staff()
     login(client, staff.email)
