@@ -7,6 +7,7 @@ from ..timeutil import utcnow
 from .exceptions import SeasonalNeedsContractEnd
 from .models import AgentPhoto
 from .photos import reencode_photo
+from ..collation import by_name
 
 AGENT_FIELDS = ("first_name", "last_name", "email", "kind", "contract_start", "contract_end")
 
@@ -86,4 +87,4 @@ def office_agents(office_id: int, *, search: str = "", show_inactive: bool = Fal
     if not show_inactive:
         query = query.filter(User.active.is_(True))
     query = search_users(query, search)
-    return query.order_by(User.last_name, User.first_name).all()
+    return by_name(query.all(), "last_name", "first_name")

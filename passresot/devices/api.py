@@ -21,6 +21,7 @@ from ..timeutil import utcnow
 from .exceptions import (DeviceNotFound, EnrolmentCodeInvalid, SitePinNotSet, SitePinRequired,
                          SitePinWrong)
 from .models import EnrolmentCode, SitePin
+from ..collation import by_name
 
 CODE_LIFETIME = timedelta(minutes=15)
 #: No 0/O, 1/I/L: a code read aloud or typed from the screen stays unambiguous.
@@ -73,7 +74,8 @@ def enrol_device(code: str, caller: str) -> User:
 def site_devices(partner: Partner) -> list[tuple[User, Optional[ApiToken]]]:
     """The site's devices still enrolled, each with its sign-in (last sync, waiting scans, version)."""
     devices = (User.query.filter_by(partner_id=partner.id, role=Role.entrance_device, active=True)
-               .order_by(User.first_name).all())
+               .all())
+    devices = by_name(devices, "first_name")
     sign_ins = {row.user_id: row for row in ApiToken.query.filter(
         ApiToken.user_id.in_([d.id for d in devices]), ApiToken.kind == SignInKind.device,
         ApiToken.revoked_at.is_(None))} if devices else {}

@@ -20,6 +20,7 @@ from ..timeutil import paris_today
 from ..visits.models import Visit
 from .exceptions import InvalidOtherVisit
 from .models import OtherVisit
+from ..collation import by_name
 
 #: Qualité Tourisme: at least 14 hours of partner visits per person and year.
 TARGET_MINUTES = 14 * 60
@@ -82,10 +83,10 @@ def agent_hours(agent_id: int, year: int) -> YearHours:
 
 
 def partners_not_visited(agent_id: int, year: int) -> list[Partner]:
-    """Active partners the agent has not visited with the pass in `year`, by name."""
+    """Active partners the agent has not visited with the pass in `year`, in French order of name."""
     visited = select(Visit.partner_id).where(Visit.user_id == agent_id, Visit.year == year)
-    return (Partner.query.filter(Partner.active.is_(True), Partner.id.not_in(visited))
-            .order_by(Partner.name).all())
+    return by_name(Partner.query.filter(Partner.active.is_(True), Partner.id.not_in(visited)).all(),
+                   "name", "commune")
 
 
 def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minutes, note="",
@@ -154,7 +155,8 @@ def office_participation(office_id: int, year: int) -> list[dict]:
     """Each active agent of the office with this year's visits and minutes: {agent, visits, pass_minutes,
     other_minutes, total_minutes}, by name. Three queries whatever the number of agents."""
     agents = (User.query.filter(User.office_id == office_id, User.role == Role.agent, User.active.is_(True))
-              .order_by(User.last_name, User.first_name).all())
+              .all())
+    agents = by_name(agents, "last_name", "first_name")
     ids = [agent.id for agent in agents]
     if not ids:
         return []

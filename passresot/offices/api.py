@@ -7,6 +7,7 @@ from ..audit.api import record_event
 from ..errors import DomainError
 from ..extensions import db
 from .models import Office
+from ..collation import by_name
 
 OFFICE_FIELDS = ("name", "commune", "email", "phone")
 
@@ -80,5 +81,5 @@ def offices_with_counts():
         db.session.query(User.office_id, db.func.count(User.id))
         .filter(User.role == Role.agent, User.active.is_(True)).group_by(User.office_id).all()
     )
-    offices = Office.query.order_by(Office.name).all()
+    offices = by_name(Office.query.all(), "name")
     return [(office, counts.get(office.id, 0)) for office in offices]

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .listing import LISTING_FIELDS, STAFF_FIELDS, clean_listing
 from .models import Booking, Partner, PartnerPeriod
+from ..collation import by_name
 
 
 def create_partner(actor, **raw) -> Partner:
@@ -93,13 +94,13 @@ def set_partner_active(actor, partner: Partner, active: bool) -> None:
 
 
 def search_partners(text: str = ""):
-    """Partners by name, filtered by a free-text search on name and commune."""
+    """Partners in French order of name, filtered by a free-text search on name and commune."""
     query = Partner.query
     if text:
         like = f"%{escape_like(text.lower())}%"
         query = query.filter(db.or_(db.func.lower(Partner.name).like(like, escape="\\"),
                                     db.func.lower(Partner.commune).like(like, escape="\\")))
-    return query.order_by(Partner.name).all()
+    return by_name(query.all(), "name", "commune")
 
 
 def create_partner_staff(actor, partner: Partner, *, email, first_name, last_name,

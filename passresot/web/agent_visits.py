@@ -20,6 +20,7 @@ from ..reports.api import is_late, record_report, reports_of
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
+from ..collation import by_name
 
 bp = Blueprint("agent_visits", __name__)
 agent_only = roles_required(Role.agent)
@@ -67,7 +68,7 @@ def reports():
     now = utcnow()
     return render_template(
         "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)},
-        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(),
+        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"),
         kinds=KIND_LABELS, max_text=MAX_TEXT, errors=errors, sent=sent, new_id=str(uuid.uuid4()),
         selected=sent.get("partner_id") or _int(request.args.get("partner")),
         contact=_contact(), rendered_at=now.isoformat() + "Z",

@@ -17,6 +17,7 @@ from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error, form_status
+from ..collation import by_name
 
 bp = Blueprint("network", __name__, url_prefix="/admin")
 network_only = roles_required(Role.network_admin)
@@ -59,8 +60,8 @@ def office_edit(office_id):
             db.session.commit()
             flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("network.office_edit", office_id=office.id))
-    admins = User.query.filter_by(office_id=office.id, role=Role.office_admin).order_by(User.last_name)
-    return render_template("network/office_form.html", form=form, office=office, admins=admins.all(),
+    admins = by_name(User.query.filter_by(office_id=office.id, role=Role.office_admin), "last_name", "first_name")
+    return render_template("network/office_form.html", form=form, office=office, admins=admins,
                            admin_form=PersonForm(prefix="admin"), action_form=ActionForm()), form_status(form)
 
 
@@ -170,8 +171,8 @@ def partner_staff_new(partner_id):
 
 
 def _partner_page(partner, form, staff_form):
-    staff = (User.query.filter(User.partner_id == partner.id, User.role != Role.entrance_device)
-             .order_by(User.last_name).all())  # devices are on the site's devices page
+    staff = by_name(User.query.filter(User.partner_id == partner.id, User.role != Role.entrance_device).all(),
+                    "last_name", "first_name")  # devices are on the site's devices page
     return render_template("network/partner_form.html", form=form, partner=partner, staff=staff,
                            staff_form=staff_form, action_form=ActionForm(),
                            history=events_for("partner", partner.id, limit=20),

@@ -18,6 +18,7 @@ from ..partners.models import Partner
 from ..timeutil import paris_today, utcnow
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm
+from ..collation import by_name
 
 bp = Blueprint("office_overview", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)
@@ -57,7 +58,7 @@ def agent_visits(agent_id):
     year = paris_today().year
     return render_template(
         "office/agent_visits.html", agent=agent, year=year, hours=agent_hours(agent.id, year),
-        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(), errors=errors,
+        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"), errors=errors,
         sent=sent, today=paris_today(), action_form=ActionForm()), 400 if errors else 200
 
 
