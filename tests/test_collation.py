@@ -2,7 +2,7 @@
 « Collioure », lower case among upper case, accents only breaking ties)."""
 from passresot.collation import by_name, french_key
 from passresot.offices.api import offices_with_counts
-from passresot.partners.api import search_partners
+from passresot.partners.admin_list import PartnerQuery, matching_partners
 from passresot.stats.api import partners_not_visited
 from tests.conftest import login
 
@@ -19,7 +19,7 @@ def test_partners_offices_and_the_report_form_list_names_in_french_order(client,
     for name in NAMES:
         make.partner(name=name)
         make.office(name=f"OT {name}")
-    assert [p.name for p in search_partners()] == FRENCH
+    assert [p.name for p in matching_partners(PartnerQuery())] == FRENCH
     assert [office.name for office, _count in offices_with_counts()] == [f"OT {n}" for n in FRENCH]
     assert [name for name, _commune in partners_not_visited(2026, limit=3)] == FRENCH[:3]
 

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..offices import api as offices
 from ..offices.models import Office
 from ..partners import api as partners
-from ..partners.models import Partner
+from ..partners.admin_list import STATES, PartnerQuery, partner_page
+from ..partners.models import CATEGORY_LABELS, Partner
 from .access import roles_required
 from ..audit.api import events_for
 from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
@@ -99,9 +100,10 @@ def office_admin_new(office_id):
 @bp.route("/partners")
 @network_only
 def partners_list():
-    search = request.args.get("q", "").strip()[:80]
-    rows = partners.search_partners(search)
-    return render_template("network/partners.html", partners=rows, search=search)
+    query = PartnerQuery.from_args(request.args)
+    page = partner_page(query, request.args.get("page", 1, type=int))
+    return render_template("network/partners.html", page=page, query=query, states=STATES,
+                           categories={category.value: label for category, label in CATEGORY_LABELS.items()})
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
