@@ -29,3 +29,9 @@ class AgentImportRejected(DomainError):
     def __init__(self, preview):
         super().__init__()
         self.preview = preview
+
+
+class AgentNotFound(DomainError):
+    code = "agent_not_found"
+    status = 404
+    message = _l("Cet agent n'existe pas.")

@@ -37,6 +37,8 @@ def register_web_blueprints(app):
     app.register_blueprint(devices_bp)
     from .office_bulk import bp as office_bulk_bp  # the OT admin's bulk links and card sheets
     app.register_blueprint(office_bulk_bp)
+    from .network_agents import bp as network_agents_bp  # the network admin's read-only agent lookup
+    app.register_blueprint(network_agents_bp)
     from .help import bp as help_bp  # /help for each role, kept offline
     app.register_blueprint(help_bp)
     from .health import bp as health_bp  # GET /healthz for the proxy and monitoring (DEPLOY.md)
