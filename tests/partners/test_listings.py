@@ -196,3 +196,16 @@ def test_partner_staff_cannot_open_the_network_admin_listing_editor(client, make
     site = make.partner()
     login(client, make.partner_staff(site).email)
     assert client.get(f"/admin/partners/{site.id}").status_code == 403
+
+
+def test_the_history_names_the_changed_fields_in_french(client, make):
+    site = make.partner(name="Mon site")
+    login(client, make.partner_staff(site).email)
+    client.post("/site/edit", data=_form(csrf_token=csrf_token(client, "/site/edit"), phone="04 68 12 34 56",
+                                         opening_info="Tous les jours"))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/site")})
+    login(client, make.network_admin().email)
+    html = client.get(f"/admin/partners/{site.id}").get_data(as_text=True)
+    changed = html.split("data-changed>", 1)[1].split("</small>", 1)[0]
+    assert "téléphone" in changed and "horaires" in changed
+    assert ", phone" not in changed and "opening_info" not in changed and "manager_name" not in changed
