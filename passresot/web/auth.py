@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -177,8 +178,9 @@ def change_password():
             form.current.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Votre mot de passe est changé. %(count)s autre(s) session(s) ou appareil(s) "
-                    "déconnecté(s).", count=ended), "success")
+            flash(ngettext("Votre mot de passe est changé. %(num)d autre session ou appareil est déconnecté.",
+                           "Votre mot de passe est changé. %(num)d autres sessions ou appareils sont déconnectés.",
+                           ended) if ended else _("Votre mot de passe est changé."), "success")
             return redirect(url_for("devices.mine"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
 

@@ -8,7 +8,15 @@
 import { beep } from "./scanner-camera.js";
 
 export function format(template, values) {
+  if (typeof template === "object") template = pluralForm(template, values.count);
   return template.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
+const plurals = new Intl.PluralRules(document.documentElement.lang || "fr");
+
+/** {one, other} texts: the form this number takes in the page's language (French: 0 and 1 are "one"). */
+export function pluralForm(forms, count) {
+  return forms[plurals.select(Number(count) || 0)] ?? forms.other;
 }
 
 function localDate(day) {
