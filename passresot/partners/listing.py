@@ -125,13 +125,20 @@ def _insee(value):
     return value or None
 
 
+#: A visit length as people write it: "90", "90 min", "1h30", "1 h 30", "2 h".
+DURATION = re.compile(r"(?:(\d{1,2})\s*h\s*(\d{1,2})?|(\d{1,4}))\s*(?:min|mn|minutes?)?", re.IGNORECASE)
+
+
 def _minutes(value):
     if value in (None, ""):
         return None
-    try:
-        minutes = int(str(value).strip())
-    except ValueError:
-        raise ValueError(_l("Nombre de minutes attendu, par exemple 90.")) from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        minutes = value
+    else:
+        match = DURATION.fullmatch(str(value).strip())
+        if not match:
+            raise ValueError(_l("Durée attendue en minutes ou en heures, par exemple 90 ou 1h30."))
+        minutes = int(match.group(1)) * 60 + int(match.group(2) or 0) if match.group(1) else int(match.group(3))
     if not 5 <= minutes <= 1440:
         raise ValueError(_l("Entre 5 et 1440 minutes."))
     return minutes

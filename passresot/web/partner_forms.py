@@ -81,7 +81,7 @@ class PartnerForm(PartnerPracticalForm):
     latitude = StringField(_l("Latitude"))
     longitude = StringField(_l("Longitude"))
     email = StringField(_l("E-mail"))
-    visit_minutes = StringField(_l("Durée de visite habituelle (minutes)"))
+    visit_minutes = StringField(_l("Durée de visite habituelle"))
 
     def _listing_names(self):
         return ("name", "category", "commune", "insee_code", "address", "postal_code", "latitude",

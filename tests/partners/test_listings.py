@@ -33,6 +33,20 @@ def test_bad_fields_are_refused_with_a_french_message(app_ctx, field, value, mes
     assert message in str(refused.value.fields[field])
 
 
+@pytest.mark.parametrize("typed,minutes", [("90", 90), ("90 min", 90), ("1h30", 90), ("1 h 30", 90),
+                                           ("2 h", 120), ("2H", 120), ("45mn", 45)])
+def test_a_visit_length_is_read_as_the_csv_reads_it(app_ctx, typed, minutes):
+    assert clean_listing({"visit_minutes": typed})["visit_minutes"] == minutes
+
+
+def test_the_admin_form_takes_1h30_as_a_visit_length(client, make):
+    login(client, make.network_admin().email)
+    response = client.post("/admin/partners/new", data=_form(csrf_token=csrf_token(client, "/admin/partners/new"),
+                                                             visit_minutes="1h30"))
+    assert response.status_code == 302
+    assert Partner.query.filter_by(name="Musée Terrus").one().visit_minutes == 90
+
+
 def test_good_fields_are_cleaned(app_ctx):
     cleaned = clean_listing({"website": "www.exemple.fr", "socials": "facebook.com/a, instagram.com/b",
                              "latitude": "42,69861", "insee_code": "2a004", "booking": "",
