@@ -33,11 +33,17 @@ KNOWN_COOKIE = "passresot_known"
 KNOWN_MAX_ACCOUNTS = 10
 
 
+#: The e-mail of an account that just chose its password, for the sign-in form that follows.
+LOGIN_EMAIL = "login_email"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    if request.method == "GET" and session.get(LOGIN_EMAIL):
+        form.email.data = session.pop(LOGIN_EMAIL)
     if form.validate_on_submit():
         known = _known_devices()
         user_seen = accounts.find_user_by_email(form.email.data)
@@ -136,6 +142,7 @@ def set_password(token):
             db.session.commit()
             logout_user()
             session.clear()
+            session[LOGIN_EMAIL] = user.email  # the sign-in form opens with it filled in
             flash(_("Votre mot de passe est enregistré. Connectez-vous."), "success")
             return redirect(url_for("auth.login"))
     status = 400 if form.errors else 200
