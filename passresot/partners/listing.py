@@ -42,7 +42,8 @@ def clean_listing(raw: dict, only=None) -> dict:
 
 def _text(name, required=False):
     def clean(value):
-        value = ("" if value is None else str(value)).strip()
+        # A browser sends a textarea's lines as CRLF: stored as \n, so an unchanged text is no change.
+        value = ("" if value is None else str(value)).replace("\r\n", "\n").strip()
         if required and not value:
             raise ValueError(_l("Ce champ est obligatoire."))
         if len(value) > LIMITS.get(name, 300):
