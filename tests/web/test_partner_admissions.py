@@ -182,3 +182,20 @@ def test_home_page_shows_this_years_admissions(client, make):
     html = client.get("/site").get_data(as_text=True)
     assert "<strong>3</strong> entrées cette année" in html
     assert 'href="/site/admissions"' in html
+
+
+def test_todays_admissions_come_first_whatever_the_period(client, make):
+    site = make.partner(name="Musée Terrus")
+    staff = make.partner_staff(site)
+    office = make.office()
+    now = utcnow()
+    for first in ("Anna", "Bruno"):
+        holder = make.agent(office, photo=False, first_name=first)
+        db.session.add(Visit(user_id=holder.id, partner_id=site.id, year=paris_today().year, admitted_at=now))
+    db.session.commit()
+    login(client, staff.email)
+    html = client.get(URL + "?year=2021").get_data(as_text=True)
+    today = html.index("data-today-first")
+    assert today < html.index("period-card")  # above the year and period filters
+    card = html[today:html.index("period-card")]
+    assert 'data-today-count="2"' in card and "Anna" in card and "Bruno" in card
