@@ -21,6 +21,7 @@ from ..visits.models import Visit
 from .exceptions import InvalidOtherVisit
 from .models import OtherVisit
 from ..collation import by_name
+from ..i18n import day_text
 
 #: Qualité Tourisme: at least 14 hours of partner visits per person and year.
 TARGET_MINUTES = 14 * 60
@@ -129,7 +130,7 @@ def _check_day(agent: User, visited_on, today: date, fields: dict) -> None:
         fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
     elif visited_on < agent_start(agent):
         fields["visited_on"] = _l("La visite ne peut pas précéder l'arrivée de l'agent (%(start)s).",
-                                  start=agent_start(agent).strftime("%d/%m/%Y"))
+                                  start=day_text(agent_start(agent), "d MMM y"))
 
 
 def agent_start(agent: User) -> date:

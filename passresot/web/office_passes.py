@@ -10,6 +10,7 @@ from ..passes import api as passes
 from ..passes.exceptions import PassCannotBeIssued
 from ..passes.models import Pass, PassStatus
 from ..agents.listing import selected_agents
+from ..i18n import moment_text
 from .access import agent_of_my_office_or_404, roles_required
 from .agent_pass import pass_context
 
@@ -36,7 +37,7 @@ def issue(agent_id):
         db.session.commit()
         flash(_("Pass n° %(number)s délivré à %(name)s, valable jusqu'au %(date)s.",
                 number=new.display_number, name=agent.full_name,
-                date=new.valid_until.strftime("%d/%m/%Y")), "success")
+                date=moment_text(new.valid_until, "d MMM y")), "success")
     return redirect(url_for("office.agent_edit", agent_id=agent.id) + "#pass")
 
 

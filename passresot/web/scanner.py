@@ -56,24 +56,25 @@ def page_texts() -> dict:
         "no_answer": _("Le serveur ne répond pas à temps"),
         "signed_out_short": _("Déconnecté"),
         "signed_out": _("Session terminée — reconnectez-vous"),
-        "session_waiting": _plural("(%(count)s passage en attente sur cet appareil)",
-                                   "(%(count)s passages en attente sur cet appareil)"),
+        "session_waiting": _plural(lambda n: ngettext("(%(count)s passage en attente sur cet appareil)",
+                                                      "(%(count)s passages en attente sur cet appareil)", n, **KEEP)),
         "mode_ask": _("Le serveur décide"),
         "mode_decide": _("Signal faible : l'appareil décide, le serveur suit"),
         "clock_off": _("L'horloge de cet appareil a %(minutes)s min d'écart avec le serveur : les "
                        "verdicts utilisent l'heure du serveur. Corrigez l'heure de l'appareil."),
-        "other_site_waiting": _plural(
+        "other_site_waiting": _plural(lambda n: ngettext(
             "%(count)s passage en attente pour « %(site)s » : il sera envoyé quand un compte de ce site se "
             "connectera sur cet appareil.",
             "%(count)s passages en attente pour « %(site)s » : ils seront envoyés quand un compte de ce site se "
-            "connectera sur cet appareil."),
+            "connectera sur cet appareil.", n, **KEEP)),
         "rejected_one": _("1 passage refusé par le serveur : %(what)s"),
         "rejected_many": _("%(count)s passages refusés par le serveur : %(what)s"),
         "rejected_item": _("%(time)s, « %(code)s » (%(why)s)"),
         "bundle_age": _("Données du %(date)s"),
         "bundle_stale": _("Données du %(date)s, plus de 24 h : reconnectez le scanner au réseau"),
         "bundle_missing": _("Pas encore de données : connectez le scanner une première fois"),
-        "waiting": _plural("%(count)s passage en attente d'envoi", "%(count)s passages en attente d'envoi"),
+        "waiting": _plural(lambda n: ngettext("%(count)s passage en attente d'envoi",
+                                              "%(count)s passages en attente d'envoi", n, **KEEP)),
         "all_sent": _("Tous les passages sont envoyés"),
         "undone": _("Entrée annulée"),
         "undo_failed": _("L'entrée n'a pas pu être annulée."),
@@ -91,8 +92,11 @@ def page_texts() -> dict:
     }
 
 
-def _plural(singular: str, plural: str) -> dict:
-    """Both forms for the page's script, which picks one with Intl.PluralRules (French: 0 and 1 are
-    singular); %(count)s and %(site)s stay for the script to fill."""
-    keep = {"count": "%(count)s", "site": "%(site)s"}
-    return {"one": ngettext(singular, plural, 1, **keep), "other": ngettext(singular, plural, 2, **keep)}
+#: Placeholders left for the page's script to fill.
+KEEP = {"count": "%(count)s", "site": "%(site)s"}
+
+
+def _plural(forms) -> dict:
+    """Both forms of a message for the page's script, which picks one with Intl.PluralRules (French:
+    0 and 1 are singular). `forms(n)` is the ngettext call, written out so that Babel finds it."""
+    return {"one": forms(1), "other": forms(2)}
