@@ -82,6 +82,9 @@ SCHEMAS = {
         "override": BOOL, "undone": BOOL,
         "holder": {**_ref("Holder"), "nullable": True, "description": "Only when the pass's signature held."},
         "visited_on": {**DATE, "nullable": True, "description": "For already_visited: the earlier admission."},
+        "closed": {"type": "string", "enum": ["returned", "revoked", "replaced"], "nullable": True,
+                   "description": "For revoked: how the pass was closed (returned to the office, revoked, "
+                                  "replaced by a newer pass)."},
         "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
                        "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),
     "Report": _obj({

@@ -18,6 +18,7 @@ from typing import Optional
 from ..accounts.models import User
 from ..audit.api import record_event
 from ..partners.models import Partner
+from ..passes.models import PassStatus
 from ..passes.numbers import normalize_pass_number
 from .batch_reads import admissions_at, known_scans, unreadable_kept_since
 from .batch_writes import delete_visits, insert_scans, insert_visits
@@ -169,6 +170,7 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
         "undone": scan.undone_at is not None,
         "holder": _holder(scan.pass_) if shown and scan.pass_id is not None else None,
         "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
+        "closed": closed_as(scan.reason, scan.pass_),
     }
 
 
@@ -178,7 +180,16 @@ def new_result(row: dict, pass_) -> dict:
     return {"id": row["id"], "status": row["status"].value, "reason": row["reason"], "replayed": False,
             "conflict": row["conflict"], "override": row["override"], "undone": False,
             "holder": _holder(pass_) if shown and row["pass_id"] is not None else None,
-            "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None}
+            "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None,
+            "closed": closed_as(row["reason"], pass_)}
+
+
+def closed_as(reason, pass_) -> Optional[str]:
+    """For a refusal as revoked: how the pass was closed (returned, revoked, replaced), so that the
+    entrance says what happened; None otherwise."""
+    if reason != "revoked" or pass_ is None or pass_.status is PassStatus.active:
+        return None
+    return pass_.status.value
 
 
 def identity_shown(status: ScanStatus, conflict: bool, undone: bool, scanned_at: datetime,

@@ -35,6 +35,11 @@ def page_texts() -> dict:
     return {
         "reasons": {**{reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
                     "staff_refused": _("Vous avez refusé l'entrée.")},
+        # A closed pass says how it was closed (the answer's or the bundle's `closed`).
+        "closed": {"returned": _("Ce pass a été rendu à son office : il n'est plus valable."),
+                   "revoked": _("Ce pass a été révoqué par son office (perte, départ…) : il n'est plus valable."),
+                   "replaced": _("Ce pass a été remplacé par un pass plus récent : demandez au titulaire "
+                                 "d'afficher son pass à jour.")},
         "admitted": _("Entrée gratuite accordée"),
         "refused": _("Entrée refusée"),
         "to_check": _("À vérifier"),

@@ -21,15 +21,18 @@ export function pluralForm(forms, count) {
 
 function localDate(day) {
   const [y, m, d] = day.split("-").map(Number);
-  return new Intl.DateTimeFormat(document.documentElement.lang || "fr",
-    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+  const lang = document.documentElement.lang || "fr";
+  const text = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  return lang.startsWith("fr") && d === 1 ? text.replace(/^1 /, "1er ") : text;  // « 1er juillet 2026 »
 }
 
 /** Why a refusal, in the staff's words. */
-export function reasonText(texts, { status, reason, visitedOn }) {
+export function reasonText(texts, { status, reason, visitedOn, closed }) {
   if (status === "pending") return texts.pending_reasons?.[reason] ?? "";
   if (status === "admitted") return "";
   if (reason === "already_visited" && visitedOn) return format(texts.visited_on, { date: localDate(visitedOn) });
+  if (reason === "revoked" && texts.closed?.[closed]) return texts.closed[closed];  // rendu, révoqué, remplacé
   return texts.reasons[reason] ?? texts.unverifiable;
 }
 

@@ -235,7 +235,7 @@ async function serverVerdict(scan, result) {
   if (!result?.status) return null;
   await settle([scan], [result]);
   return { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-    recorded: true };
+    closed: result.closed, recorded: true };
 }
 
 /** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */

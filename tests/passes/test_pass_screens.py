@@ -176,7 +176,7 @@ def _set_contract_start(agent_id):
     pytest.param("none", "Votre office ne vous a pas encore délivré de pass", id="no-pass"),
     pytest.param("expired", "a expiré le", id="expired"),
     pytest.param("returned", "a été rendu à votre office", id="returned"),
-    pytest.param("revoked", "a été annulé. Contactez votre office", id="revoked"),
+    pytest.param("revoked", "a été révoqué par votre office. Contactez-le", id="revoked"),
 ])
 def test_without_a_valid_pass_the_screen_says_so_and_shows_no_qr(app, world, seed, state, message):
     number = None
