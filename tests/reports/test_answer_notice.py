@@ -39,6 +39,7 @@ def test_an_answer_is_mailed_and_badged_until_the_agent_reads_it(app, client, ma
     assert 'data-unseen-answers="1"' in html and "1 nouvelle réponse" in html
     html = client.get("/reports").get_data(as_text=True)
     assert "data-new-answer" in html and "Horaires corrigés" in html  # shown, flagged as new, once
+    assert "Le réseau a répondu à un de vos signalements" in html  # said at the top, the form comes first
     html = client.get("/reports").get_data(as_text=True)
     assert "data-new-answer" not in html and "data-unseen-answers" not in html
     assert "data-unseen-answers" not in client.get("/visits").get_data(as_text=True)
