@@ -66,6 +66,18 @@ ACTION_LABELS = {
     "scan.conflict_voided": _l("Conflit écarté : l'entrée ne compte pas"),
     "token.created": _l("Appareil connecté"),
     "token.revoked": _l("Appareil déconnecté"),
+    "user.password_changed": _l("Mot de passe changé"),
+    "user.setup_link_mailed": _l("Lien de connexion envoyé par e-mail"),
+    "agent.csv_imported": _l("Agents importés (CSV)"),
+    "device.code_created": _l("Code d'appareil d'entrée créé"),
+    "device.enrolled": _l("Appareil d'entrée ajouté"),
+    "device.renamed": _l("Appareil d'entrée renommé"),
+    "device.revoked": _l("Appareil d'entrée retiré"),
+    "site.pin_set": _l("Code PIN du site changé"),
+    "partner_import.completed": _l("Import de sites terminé"),
+    "report.created": _l("Signalement reçu"),
+    "report.status_changed": _l("Signalement : statut changé"),
+    "report.answered": _l("Signalement : réponse envoyée à l'agent"),
 }
 
 #: What an "updated" event's details name, as the history shows it (never the internal field name).

@@ -223,3 +223,19 @@ def test_the_history_names_the_changed_fields_in_french(client, make):
     changed = html.split("data-changed>", 1)[1].split("</small>", 1)[0]
     assert "téléphone" in changed and "horaires" in changed
     assert ", phone" not in changed and "opening_info" not in changed and "manager_name" not in changed
+
+
+def test_every_action_the_code_records_has_a_french_label():
+    """The history never shows an internal action name (report.answered, device.enrolled…)."""
+    import pathlib
+    import re
+
+    from passresot.audit.api import ACTION_LABELS
+
+    source = "\n".join(p.read_text() for p in pathlib.Path("passresot").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\([^,]+, *"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if [^\n]* else "[a-z_]+\.[a-z_]+"', source))
+    recorded |= set(re.findall(r'if [^\n]* else "([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'MAILED = "([a-z_]+\.[a-z_]+)"', source))
+    assert len(recorded) > 20
+    assert sorted(recorded - set(ACTION_LABELS)) == []
