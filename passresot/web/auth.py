@@ -122,7 +122,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Vous êtes déconnecté(e)."), "info")
+    flash(_("Déconnexion effectuée. À bientôt !"), "info")
     return redirect(url_for("auth.login"))
 
 
