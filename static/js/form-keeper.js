@@ -73,4 +73,8 @@ if (expired && sent) {
   sessionStorage.removeItem(SENT);
 }
 
-document.addEventListener("submit", (event) => keep(event.target), true);
+// Bubbling, so that a form a script handles itself (the scanner, the report outbox) has said so by
+// now: it does not leave the page, and its text (a pass's code) is not kept.
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented) keep(event.target);
+});
