@@ -17,6 +17,7 @@ function read(key) {
 
 function keep(form) {
   if (sessionStorage.getItem(WANTED)) return;  // signing in again on the way back: keep the first form
+  if (form.method !== "post") return;  // a search or a filter has no token to expire
   const fields = [];
   for (const input of form.elements) {
     if (!input.name || input.name === "csrf_token" || SKIPPED.has(input.type) || input.disabled) continue;
