@@ -2,12 +2,12 @@
 from ..accounts.api import create_user, ensure_email_free, normalize_email, set_active
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
 from ..timeutil import utcnow
 from .exceptions import SeasonalNeedsContractEnd
 from .models import AgentPhoto
 from .photos import reencode_photo
-from ..collation import by_name
 
 AGENT_FIELDS = ("first_name", "last_name", "email", "kind", "contract_start", "contract_end")
 

@@ -15,13 +15,13 @@ from ..accounts import throttle
 from ..accounts.models import ApiToken, Role, SignInKind, User
 from ..accounts.sessions import end_every_sign_in
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
 from ..partners.models import Partner
 from ..timeutil import utcnow
 from .exceptions import (DeviceNotFound, EnrolmentCodeInvalid, SitePinNotSet, SitePinRequired,
                          SitePinWrong)
 from .models import EnrolmentCode, SitePin
-from ..collation import by_name
 
 CODE_LIFETIME = timedelta(minutes=15)
 #: No 0/O, 1/I/L: a code read aloud or typed from the screen stays unambiguous.

@@ -14,14 +14,14 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
+from ..i18n import day_text
 from ..partners.models import Partner
 from ..timeutil import paris_today
 from ..visits.models import Visit
 from .exceptions import InvalidOtherVisit
 from .models import OtherVisit
-from ..collation import by_name
-from ..i18n import day_text
 
 #: Qualité Tourisme: at least 14 hours of partner visits per person and year.
 TARGET_MINUTES = 14 * 60

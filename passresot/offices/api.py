@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.api import create_user
 from ..accounts.models import Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from .models import Office
-from ..collation import by_name
 
 OFFICE_FIELDS = ("name", "commune", "email", "phone")
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from ..accounts.models import AgentKind, Role, User
+from ..collation import french_key
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, TARGET_MINUTES
 from ..hours.models import OtherVisit
@@ -23,7 +24,6 @@ from ..reports.models import Report, ReportStatus
 from ..timeutil import PARIS, paris_today
 from ..visits.models import Scan, Visit
 from .exceptions import InvalidYear
-from ..collation import french_key
 
 #: The scheme went digital in 2020 at the earliest: no year before has any data.
 FIRST_YEAR = 2020

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
@@ -20,7 +21,6 @@ from ..reports.api import is_late, mark_answers_seen, record_report, reports_of,
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
-from ..collation import by_name
 
 bp = Blueprint("agent_visits", __name__)
 agent_only = roles_required(Role.agent)

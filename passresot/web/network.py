@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from ..accounts import api as accounts
 from ..accounts.models import Role, User
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..offices import api as offices
@@ -18,7 +19,6 @@ from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error, form_status
-from ..collation import by_name
 
 bp = Blueprint("network", __name__, url_prefix="/admin")
 network_only = roles_required(Role.network_admin)

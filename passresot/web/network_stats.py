@@ -5,12 +5,12 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import format_decimal
 
 from ..accounts.models import Role
+from ..collation import french_key
 from ..exports import FORMATS, table_response
 from ..reports.models import ReportStatus
 from ..stats import api as stats
 from ..stats import tables
 from ..timeutil import paris_today
-from ..collation import french_key
 from .access import roles_required
 
 bp = Blueprint("network_stats", __name__, url_prefix="/admin/stats")

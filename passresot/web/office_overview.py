@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import (TARGET_MINUTES, agent_hours, delete_other_visit, office_participation,
@@ -18,7 +19,6 @@ from ..partners.models import Partner
 from ..timeutil import paris_today, utcnow
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm
-from ..collation import by_name
 
 bp = Blueprint("office_overview", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)

@@ -6,11 +6,11 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import moment_text
 from ..passes import api as passes
 from ..passes.exceptions import PassCannotBeIssued
 from ..passes.models import Pass, PassStatus
 from ..agents.listing import selected_agents
-from ..i18n import moment_text
 from .access import agent_of_my_office_or_404, roles_required
 from .agent_pass import pass_context
 
