@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, or_, select
 
-from ..collation import by_name, french_key
+from ..collation import french_key
+from ..extensions import db
 from .models import Booking, Partner, PartnerCategory, PartnerPeriod
 
 PAGE_SIZE = 100
@@ -50,25 +51,38 @@ def _folded(text: str) -> str:
     return french_key(text)[0]
 
 
-def matching_partners(query: PartnerQuery) -> list:
-    """Every partner the query matches, in French order of name then commune."""
-    rows = Partner.query
+def matching_ids(query: PartnerQuery) -> list:
+    """The ids of every partner the query matches, in French order of name then commune. Only
+    (id, name, commune) are read, so 50,000 sites stay quick on either engine."""
+    rows = select(Partner.id, Partner.name, Partner.commune)
     if query.state != "all":
-        rows = rows.filter(Partner.active.is_(query.state != "inactive"))
+        rows = rows.where(Partner.active.is_(query.state != "inactive"))
     if query.state == "incomplete":
-        rows = rows.filter(_incomplete())
+        rows = rows.where(_incomplete())
     if query.category:
-        rows = rows.filter(Partner.category == PartnerCategory(query.category))
-    rows = rows.all()
+        rows = rows.where(Partner.category == PartnerCategory(query.category))
+    rows = db.session.execute(rows).all()
     if query.search:  # in Python: « ceret » finds « Céret » on SQLite and PostgreSQL alike
         words = _folded(query.search).split()
-        rows = [p for p in rows if all(w in f"{_folded(p.name)} {_folded(p.commune)}" for w in words)]
-    return by_name(rows, "name", "commune")
+        rows = [row for row in rows if all(w in f"{_folded(row.name)} {_folded(row.commune)}" for w in words)]
+    rows.sort(key=lambda row: (french_key(row.name), french_key(row.commune), row.id))
+    return [row.id for row in rows]
+
+
+def matching_partners(query: PartnerQuery) -> list:
+    """Every partner the query matches, in French order of name then commune."""
+    return _load(matching_ids(query))
 
 
 def partner_page(query: PartnerQuery, page: int) -> PartnerPage:
     """One page of the matching partners (pages start at 1; past the end shows the last one)."""
-    rows = matching_partners(query)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    ids = matching_ids(query)
+    pages = max(1, -(-len(ids) // PAGE_SIZE))
     page = min(max(1, page), pages)
-    return PartnerPage(rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(rows), page, pages)
+    return PartnerPage(_load(ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]), len(ids), page, pages)
+
+
+def _load(ids: list) -> list:
+    """The partners of `ids`, in that order."""
+    by_id = {partner.id: partner for partner in Partner.query.filter(Partner.id.in_(ids))} if ids else {}
+    return [by_id[i] for i in ids]
