@@ -50,6 +50,12 @@ def register_template_helpers(app):
     app.template_filter("date")(day_text)
     app.template_filter("datetime")(moment_text)
 
+    @app.template_filter("first_upper")
+    def _first_upper(text):
+        """« vendredi 4 décembre » → « Vendredi 4 décembre »; unlike Jinja's capitalize, « December » stays."""
+        text = str(text or "")
+        return text[:1].upper() + text[1:]
+
     @app.context_processor
     def _inject():
         from flask_babel import get_locale

@@ -246,3 +246,13 @@ def test_the_first_of_the_month_reads_1er_in_french_only(app):
     with app.test_request_context("/"):
         session["locale"] = "en"
         assert render_template_string("{{ d|date('d MMMM') }}", d=date(2026, 4, 1)) == "1 April"
+
+
+def test_a_day_starts_with_a_capital_and_keeps_its_month_in_english(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ d|date('EEEE d MMMM y')|first_upper }}", d=date(2026, 12, 4)) == \
+            "Vendredi 4 décembre 2026"
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert render_template_string("{{ d|date('EEEE d MMMM y')|first_upper }}", d=date(2026, 12, 4)) == \
+            "Friday 4 December 2026"
