@@ -77,6 +77,8 @@ def register_error_handlers(app):
         if status == 400 and getattr(error, "description", "") and "CSRF" in str(error.description):
             code = "csrf_failed"
             message = _l("Le formulaire a expiré. Rechargez la page et recommencez.")
+            if not wants_json():
+                return form_expired_page()
         body, status = error_response(status, code, message)
         response = make_response(body, status)
         for name, value in error.get_headers():  # e.g. Allow on a 405, as RFC 9110 requires
@@ -99,6 +101,37 @@ def register_error_handlers(app):
         except Exception:  # noqa: BLE001 - the error page itself failed: answer in plain text
             log.exception("Error page failed for %s", request.path)
             return str(HTTP_MESSAGES[status]), status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def form_expired_page():
+    """A form sent after its page's token ran out, or after the session ended: say which, and lead back
+    to the form (through the sign-in page when needed), where static/js/form-keeper.js puts back what
+    was typed. Still a 400: nothing was done."""
+    from flask_login import current_user
+
+    page = _same_site_path(request.referrer) or request.path
+    signed_out = not current_user.is_authenticated and page != "/login"
+    if signed_out:
+        message = _l("Le formulaire a expiré : votre session a pris fin. Reconnectez-vous, ce que vous "
+                     "aviez saisi sera remis dans le formulaire.")
+    else:
+        message = _l("Le formulaire a expiré (la page était ouverte depuis longtemps). Ce que vous aviez "
+                     "saisi sera remis dans le formulaire : vérifiez-le puis envoyez-le à nouveau.")
+    return render_template("form_expired.html", message=message, page=page, signed_out=signed_out), 400
+
+
+def _same_site_path(url):
+    """The path (and query) of `url` when it is a page of this site, else None."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _forget_current_user():

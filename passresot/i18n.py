@@ -1,4 +1,6 @@
 """Language choice and French-first formatting helpers for templates."""
+import re
+
 from flask import current_app, has_request_context, request, session
 from flask_babel import LazyString, format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -17,22 +19,42 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+#: A French date's first day of the month: « 1er avril », « mer. 1er juil. 2026 » (never « 11 » or « 21 »).
+FIRST_OF_MONTH = re.compile(r"(?<!\d)1 (?=[^\W\d_])")
+
+
+def first_of_month(text: str) -> str:
+    """« 1 avril » → « 1er avril » in French; other languages unchanged."""
+    return FIRST_OF_MONTH.sub("1er ", text) if str(get_locale()) == "fr" else text
+
+
+def day_text(value, fmt="d MMMM y") -> str:
+    """A date in the reader's language: « 1er avril 2026 » (the default), « 2 déc. 2027 » with "d MMM y"."""
+    return first_of_month(format_date(value, fmt)) if value else ""
+
+
+def moment_text(value, fmt=None) -> str:
+    """A moment (naive UTC) in Paris time: « 2 déc. 2027 à 14:05 » by default."""
+    if not value:
+        return ""
+    if fmt is None:
+        fmt = "d MMM y 'à' HH:mm" if str(get_locale()) == "fr" else "d MMM y, HH:mm"
+    return first_of_month(format_datetime(value, fmt))
+
+
 def register_template_helpers(app):
     # Flask-Babel's lazy strings call themselves safe HTML (__html__), so a message quoting user
     # input (a CSV cell, a partner name) would reach the page unescaped: make them plain text first.
     app.jinja_env.finalize = lambda value: str(value) if isinstance(value, LazyString) else value
 
-    @app.template_filter("date")
-    def _date(value, fmt="d MMMM y"):
-        return format_date(value, fmt) if value else ""
+    app.template_filter("date")(day_text)
+    app.template_filter("datetime")(moment_text)
 
-    @app.template_filter("datetime")
-    def _datetime(value, fmt=None):
-        if not value:
-            return ""
-        if fmt is None:
-            fmt = "d MMM y 'à' HH:mm" if str(get_locale()) == "fr" else "d MMM y, HH:mm"
-        return format_datetime(value, fmt)
+    @app.template_filter("first_upper")
+    def _first_upper(text):
+        """« vendredi 4 décembre » → « Vendredi 4 décembre »; unlike Jinja's capitalize, « December » stays."""
+        text = str(text or "")
+        return text[:1].upper() + text[1:]
 
     @app.context_processor
     def _inject():

@@ -175,3 +175,25 @@ def test_a_lazy_message_quoting_user_input_is_escaped_in_pages(app):
         html = render_template_string("<ul>{% for m in messages %}<li>{{ m }}</li>{% endfor %}</ul>",
                                       messages=[message])
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_form_whose_token_ran_out_says_so_and_leads_back_to_its_page(client, make):
+    login(client, make.network_admin().email)
+    response = client.post("/admin/offices/new", data={"name": "Office", "commune": "Elne"},
+                           headers={"Referer": "http://localhost/admin/offices/new"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "la page était ouverte depuis longtemps" in html
+    assert 'href="/admin/offices/new" data-back-to-form' in html
+
+
+def test_a_form_sent_after_the_session_ended_leads_through_the_sign_in_page(client, make):
+    response = client.post("/admin/offices/new", data={"name": "Office", "csrf_token": "périmé"},
+                           headers={"Referer": "http://localhost/admin/offices/new?x=1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "votre session a pris fin" in html
+    assert 'href="/login?next=/admin/offices/new?x%3D1"' in html
+    foreign = client.post("/admin/offices/new", data={"name": "Office"},
+                          headers={"Referer": "https://ailleurs.example/piege"})
+    assert "ailleurs.example" not in foreign.get_data(as_text=True)  # only this site's pages

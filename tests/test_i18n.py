@@ -216,7 +216,7 @@ def test_dates_are_french_by_default_and_english_after_switching(client, seed):
                            contract_end=date(2027, 3, 1)).email
     login(client, email)
     html = _page(client, "/me")
-    assert "22 novembre 2026" in html and "1 mars 2027" in html
+    assert "22 novembre 2026" in html and "1er mars 2027" in html
 
     _switch(client, "en", "/me")
     html = _page(client, "/me")
@@ -235,3 +235,24 @@ def test_datetime_filter_has_no_french_word_in_english(app):
         session["locale"] = "en"
         shown = render_template_string("{{ when|datetime }}", when=datetime(2026, 11, 22, 13, 30))
     assert "22 Nov 2026" in shown and "à" not in shown
+
+
+def test_the_first_of_the_month_reads_1er_in_french_only(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ d|date('d MMMM') }}", d=date(2026, 4, 1)) == "1er avril"
+        assert render_template_string("{{ d|date('EEE d MMM y') }}", d=date(2026, 7, 1)) == "mer. 1er juil. 2026"
+        assert render_template_string("{{ d|date }}", d=date(2026, 4, 11)) == "11 avril 2026"
+        assert render_template_string("{{ d|date }}", d=date(2026, 4, 21)) == "21 avril 2026"
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert render_template_string("{{ d|date('d MMMM') }}", d=date(2026, 4, 1)) == "1 April"
+
+
+def test_a_day_starts_with_a_capital_and_keeps_its_month_in_english(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ d|date('EEEE d MMMM y')|first_upper }}", d=date(2026, 12, 4)) == \
+            "Vendredi 4 décembre 2026"
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert render_template_string("{{ d|date('EEEE d MMMM y')|first_upper }}", d=date(2026, 12, 4)) == \
+            "Friday 4 December 2026"

@@ -1,7 +1,7 @@
 """typed pass numbers past the account's limit: recorded without naming the holder
 
 Revision ID: 0018_typed_identity
-Revises: 0014_mail_outbox
+Revises: 0017_answer_seen
 Create Date: 2026-12-04 22:10:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '0018_typed_identity'
-down_revision = '0014_mail_outbox'
+down_revision = '0017_answer_seen'
 branch_labels = None
 depends_on = None
 

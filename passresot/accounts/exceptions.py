@@ -1,5 +1,6 @@
 """Account failures, named as facts."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..errors import DomainError
 
@@ -16,9 +17,10 @@ class TooManyAttempts(DomainError):
 
     def __init__(self, wait_minutes: int):
         self.wait_minutes = wait_minutes
-        super().__init__(_l(
-            "Trop de tentatives de connexion. Par sécurité, patientez %(minutes)s minute(s) "
-            "avant de réessayer.", minutes=wait_minutes))
+        super().__init__(lazy_ngettext(
+            "Trop de tentatives de connexion. Par sécurité, patientez %(num)d minute avant de réessayer.",
+            "Trop de tentatives de connexion. Par sécurité, patientez %(num)d minutes avant de réessayer.",
+            wait_minutes))
 
 
 class EmailAlreadyUsed(DomainError):

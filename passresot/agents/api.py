@@ -2,6 +2,7 @@
 from ..accounts.api import create_user, ensure_email_free, normalize_email, set_active
 from ..accounts.models import AgentKind, Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
 from ..timeutil import utcnow
 from .exceptions import SeasonalNeedsContractEnd
@@ -90,4 +91,4 @@ def office_agents(office_id: int, *, search: str = "", show_inactive: bool = Fal
     if not show_inactive:
         query = query.filter(User.active.is_(True))
     query = search_users(query, search)
-    return query.order_by(User.last_name, User.first_name).all()
+    return by_name(query.all(), "last_name", "first_name")

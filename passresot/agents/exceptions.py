@@ -69,3 +69,9 @@ class PhotosNotReady(DomainError):
     code = "photos_not_ready"
     status = 409
     message = _l("Les photos sont encore en préparation : patientez un instant.")
+
+
+class AgentNotFound(DomainError):
+    code = "agent_not_found"
+    status = 404
+    message = _l("Cet agent n'existe pas.")

@@ -1,9 +1,9 @@
 """An office's agent list at the scale of hundreds: filters, French sort, paging, selections."""
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from ..accounts.models import AgentKind, Role, User
+from ..collation import french_key
 from ..timeutil import paris_today
 from .api import has_photo_ids
 
@@ -12,13 +12,6 @@ ENDING_DAYS = 30
 #: The filters of the list ("" is every active agent).
 SHOWS = ("", "no_pass", "no_photo", "seasonal", "ending", "inactive")
 SORTS = ("name", "-name", "contract_end", "recent")
-
-
-def french_key(text: str) -> tuple:
-    """A sort key close to French collation: accents and case only break ties (Céret < Collioure)."""
-    text = text or ""
-    base = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return (base.casefold(), text.casefold(), text)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,9 @@ SCHEMAS = {
         "identity_withheld": {"type": "boolean", "description": "A typed number past the account's "
                               "TYPED_IDENTITY_RATE_LIMIT: recorded, but the holder is not named."},
         "visited_on": {**DATE, "nullable": True, "description": "For already_visited: the earlier admission."},
+        "closed": {"type": "string", "enum": ["returned", "revoked", "replaced"], "nullable": True,
+                   "description": "For revoked: how the pass was closed (returned to the office, revoked, "
+                                  "replaced by a newer pass)."},
         "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
                        "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),
     "Report": _obj({

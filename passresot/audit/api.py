@@ -66,4 +66,52 @@ ACTION_LABELS = {
     "scan.conflict_voided": _l("Conflit écarté : l'entrée ne compte pas"),
     "token.created": _l("Appareil connecté"),
     "token.revoked": _l("Appareil déconnecté"),
+    "user.password_changed": _l("Mot de passe changé"),
+    "user.setup_link_mailed": _l("Lien de connexion envoyé par e-mail"),
+    "agent.csv_imported": _l("Agents importés (CSV)"),
+    "device.code_created": _l("Code d'appareil d'entrée créé"),
+    "device.enrolled": _l("Appareil d'entrée ajouté"),
+    "device.renamed": _l("Appareil d'entrée renommé"),
+    "device.revoked": _l("Appareil d'entrée retiré"),
+    "site.pin_set": _l("Code PIN du site changé"),
+    "partner_import.completed": _l("Import de sites terminé"),
+    "report.created": _l("Signalement reçu"),
+    "report.status_changed": _l("Signalement : statut changé"),
+    "report.answered": _l("Signalement : réponse envoyée à l'agent"),
 }
+
+#: What an "updated" event's details name, as the history shows it (never the internal field name).
+FIELD_LABELS = {
+    "name": _l("nom"),
+    "category": _l("catégorie"),
+    "commune": _l("commune"),
+    "insee_code": _l("code INSEE"),
+    "address": _l("adresse"),
+    "postal_code": _l("code postal"),
+    "latitude": _l("latitude"),
+    "longitude": _l("longitude"),
+    "phone": _l("téléphone"),
+    "email": _l("e-mail"),
+    "website": _l("site web"),
+    "socials": _l("réseaux sociaux"),
+    "manager_name": _l("responsable"),
+    "booking": _l("réservation"),
+    "accepts_all_year": _l("accueil toute l'année"),
+    "periods": _l("périodes d'accueil"),
+    "description": _l("présentation"),
+    "visit_minutes": _l("durée de visite"),
+    "opening_info": _l("horaires"),
+    "first_name": _l("prénom"),
+    "last_name": _l("nom de famille"),
+    "kind": _l("type de contrat"),
+    "contract_start": _l("début du contrat"),
+    "contract_end": _l("fin du contrat"),
+    "reason": _l("motif"),
+}
+
+
+def changed_fields(event: AuditEvent) -> list:
+    """The fields an "updated" event changed, in French (or the reader's language); [] for other events."""
+    if not event.action.endswith(".updated"):
+        return []
+    return [FIELD_LABELS.get(name, name) for name in event.details]

@@ -31,3 +31,10 @@ class AuditEvent(db.Model):
         from .api import ACTION_LABELS
 
         return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def changed_fields(self) -> list:
+        """What an "updated" event changed, as French labels."""
+        from .api import changed_fields
+
+        return changed_fields(self)

@@ -15,6 +15,7 @@ from ..accounts import throttle
 from ..accounts.models import ApiToken, Role, SignInKind, User
 from ..accounts.sessions import end_every_sign_in
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
 from ..partners.models import Partner
 from ..timeutil import utcnow
@@ -73,7 +74,8 @@ def enrol_device(code: str, caller: str) -> User:
 def site_devices(partner: Partner) -> list[tuple[User, Optional[ApiToken]]]:
     """The site's devices still enrolled, each with its sign-in (last sync, waiting scans, version)."""
     devices = (User.query.filter_by(partner_id=partner.id, role=Role.entrance_device, active=True)
-               .order_by(User.first_name).all())
+               .all())
+    devices = by_name(devices, "first_name")
     sign_ins = {row.user_id: row for row in ApiToken.query.filter(
         ApiToken.user_id.in_([d.id for d in devices]), ApiToken.kind == SignInKind.device,
         ApiToken.revoked_at.is_(None))} if devices else {}

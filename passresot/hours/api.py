@@ -14,7 +14,9 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..extensions import db
+from ..i18n import day_text
 from ..partners.models import Partner
 from ..timeutil import paris_today
 from ..visits.models import Visit
@@ -82,10 +84,10 @@ def agent_hours(agent_id: int, year: int) -> YearHours:
 
 
 def partners_not_visited(agent_id: int, year: int) -> list[Partner]:
-    """Active partners the agent has not visited with the pass in `year`, by name."""
+    """Active partners the agent has not visited with the pass in `year`, in French order of name."""
     visited = select(Visit.partner_id).where(Visit.user_id == agent_id, Visit.year == year)
-    return (Partner.query.filter(Partner.active.is_(True), Partner.id.not_in(visited))
-            .order_by(Partner.name).all())
+    return by_name(Partner.query.filter(Partner.active.is_(True), Partner.id.not_in(visited)).all(),
+                   "name", "commune")
 
 
 def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minutes, note="",
@@ -128,7 +130,7 @@ def _check_day(agent: User, visited_on, today: date, fields: dict) -> None:
         fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
     elif visited_on < agent_start(agent):
         fields["visited_on"] = _l("La visite ne peut pas précéder l'arrivée de l'agent (%(start)s).",
-                                  start=agent_start(agent).strftime("%d/%m/%Y"))
+                                  start=day_text(agent_start(agent), "d MMM y"))
 
 
 def agent_start(agent: User) -> date:
@@ -154,7 +156,8 @@ def office_participation(office_id: int, year: int) -> list[dict]:
     """Each active agent of the office with this year's visits and minutes: {agent, visits, pass_minutes,
     other_minutes, total_minutes}, by name. Three queries whatever the number of agents."""
     agents = (User.query.filter(User.office_id == office_id, User.role == Role.agent, User.active.is_(True))
-              .order_by(User.last_name, User.first_name).all())
+              .all())
+    agents = by_name(agents, "last_name", "first_name")
     ids = [agent.id for agent in agents]
     if not ids:
         return []

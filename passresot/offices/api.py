@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.api import create_user
 from ..accounts.models import Role, User
 from ..audit.api import record_event
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from .models import Office
@@ -80,5 +81,5 @@ def offices_with_counts():
         db.session.query(User.office_id, db.func.count(User.id))
         .filter(User.role == Role.agent, User.active.is_(True)).group_by(User.office_id).all()
     )
-    offices = Office.query.order_by(Office.name).all()
+    offices = by_name(Office.query.all(), "name")
     return [(office, counts.get(office.id, 0)) for office in offices]

@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.api import create_user, escape_like
+from ..accounts.api import create_user
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
@@ -90,16 +90,6 @@ def set_partner_active(actor, partner: Partner, active: bool) -> None:
             from ..accounts.api import end_account_access
             for user in User.query.filter_by(partner_id=partner.id):
                 end_account_access(user)
-
-
-def search_partners(text: str = ""):
-    """Partners by name, filtered by a free-text search on name and commune."""
-    query = Partner.query
-    if text:
-        like = f"%{escape_like(text.lower())}%"
-        query = query.filter(db.or_(db.func.lower(Partner.name).like(like, escape="\\"),
-                                    db.func.lower(Partner.commune).like(like, escape="\\")))
-    return query.order_by(Partner.name).all()
 
 
 def create_partner_staff(actor, partner: Partner, *, email, first_name, last_name,

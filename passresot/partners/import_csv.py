@@ -64,8 +64,6 @@ ALL_YEAR = {"toute_l_annee", "toute_lannee", "toute_annee", "annee_entiere", "to
 _DAY = r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?"
 _PERIOD = re.compile(rf"(?:du\s+)?{_DAY}\s*(?:-|–|—|au|à)\s*{_DAY}\s*"
                      r"(annuel|annuelle|chaque\s+ann[ée]e|tous\s+les\s+ans)?", re.IGNORECASE)
-_DURATION = re.compile(r"(?:(\d{1,2})\s*h\s*(\d{1,2})?|(\d{1,4}))\s*(?:min|mn|minutes?)?",
-                       re.IGNORECASE)
 
 
 def row_from_csv(values: dict) -> tuple:
@@ -108,11 +106,8 @@ def _booking(value: str) -> dict:
 
 
 def _duration(value: str) -> dict:
-    """Minutes: '90', '90 min', '1h30', '2 h'; anything else goes to clean_listing for its message."""
-    match = _DURATION.fullmatch(value.strip())
-    if match and match.group(1):
-        return {"visit_minutes": str(int(match.group(1)) * 60 + int(match.group(2) or 0))}
-    return {"visit_minutes": match.group(3) if match else value}
+    """'90', '90 min', '1h30', '2 h': clean_listing reads them (listing.DURATION) or says why not."""
+    return {"visit_minutes": value}
 
 
 def _periods(value: str) -> dict:

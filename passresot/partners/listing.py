@@ -15,7 +15,7 @@ LISTING_FIELDS = ("name", "category", "commune", "insee_code", "address", "posta
                   "accepts_all_year", "description", "visit_minutes", "opening_info")
 #: What partner staff may change on their own site (issue: practical fields only).
 STAFF_FIELDS = ("phone", "website", "socials", "manager_name", "booking", "accepts_all_year",
-                "description")
+                "description", "opening_info")
 #: What the scheme owns: an import never overwrites these once set.
 SCHEME_FIELDS = ("booking", "accepts_all_year", "manager_name", "visit_minutes")
 
@@ -42,7 +42,8 @@ def clean_listing(raw: dict, only=None) -> dict:
 
 def _text(name, required=False):
     def clean(value):
-        value = ("" if value is None else str(value)).strip()
+        # A browser sends a textarea's lines as CRLF: stored as \n, so an unchanged text is no change.
+        value = ("" if value is None else str(value)).replace("\r\n", "\n").strip()
         if required and not value:
             raise ValueError(_l("Ce champ est obligatoire."))
         if len(value) > LIMITS.get(name, 300):
@@ -125,13 +126,20 @@ def _insee(value):
     return value or None
 
 
+#: A visit length as people write it: "90", "90 min", "1h30", "1 h 30", "2 h".
+DURATION = re.compile(r"(?:(\d{1,2})\s*h\s*(\d{1,2})?|(\d{1,4}))\s*(?:min|mn|minutes?)?", re.IGNORECASE)
+
+
 def _minutes(value):
     if value in (None, ""):
         return None
-    try:
-        minutes = int(str(value).strip())
-    except ValueError:
-        raise ValueError(_l("Nombre de minutes attendu, par exemple 90.")) from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        minutes = value
+    else:
+        match = DURATION.fullmatch(str(value).strip())
+        if not match:
+            raise ValueError(_l("Durée attendue en minutes ou en heures, par exemple 90 ou 1h30."))
+        minutes = int(match.group(1)) * 60 + int(match.group(2) or 0) if match.group(1) else int(match.group(3))
     if not 5 <= minutes <= 1440:
         raise ValueError(_l("Entre 5 et 1440 minutes."))
     return minutes

@@ -22,7 +22,7 @@ REFUSAL_MESSAGES = {
     "malformed": _l("Ce code n'est pas un pass PassResOT66 lisible."),
     "unknown_key": _l("Ce pass est signé par une clé inconnue : synchronisez le scanner."),
     "invalid_signature": _l("La signature de ce pass est fausse : il a été modifié."),
-    "revoked": _l("Ce pass a été annulé."),
+    "revoked": _l("Ce pass n'est plus valable : rendu, révoqué ou remplacé par un plus récent."),
     "not_yet_valid": _l("Ce pass n'est pas encore valable."),
     "expired": _l("Ce pass a expiré."),
     "already_visited": _l("Ce pass a déjà servi sur ce site cette année."),

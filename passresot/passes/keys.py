@@ -239,12 +239,13 @@ def register_key_commands(app) -> None:
         in_use = len(passes_signed_by(kid)) if "sqlalchemy" in current_app.extensions else 0
         if in_use and not resign:
             raise click.ClickException(
-                f"{in_use} pass actif(s) sont signés par la clé {kid} : ils deviendraient illisibles. "
-                f"Relancez avec --resign pour les signer avec la clé en service, puis la retirer.")
+                (f"1 pass actif est signé par la clé {kid} : il deviendrait illisible. " if in_use == 1 else
+                 f"{in_use} pass actifs sont signés par la clé {kid} : ils deviendraient illisibles. ") +
+                "Relancez avec --resign pour les signer avec la clé en service, puis la retirer.")
         if in_use:
             resigned = resign_passes(kid)
             db.session.commit()
-            click.echo(f"{resigned} pass signé(s) à nouveau avec la clé {ring.signing_key()[0]}.")
+            click.echo(f"{resigned} pass signé{'s' if resigned > 1 else ''} à nouveau avec la clé {ring.signing_key()[0]}.")
         try:
             ring.retire(kid)
         except KeyRingError as error:

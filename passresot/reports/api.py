@@ -173,8 +173,9 @@ def is_late(report: Report, now: Optional[datetime] = None) -> bool:
 
 
 def triage(admin: User, report: Report, status: ReportStatus, answer: Optional[str],
-           *, now: Optional[datetime] = None) -> Report:
-    """The network admin sets the status and, optionally, answers the agent (a new answer replaces the last)."""
+           *, now: Optional[datetime] = None, reports_url: str = "") -> Report:
+    """The network admin sets the status and, optionally, answers the agent (a new answer replaces the
+    last): the agent gets a badge in the app until their page shows it, and a mail when SMTP is set."""
     now = now or utcnow()
     answer = (answer or "").strip()
     if len(answer) > MAX_TEXT:
@@ -186,13 +187,44 @@ def triage(admin: User, report: Report, status: ReportStatus, answer: Optional[s
         record_event(admin, "report.status_changed", "partner", report.partner_id, report_id=report.id,
                      status=status.value)
         report.status = status
-    if answer and answer != (report.answer or ""):
+    answered = bool(answer) and answer != (report.answer or "")
+    if answered:
         report.answer, report.answered_at, report.answered_by_id = answer, now, admin.id
+        report.answer_seen_at = None
         record_event(admin, "report.answered", "partner", report.partner_id, report_id=report.id)
     if report.handled_at is None:
         report.handled_at = now
+    if answered:
+        _mail_answer(report, reports_url)  # after handled_at: queueing flushes the report
     db.session.flush()
     return report
+
+
+def _mail_answer(report: Report, reports_url: str) -> None:
+    """Tell the agent by mail, in their language (queued: sent by `flask send-mail`; nothing without SMTP)."""
+    agent = report.author
+    with force_locale(agent.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("[PassResOT66] Réponse à votre signalement sur %(site)s", site=report.partner.name)
+        body = _("Bonjour %(name)s,\n\nLe réseau RESOT66 a répondu à votre signalement sur %(site)s :\n\n%(answer)s"
+                 "\n\nVos signalements : %(url)s\n\nRESOT66", name=agent.first_name, site=report.partner.name,
+                 answer=report.answer, url=reports_url)
+    queue_mail(agent.email, subject, body, log_as=f"réponse au signalement {report.id}")
+
+
+def unseen_answers(agent_id: int) -> int:
+    """How many answers of the network the agent's page has not shown yet (the app's badge)."""
+    return Report.query.filter(Report.user_id == agent_id, Report.answered_at.is_not(None),
+                               Report.answer_seen_at.is_(None)).count()
+
+
+def mark_answers_seen(agent_id: int, now: Optional[datetime] = None) -> set:
+    """The agent's page shows every answer: the badge goes. Returns the ids that were new."""
+    fresh = Report.query.filter(Report.user_id == agent_id, Report.answered_at.is_not(None),
+                                Report.answer_seen_at.is_(None)).all()
+    for report in fresh:
+        report.answer_seen_at = now or utcnow()
+    db.session.flush()
+    return {report.id for report in fresh}
 
 
 def report_json(report: Report, now: Optional[datetime] = None) -> dict:

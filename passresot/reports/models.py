@@ -82,6 +82,8 @@ class Report(db.Model):
     answer: Mapped[Optional[str]] = mapped_column(Text)
     answered_at: Mapped[Optional[datetime]]
     answered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    #: When the agent's page first showed the current answer (None: the app shows a badge until then).
+    answer_seen_at: Mapped[Optional[datetime]]
     #: When the network contact's digest listed it (None: the next `flask send-mail` will).
     notified_at: Mapped[Optional[datetime]] = mapped_column(index=True)
 

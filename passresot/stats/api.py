@@ -5,6 +5,7 @@ grouped rows (one per office, partner or month), never the visits themselves. Ag
 year are the active agents plus those no longer active who visited that year (R4: a returned pass
 keeps its visits in the statistics).
 """
+import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Optional
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from ..accounts.models import AgentKind, Role, User
+from ..collation import french_key
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, TARGET_MINUTES
 from ..hours.models import OtherVisit
@@ -129,7 +131,7 @@ def by_office(rows) -> list[tuple[str, AgentFigures]]:
     offices: dict[int, tuple[str, AgentFigures]] = {}
     for office_id, name, _kind, figures in rows:
         offices.setdefault(office_id, (name, AgentFigures()))[1].add(figures)
-    return sorted(offices.values(), key=lambda item: item[0])
+    return sorted(offices.values(), key=lambda item: french_key(item[0]))
 
 
 def by_kind(rows) -> list[tuple[AgentKind, AgentFigures]]:
@@ -155,9 +157,9 @@ def visits_by_partner(year: int, limit: Optional[int] = None) -> list[tuple[str,
     if limit:
         counts = counts.limit(limit)
     counts = counts.subquery()
-    query = (select(Partner.name, Partner.commune, counts.c.visits).join(counts, counts.c.partner_id == Partner.id)
-             .order_by(counts.c.visits.desc(), Partner.name))
-    return [tuple(row) for row in db.session.execute(query)]
+    query = select(Partner.name, Partner.commune, counts.c.visits).join(counts, counts.c.partner_id == Partner.id)
+    rows = [tuple(row) for row in db.session.execute(query)]
+    return sorted(rows, key=lambda row: (-row[2], french_key(row[0]), french_key(row[1])))
 
 
 def _unvisited(year: int):
@@ -173,11 +175,12 @@ def partners_counts(year: int) -> tuple[int, int]:
 
 
 def partners_not_visited(year: int, limit: Optional[int] = None) -> list[tuple[str, str]]:
-    """(name, commune) of the active partners nobody visited with the pass in `year`, by name."""
-    query = select(Partner.name, Partner.commune).where(_unvisited(year)).order_by(Partner.name, Partner.id)
-    if limit:
-        query = query.limit(limit)
-    return [tuple(row) for row in db.session.execute(query)]
+    """(name, commune) of the active partners nobody visited with the pass in `year`, in French order of
+    name (sorted here, the same on every engine: 50,000 names take a tenth of a second)."""
+    query = select(Partner.name, Partner.commune).where(_unvisited(year)).order_by(Partner.id)
+    rows = [tuple(row) for row in db.session.execute(query)]
+    key = lambda row: (french_key(row[0]), french_key(row[1]))  # noqa: E731
+    return heapq.nsmallest(limit, rows, key=key) if limit else sorted(rows, key=key)
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:

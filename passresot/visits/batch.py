@@ -19,6 +19,7 @@ from ..accounts.models import User
 from ..audit.api import record_event
 from ..partners.models import Partner
 from ..passes.api import SYNC_OVERLAP
+from ..passes.models import PassStatus
 from ..passes.numbers import normalize_pass_number
 from ..ratelimit.api import limit_from_config, within_limit
 from .batch_reads import admissions_at, known_scans, unreadable_kept_since
@@ -175,6 +176,7 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
         "holder": _holder(scan.pass_) if shown and scan.pass_id is not None else None,
         "identity_withheld": scan.identity_withheld,
         "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
+        "closed": closed_as(scan.reason, scan.pass_),
     }
 
 
@@ -185,7 +187,16 @@ def new_result(row: dict, pass_) -> dict:
             "conflict": row["conflict"], "override": row["override"], "undone": False,
             "holder": _holder(pass_) if shown and row["pass_id"] is not None else None,
             "identity_withheld": row["identity_withheld"],
-            "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None}
+            "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None,
+            "closed": closed_as(row["reason"], pass_)}
+
+
+def closed_as(reason, pass_) -> Optional[str]:
+    """For a refusal as revoked: how the pass was closed (returned, revoked, replaced), so that the
+    entrance says what happened; None otherwise."""
+    if reason != "revoked" or pass_ is None or pass_.status is PassStatus.active:
+        return None
+    return pass_.status.value
 
 
 def identity_shown(status: ScanStatus, conflict: bool, undone: bool, scanned_at: datetime,

@@ -39,6 +39,8 @@ def register_web_blueprints(app):
     app.register_blueprint(office_bulk_bp)
     from .office_photos import bp as office_photos_bp  # the OT admin's photos in bulk (folder or zip)
     app.register_blueprint(office_photos_bp)
+    from .network_agents import bp as network_agents_bp  # the network admin's read-only agent lookup
+    app.register_blueprint(network_agents_bp)
     from .help import bp as help_bp  # /help for each role, kept offline
     app.register_blueprint(help_bp)
     from .health import bp as health_bp  # GET /healthz for the proxy and monitoring (DEPLOY.md)

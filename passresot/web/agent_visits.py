@@ -11,12 +11,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
 from ..partners.models import Partner
 from ..ratelimit.api import hit, limit_from_config
-from ..reports.api import is_late, record_report, reports_of
+from ..reports.api import is_late, mark_answers_seen, record_report, reports_of, unseen_answers
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
@@ -35,6 +36,14 @@ def duration(minutes) -> str:
     else:
         text = _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
     return text.replace(" ", "\u00a0")  # "9 h 15" never breaks across lines
+
+
+@bp.app_context_processor
+def answers_badge() -> dict:
+    """Agents see how many of the network's answers they have not read, beside « Signaler »."""
+    if getattr(current_user, "is_authenticated", False) and current_user.role is Role.agent:
+        return {"unseen_answers": unseen_answers(current_user.id)}
+    return {"unseen_answers": 0}
 
 
 @bp.route("/visits")
@@ -65,9 +74,14 @@ def reports():
             return redirect(url_for("agent_visits.reports"))
     mine = reports_of(current_user.id)
     now = utcnow()
+    new_answers = set()
+    if request.method == "GET":  # this page shows the answers: the menu's badge goes
+        new_answers = mark_answers_seen(current_user.id, now)
+        if new_answers:
+            db.session.commit()
     return render_template(
-        "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)},
-        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(),
+        "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)}, new_answers=new_answers,
+        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"),
         kinds=KIND_LABELS, max_text=MAX_TEXT, errors=errors, sent=sent, new_id=str(uuid.uuid4()),
         selected=sent.get("partner_id") or _int(request.args.get("partner")),
         contact=_contact(), rendered_at=now.isoformat() + "Z",

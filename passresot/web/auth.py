@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, abort, current_app, flash, g, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -32,11 +33,17 @@ KNOWN_COOKIE = "passresot_known"
 KNOWN_MAX_ACCOUNTS = 10
 
 
+#: The e-mail of an account that just chose its password, for the sign-in form that follows.
+LOGIN_EMAIL = "login_email"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
+    if request.method == "GET" and session.get(LOGIN_EMAIL):
+        form.email.data = session.pop(LOGIN_EMAIL)
     if form.validate_on_submit():
         known = _known_devices()
         user_seen = accounts.find_user_by_email(form.email.data)
@@ -115,7 +122,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash(_("Vous êtes déconnecté(e)."), "info")
+    flash(_("Déconnexion effectuée. À bientôt !"), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -135,6 +142,7 @@ def set_password(token):
             db.session.commit()
             logout_user()
             session.clear()
+            session[LOGIN_EMAIL] = user.email  # the sign-in form opens with it filled in
             flash(_("Votre mot de passe est enregistré. Connectez-vous."), "success")
             return redirect(url_for("auth.login"))
     status = 400 if form.errors else 200
@@ -177,8 +185,9 @@ def change_password():
             form.current.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Votre mot de passe est changé. %(count)s autre(s) session(s) ou appareil(s) "
-                    "déconnecté(s).", count=ended), "success")
+            flash(ngettext("Votre mot de passe est changé. %(num)d autre session ou appareil est déconnecté.",
+                           "Votre mot de passe est changé. %(num)d autres sessions ou appareils sont déconnectés.",
+                           ended) if ended else _("Votre mot de passe est changé."), "success")
             return redirect(url_for("devices.mine"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
 

@@ -5,12 +5,14 @@ from flask_login import current_user
 
 from ..accounts import api as accounts
 from ..accounts.models import Role, User
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..offices import api as offices
 from ..offices.models import Office
 from ..partners import api as partners
-from ..partners.models import Partner
+from ..partners.admin_list import STATES, PartnerQuery, partner_page
+from ..partners.models import CATEGORY_LABELS, Partner
 from .access import roles_required
 from ..audit.api import events_for
 from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
@@ -59,8 +61,8 @@ def office_edit(office_id):
             db.session.commit()
             flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("network.office_edit", office_id=office.id))
-    admins = User.query.filter_by(office_id=office.id, role=Role.office_admin).order_by(User.last_name)
-    return render_template("network/office_form.html", form=form, office=office, admins=admins.all(),
+    admins = by_name(User.query.filter_by(office_id=office.id, role=Role.office_admin), "last_name", "first_name")
+    return render_template("network/office_form.html", form=form, office=office, admins=admins,
                            admin_form=PersonForm(prefix="admin"), action_form=ActionForm()), form_status(form)
 
 
@@ -98,9 +100,10 @@ def office_admin_new(office_id):
 @bp.route("/partners")
 @network_only
 def partners_list():
-    search = request.args.get("q", "").strip()[:80]
-    rows = partners.search_partners(search)
-    return render_template("network/partners.html", partners=rows, search=search)
+    query = PartnerQuery.from_args(request.args)
+    page = partner_page(query, request.args.get("page", 1, type=int))
+    return render_template("network/partners.html", page=page, query=query, states=STATES,
+                           categories={category.value: label for category, label in CATEGORY_LABELS.items()})
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
@@ -170,8 +173,8 @@ def partner_staff_new(partner_id):
 
 
 def _partner_page(partner, form, staff_form):
-    staff = (User.query.filter(User.partner_id == partner.id, User.role != Role.entrance_device)
-             .order_by(User.last_name).all())  # devices are on the site's devices page
+    staff = by_name(User.query.filter(User.partner_id == partner.id, User.role != Role.entrance_device).all(),
+                    "last_name", "first_name")  # devices are on the site's devices page
     return render_template("network/partner_form.html", form=form, partner=partner, staff=staff,
                            staff_form=staff_form, action_form=ActionForm(),
                            history=events_for("partner", partner.id, limit=20),

@@ -1,5 +1,5 @@
 """The network admin's triage of dysfunction reports: list by status, answer, mark in progress or resolved."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -44,7 +44,8 @@ def report_detail(report_id):
             error = _("Choisissez un statut.")
         else:
             try:
-                reports.triage(current_user, report, status, request.form.get("answer"))
+                reports.triage(current_user, report, status, request.form.get("answer"),
+                               reports_url=_agent_reports_url())
             except DomainError as failure:
                 db.session.rollback()
                 error = "; ".join(str(m) for m in failure.fields.values()) or str(failure.message)
@@ -56,3 +57,9 @@ def report_detail(report_id):
                            late=reports.is_late(report), deadline=reports.deadline(report), error=error,
                            max_text=MAX_TEXT, answer=request.form.get("answer", report.answer or "")
                            ), 400 if error else 200
+
+
+def _agent_reports_url() -> str:
+    """The agent's report page as a link for a mail (the public address when set, as for password links)."""
+    base = current_app.config["PUBLIC_BASE_URL"]
+    return base + url_for("agent_visits.reports") if base else url_for("agent_visits.reports", _external=True)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import format_decimal
 
 from ..accounts.models import Role
+from ..collation import french_key
 from ..exports import FORMATS, table_response
 from ..reports.models import ReportStatus
 from ..stats import api as stats
@@ -62,7 +63,7 @@ def _figures(year: int) -> dict:
     agent_rows = stats.agent_figures(year)
     months = stats.visits_by_month(year)
     offices = tables.offices_table(year, agent_rows)
-    offices.rows = sorted(offices.rows, key=lambda row: (-row[4], row[0]))
+    offices.rows = sorted(offices.rows, key=lambda row: (-row[4], french_key(row[0])))
     partners_active, partners_unvisited = stats.partners_counts(year)
     report_counts = stats.reports_by_status(year)
     return dict(year=year, months=tables.months_table(year, months), month_rows=months,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import (TARGET_MINUTES, agent_hours, delete_other_visit, office_participation,
@@ -79,7 +80,7 @@ def agent_visits(agent_id):
     year = paris_today().year
     return render_template(
         "office/agent_visits.html", agent=agent, year=year, hours=agent_hours(agent.id, year),
-        partners=Partner.query.filter_by(active=True).order_by(Partner.name).all(), errors=errors,
+        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"), errors=errors,
         sent=sent, today=paris_today(), action_form=ActionForm()), 400 if errors else 200
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import moment_text
 from ..passes import api as passes
 from ..passes.exceptions import PassCannotBeIssued
 from ..passes.models import Pass, PassStatus
@@ -36,7 +37,7 @@ def issue(agent_id):
         db.session.commit()
         flash(_("Pass n° %(number)s délivré à %(name)s, valable jusqu'au %(date)s.",
                 number=new.display_number, name=agent.full_name,
-                date=new.valid_until.strftime("%d/%m/%Y")), "success")
+                date=moment_text(new.valid_until, "d MMM y")), "success")
     return redirect(url_for("office.agent_edit", agent_id=agent.id) + "#pass")
 
 

@@ -28,8 +28,11 @@ def _page(period, errors, status=200, **figures):
         whole_year = (period.start, period.end) == (date(period.start.year, 1, 1), date(period.start.year, 12, 31))
         shown = {"year": period.start.year if whole_year else "", "start": period.start.isoformat(),
                  "end": period.end.isoformat()}
+    day = paris_today()  # today's first: on a phone, what the site asks most often
+    today_rows = site_stats.admission_list(current_user.partner_id, site_stats.Period(day, day))[::-1]
     return render_template("partner_site/admissions.html", partner=current_user.partner, period=period,
-                           errors=errors, shown=shown, this_year=paris_today().year, **figures), status
+                           errors=errors, shown=shown, this_year=day.year, day=day, today_rows=today_rows,
+                           today_counted=sum(1 for row in today_rows if row.counted), **figures), status
 
 
 def _period():

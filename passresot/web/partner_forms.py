@@ -29,9 +29,10 @@ class PartnerPracticalForm(FlaskForm):
     accepts_all_year = BooleanField(_l("Accueille les pass toute l'année"))
     periods = FieldList(FormField(PeriodForm), min_entries=1)
     description = TextAreaField(_l("Présentation courte"))
+    opening_info = TextAreaField(_l("Horaires et informations d'ouverture"))
 
     PRACTICAL = ("phone", "website", "socials", "manager_name", "booking", "accepts_all_year",
-                 "description")
+                 "description", "opening_info")
 
     def listing_values(self) -> dict:
         """The typed values as the domain expects them (periods checked; may raise InvalidListing)."""
@@ -80,9 +81,8 @@ class PartnerForm(PartnerPracticalForm):
     latitude = StringField(_l("Latitude"))
     longitude = StringField(_l("Longitude"))
     email = StringField(_l("E-mail"))
-    visit_minutes = StringField(_l("Durée de visite habituelle (minutes)"))
-    opening_info = TextAreaField(_l("Horaires et informations d'ouverture"))
+    visit_minutes = StringField(_l("Durée de visite habituelle"))
 
     def _listing_names(self):
         return ("name", "category", "commune", "insee_code", "address", "postal_code", "latitude",
-                "longitude", "email", "visit_minutes", "opening_info") + self.PRACTICAL
+                "longitude", "email", "visit_minutes") + self.PRACTICAL

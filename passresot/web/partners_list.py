@@ -87,6 +87,7 @@ def page_texts() -> dict:
         "email": _("E-mail"),
         "map_app": _("Ouvrir dans l'app de cartes"),
         "map_web": _("Voir sur OpenStreetMap"),
+        "report": _("Signaler un problème avec ce site"),
         "all_year": _("Toute l'année"),
         "period_recurring": _("Chaque année, du %(start)s au %(end)s"),
         "period_once": _("Du %(start)s au %(end)s"),

@@ -42,6 +42,7 @@ PRECACHED_STATIC = (
     "js/base45.js",
     "js/verify.js",
     "js/sw-register.js",
+    "js/form-keeper.js",
     "js/page-copy.js",
     "js/offline-ready.js",
     "js/install.js",

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
-from ..agents.listing import french_key
+from ..collation import french_key
 from ..errors import DomainError
 from ..extensions import db
 from ..partners.models import Partner

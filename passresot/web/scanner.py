@@ -8,6 +8,7 @@ every scan in an outbox until the server acknowledges it.
 """
 from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.models import Role
@@ -35,6 +36,11 @@ def page_texts() -> dict:
     return {
         "reasons": {**{reason: str(message) for reason, message in REFUSAL_MESSAGES.items()},
                     "staff_refused": _("Vous avez refusé l'entrée.")},
+        # A closed pass says how it was closed (the answer's or the bundle's `closed`).
+        "closed": {"returned": _("Ce pass a été rendu à son office : il n'est plus valable."),
+                   "revoked": _("Ce pass a été révoqué par son office (perte, départ…) : il n'est plus valable."),
+                   "replaced": _("Ce pass a été remplacé par un pass plus récent : demandez au titulaire "
+                                 "d'afficher son pass à jour.")},
         "admitted": _("Entrée gratuite accordée"),
         "refused": _("Entrée refusée"),
         "to_check": _("À vérifier"),
@@ -48,7 +54,7 @@ def page_texts() -> dict:
         "staff_recorded": _("Votre choix est enregistré sur cet appareil ; le serveur le vérifiera."),
         "verdict_stale": _("Attention : les données de ce scanner ont plus de 24 h."),
         "unverifiable": _("Cet appareil ne peut pas vérifier ce pass : réessayez en ligne."),
-        "visited_on": _("Déjà venu(e) ici le %(date)s"),
+        "visited_on": _("Entrée déjà enregistrée ici le %(date)s"),
         "compare": _("Comparez le visage avec la photo sur le téléphone du porteur."),
         "identity_withheld": _("Trop de numéros saisis sur ce compte en une heure : le serveur ne donne "
                                "ni le nom ni la photo. Vérifiez le pass sur le téléphone du porteur et "
@@ -59,20 +65,25 @@ def page_texts() -> dict:
         "no_answer": _("Le serveur ne répond pas à temps"),
         "signed_out_short": _("Déconnecté"),
         "signed_out": _("Session terminée — reconnectez-vous"),
-        "session_waiting": _("(%(count)s passage(s) en attente sur cet appareil)"),
+        "session_waiting": _plural(lambda n: ngettext("(%(count)s passage en attente sur cet appareil)",
+                                                      "(%(count)s passages en attente sur cet appareil)", n, **KEEP)),
         "mode_ask": _("Le serveur décide"),
         "mode_decide": _("Signal faible : l'appareil décide, le serveur suit"),
         "clock_off": _("L'horloge de cet appareil a %(minutes)s min d'écart avec le serveur : les "
                        "verdicts utilisent l'heure du serveur. Corrigez l'heure de l'appareil."),
-        "other_site_waiting": _("%(count)s passage(s) en attente pour « %(site)s » : ils seront envoyés "
-                                "quand un compte de ce site se connectera sur cet appareil."),
+        "other_site_waiting": _plural(lambda n: ngettext(
+            "%(count)s passage en attente pour « %(site)s » : il sera envoyé quand un compte de ce site se "
+            "connectera sur cet appareil.",
+            "%(count)s passages en attente pour « %(site)s » : ils seront envoyés quand un compte de ce site se "
+            "connectera sur cet appareil.", n, **KEEP)),
         "rejected_one": _("1 passage refusé par le serveur : %(what)s"),
         "rejected_many": _("%(count)s passages refusés par le serveur : %(what)s"),
         "rejected_item": _("%(time)s, « %(code)s » (%(why)s)"),
         "bundle_age": _("Données du %(date)s"),
         "bundle_stale": _("Données du %(date)s, plus de 24 h : reconnectez le scanner au réseau"),
         "bundle_missing": _("Pas encore de données : connectez le scanner une première fois"),
-        "waiting": _("%(count)s passage(s) en attente d'envoi"),
+        "waiting": _plural(lambda n: ngettext("%(count)s passage en attente d'envoi",
+                                              "%(count)s passages en attente d'envoi", n, **KEEP)),
         "all_sent": _("Tous les passages sont envoyés"),
         "undone": _("Entrée annulée"),
         "undo_failed": _("L'entrée n'a pas pu être annulée."),
@@ -88,3 +99,13 @@ def page_texts() -> dict:
         "camera_failed": _("La caméra n'a pas pu démarrer : réessayez, ou tapez le numéro du pass "
                            "ci-dessous."),
     }
+
+
+#: Placeholders left for the page's script to fill.
+KEEP = {"count": "%(count)s", "site": "%(site)s"}
+
+
+def _plural(forms) -> dict:
+    """Both forms of a message for the page's script, which picks one with Intl.PluralRules (French:
+    0 and 1 are singular). `forms(n)` is the ngettext call, written out so that Babel finds it."""
+    return {"one": forms(1), "other": forms(2)}

@@ -140,8 +140,16 @@ function periodsList(partner, T, lang, day) {
   }));
 }
 
+/** The agent's report form with this site chosen (/reports is kept offline, the outbox sends it later). */
+function reportLink(partner, T, reportUrl) {
+  if (!reportUrl) return null;
+  const href = `${reportUrl}?partner=${encodeURIComponent(partner.id)}#new-report`;
+  return el("p", { className: "report-site" },
+    el("a", { className: "small-link", text: T.report, attrs: { href, "data-report-site": "" } }));
+}
+
 /** The detail page: the R6 notice first when something is missing, then actions and facts. */
-export function detailContent(partner, { T, lang, day, visited, year }) {
+export function detailContent(partner, { T, lang, day, visited, year, reportUrl }) {
   const missing = missingInformation(partner);
   const accepted = acceptsOn(partner, day);
   const next = accepted === false ? nextWelcome(partner, day) : null;
@@ -173,5 +181,6 @@ export function detailContent(partner, { T, lang, day, visited, year }) {
     actions,
     facts,
     partner.description ? el("section", { className: "about" }, el("h2", { text: T.about }), el("p", { text: partner.description })) : null,
+    reportLink(partner, T, reportUrl),
   ].filter(Boolean);
 }

@@ -212,7 +212,8 @@ async function route() {
   if (window.location.pathname.match(DETAIL_PATH)?.[1] !== match[1]) return;  // moved on meanwhile
   if (partner) {
     ui.detail.replaceChildren(...detailContent(partner, {
-      T, lang, day: state.day, visited: state.visited.has(partner.id), year: state.year }));
+      T, lang, day: state.day, visited: state.visited.has(partner.id), year: state.year,
+      reportUrl: root.dataset.reportUrl }));
     document.title = document.title.replace(/^.*? · /, `${partner.name} · `);
   } else {
     ui.detail.replaceChildren(Object.assign(document.createElement("p"), {

@@ -42,7 +42,10 @@ export async function decideOffline(text, { bundle, outbox = [], now = new Date(
 async function decide(text, { bundle, outbox, now, ed25519 }) {
   if (typeof now === "number") now = new Date(now * 1000);  // Unix seconds, as in verify.js
   const qr = text;
-  const revoked = new Set((bundle?.revocations ?? []).map((r) => r.pass_id));
+  // How each closed pass was closed (returned, revoked, replaced), to say which when one is shown.
+  const closedAs = new Map((bundle?.revocations ?? []).map((r) => [r.pass_id, r.status ?? null]));
+  let closed = null;
+  const revoked = { has: (passId) => closedAs.has(passId) && ((closed = closedAs.get(passId)), true) };
   const checked = await verifyPass(qr, {
     keys: bundle?.keys ?? [],
     now,
@@ -50,7 +53,9 @@ async function decide(text, { bundle, outbox, now, ed25519 }) {
     toleranceSeconds: bundle?.tolerance_seconds ?? 300,
     ed25519,
   });
-  if (!checked.ok) return { status: "refused", reason: checked.reason };
+  if (!checked.ok) {
+    return { status: "refused", reason: checked.reason, ...(checked.reason === "revoked" && closed ? { closed } : {}) };
+  }
   const payload = checked.payload;
   const day = parisDay(now);
   const year = Number(day.slice(0, 4));

@@ -8,20 +8,31 @@
 import { beep } from "./scanner-camera.js";
 
 export function format(template, values) {
+  if (typeof template === "object") template = pluralForm(template, values.count);
   return template.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+}
+
+const plurals = new Intl.PluralRules(document.documentElement.lang || "fr");
+
+/** {one, other} texts: the form this number takes in the page's language (French: 0 and 1 are "one"). */
+export function pluralForm(forms, count) {
+  return forms[plurals.select(Number(count) || 0)] ?? forms.other;
 }
 
 function localDate(day) {
   const [y, m, d] = day.split("-").map(Number);
-  return new Intl.DateTimeFormat(document.documentElement.lang || "fr",
-    { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, d)));
+  const lang = document.documentElement.lang || "fr";
+  const text = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  return lang.startsWith("fr") && d === 1 ? text.replace(/^1 /, "1er ") : text;  // « 1er juillet 2026 »
 }
 
 /** Why a refusal, in the staff's words. */
-export function reasonText(texts, { status, reason, visitedOn }) {
+export function reasonText(texts, { status, reason, visitedOn, closed }) {
   if (status === "pending") return texts.pending_reasons?.[reason] ?? "";
   if (status === "admitted") return "";
   if (reason === "already_visited" && visitedOn) return format(texts.visited_on, { date: localDate(visitedOn) });
+  if (reason === "revoked" && texts.closed?.[closed]) return texts.closed[closed];  // rendu, révoqué, remplacé
   return texts.reasons[reason] ?? texts.unverifiable;
 }
 

@@ -243,7 +243,7 @@ async function serverVerdict(scan, result) {
   }
   const after = await settle([scan], [result]);
   return { verdict: { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-    recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] }, after };
+    closed: result.closed, recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] }, after };
 }
 
 /** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */

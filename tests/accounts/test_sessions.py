@@ -123,7 +123,7 @@ def test_own_password_change_ends_every_other_session_and_keeps_this_one(app, cl
 
     response = client.post(page, data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
                                        "csrf_token": csrf_token(client, page)}, follow_redirects=True)
-    assert response.status_code == 200 and "2 autre(s) session(s)" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "2 autres sessions ou appareils sont déconnectés" in response.get_data(as_text=True)
     assert client.get("/pass").status_code == 200
     assert other_browser.get("/pass").status_code == 302
     assert _bearer(app, token, "/api/v1/me/pass") == 401

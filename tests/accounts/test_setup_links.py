@@ -129,6 +129,15 @@ def test_the_link_works_once_then_is_refused_with_410(office_admin_client, new_a
     assert login(client, "nouvel.agent@example.fr", "un autre mot de passe").status_code == 401
 
 
+def test_after_choosing_a_password_the_sign_in_form_has_the_email_filled(office_admin_client, new_agent_token):
+    client = office_admin_client
+    sign_out(client)
+    assert set_password(client, new_agent_token).status_code == 302
+    page = text(client.get("/login"))
+    assert 'value="nouvel.agent@example.fr"' in page
+    assert 'value="nouvel.agent@example.fr"' not in text(client.get("/login"))  # once, not for the next person
+
+
 def test_a_short_password_is_refused_beside_the_field_and_keeps_the_link(office_admin_client,
                                                                          new_agent_token):
     client = office_admin_client

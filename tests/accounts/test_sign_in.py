@@ -14,7 +14,7 @@ from tests.conftest import FAST_HASH, PASSWORD, csrf_token, login
 from tests.factories import Factory
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
-THROTTLED = re.compile(r"patientez (\d+) minute\(s\)")
+THROTTLED = re.compile(r"patientez (\d+) minutes? avant")
 
 
 def text(response) -> str:

@@ -2,6 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from passresot.accounts.models import User
 from passresot.partners.models import Partner
 from passresot.extensions import db
 
@@ -21,12 +22,17 @@ def page_width(phone) -> int:
     ("ot@demo.passresot66.fr", "/office/agents/photos"),
     ("ot@demo.passresot66.fr", "/office/overview"),
     ("ot@demo.passresot66.fr", "/office/overview/report"),
+    ("partenaire@demo.passresot66.fr", "/site/admissions"),
+    ("reseau@demo.passresot66.fr", "/admin/partners"),
+    ("reseau@demo.passresot66.fr", "/admin/agents?q=demo"),
+    ("reseau@demo.passresot66.fr", "/admin/agents/{agent}"),
 ])
 def test_no_sideways_scrolling_at_360(phone, live_server, email, path):
     with live_database(live_server):
         partner_id = db.session.query(Partner.id).order_by(Partner.id).first()[0]
+        agent_id = db.session.query(User.id).filter_by(email="agent@demo.passresot66.fr").scalar()
     sign_in(phone, live_server.url, email)
-    assert phone.goto(live_server.url + path.format(partner=partner_id)).status == 200
+    assert phone.goto(live_server.url + path.format(partner=partner_id, agent=agent_id)).status == 200
     assert page_width(phone) <= 360
 
 

@@ -137,7 +137,7 @@ def test_a_pass_revoked_while_the_copy_is_shown_is_replaced_when_the_answer_arri
 
         phone.get_by_role("heading", name="Pas de pass valable").wait_for(timeout=30_000)
         assert phone.locator("[data-qr]").count() == 0
-        assert "a été annulé" in phone.locator("main").inner_text()
+        assert "a été révoqué par votre office" in phone.locator("main").inner_text()
         assert freshness(phone).startswith("Pass à jour")
         assert phone.url == proxy.url + "/pass"  # swapped in place, no reload
     finally:

@@ -87,7 +87,7 @@ def test_camera_scans_online_then_offline_then_flushed(scanner_phone, live_serve
     expect(box).to_be_hidden()
     # Still in front of the lens: read again after the pause, refused this time.
     expect(box).to_have_attribute("data-reason", "already_visited", timeout=8000)
-    expect(box).to_contain_text("Déjà venu(e) ici le")
+    expect(box).to_contain_text("Entrée déjà enregistrée ici le")
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0")
     phone.locator("[data-verdict-close]").click()
 

@@ -118,7 +118,7 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     phone.fill("[data-code]", agent_qr)
     phone.get_by_role("button", name="Vérifier").click()
     expect(verdict).to_have_attribute("data-reason", "already_visited")
-    expect(verdict).to_contain_text("Déjà venu(e) ici le")
+    expect(verdict).to_contain_text("Entrée déjà enregistrée ici le")
     phone.locator("[data-verdict-close]").click()
     assert scan(phone, agent_number) == ("refused", "already_visited")  # a typed number, checked online
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0")

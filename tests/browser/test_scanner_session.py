@@ -73,7 +73,7 @@ def test_a_session_that_ended_keeps_the_scans_until_the_same_site_signs_in(page,
     session = page.locator("[data-session]")
     expect(session).to_be_visible()
     expect(session).to_contain_text("Session terminée — reconnectez-vous")
-    expect(session).to_contain_text("(1 passage(s) en attente sur cet appareil)")
+    expect(session).to_contain_text("(1 passage en attente sur cet appareil)")
     expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "1")
     expect(network).not_to_have_text("Hors ligne")
     shot(page, "scanner-session-ended")
@@ -102,7 +102,7 @@ def test_another_sites_account_never_sends_the_first_sites_scans(page, live_serv
     open_scanner(page, live_server)
     page.context.clear_cookies()
     scan(page, agent_qr, "admitted")  # for the first site, kept on the device
-    expect(page.locator("[data-session]")).to_contain_text("(1 passage(s) en attente")
+    expect(page.locator("[data-session]")).to_contain_text("(1 passage en attente")
     before = all_scan_ids(live_server)
 
     sign_in(page, live_server.url, OTHER_STAFF)
@@ -110,7 +110,7 @@ def test_another_sites_account_never_sends_the_first_sites_scans(page, live_serv
     expect(page.locator("h1")).to_contain_text(other_name)
     others = page.locator("[data-other-sites]")
     expect(others).to_be_visible()
-    expect(others).to_contain_text(f"1 passage(s) en attente pour « {first_name} »")
+    expect(others).to_contain_text(f"1 passage en attente pour « {first_name} »")
     expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0")  # none for this site
     shot(page, "scanner-other-site-waiting")
     # This site's own scans flow meanwhile (the server's verdict: it was asked first).
@@ -119,7 +119,7 @@ def test_another_sites_account_never_sends_the_first_sites_scans(page, live_serv
     assert [row[1:3] for row in partner_scans(live_server, other_id)] == [(SEASONAL, "admitted")]
     page.reload()  # one more flush of the outbox under this account
     page.locator("[data-scanner][data-ready=true]").wait_for()
-    expect(others).to_contain_text(f"1 passage(s) en attente pour « {first_name} »")
+    expect(others).to_contain_text(f"1 passage en attente pour « {first_name} »")
     expect(page.locator("[data-waiting]")).to_have_attribute("data-count", "0")
     new = all_scan_ids(live_server) - before
     assert len(new) == 1  # only the other site's own scan: the first site's scan was never sent

@@ -169,7 +169,7 @@ def test_an_other_visit_cannot_precede_the_agents_contract_or_account(make):
     hired = make.agent(office, contract_start=date(YEAR - 1, 6, 1))
     with pytest.raises(InvalidOtherVisit) as refused:
         record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(1901, 1, 1), minutes=60)
-    assert "arrivée de l'agent (01/06/%d)" % (YEAR - 1) in str(refused.value.fields["visited_on"])
+    assert "arrivée de l'agent (1er juin %d)" % (YEAR - 1) in str(refused.value.fields["visited_on"])
     with pytest.raises(InvalidOtherVisit):
         record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(YEAR - 1, 5, 31), minutes=60)
     record_other_visit(admin, hired, partner_id=partner.id, visited_on=date(YEAR - 1, 6, 1), minutes=60)

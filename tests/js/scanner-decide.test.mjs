@@ -110,3 +110,12 @@ test("a typed pass number is told apart from a QR", () => {
   assert.ok(!looksLikePassNumber("PR1:ABC"));
   assert.ok(!looksLikePassNumber("hello"));
 });
+
+test("a closed pass in the bundle says how it was closed", async () => {
+  for (const status of ["returned", "revoked", "replaced"]) {
+    const verdict = await decideOffline(VALID.qr, { bundle: bundle({ revocations: [{ pass_id: 1001, status }] }), now: NOW });
+    assert.deepEqual([verdict.reason, verdict.closed], ["revoked", status]);
+  }
+  const unknown = await decideOffline(VALID.qr, { bundle: bundle({ revocations: [{ pass_id: 1001 }] }), now: NOW });
+  assert.equal(unknown.closed, undefined);
+});

@@ -262,7 +262,7 @@ def test_our_csv_without_identifiant_creates_and_warns_of_a_likely_duplicate(adm
     ("S1;Site;zoo;Céret;;;;;;;;", "Catégorie", "Catégorie inconnue (« zoo »)"),
     ("S1;Site;musee;Céret;;;;;peut-être;;;", "Réservation", "indiquez oui, non ou inconnu"),
     ("S1;;musee;Céret;;;;;;;;", "Nom", "Ce champ est obligatoire."),
-    ("S1;Site;musee;Céret;;;;;;;;2 jours", "Durée de visite", "Nombre de minutes attendu"),
+    ("S1;Site;musee;Céret;;;;;;;;2 jours", "Durée de visite", "Durée attendue en minutes ou en heures"),
 ])
 def test_a_bad_row_is_refused_with_its_field_and_nothing_is_written(admin, row, field, message):
     data = our_csv("S0;Bon site;musee;Céret;42.5;2.7;04 68 00 00 00;www.exemple.fr;oui;;;", row)

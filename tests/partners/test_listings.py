@@ -33,6 +33,20 @@ def test_bad_fields_are_refused_with_a_french_message(app_ctx, field, value, mes
     assert message in str(refused.value.fields[field])
 
 
+@pytest.mark.parametrize("typed,minutes", [("90", 90), ("90 min", 90), ("1h30", 90), ("1 h 30", 90),
+                                           ("2 h", 120), ("2H", 120), ("45mn", 45)])
+def test_a_visit_length_is_read_as_the_csv_reads_it(app_ctx, typed, minutes):
+    assert clean_listing({"visit_minutes": typed})["visit_minutes"] == minutes
+
+
+def test_the_admin_form_takes_1h30_as_a_visit_length(client, make):
+    login(client, make.network_admin().email)
+    response = client.post("/admin/partners/new", data=_form(csrf_token=csrf_token(client, "/admin/partners/new"),
+                                                             visit_minutes="1h30"))
+    assert response.status_code == 302
+    assert Partner.query.filter_by(name="Musée Terrus").one().visit_minutes == 90
+
+
 def test_good_fields_are_cleaned(app_ctx):
     cleaned = clean_listing({"website": "www.exemple.fr", "socials": "facebook.com/a, instagram.com/b",
                              "latitude": "42,69861", "insee_code": "2a004", "booking": "",
@@ -166,6 +180,21 @@ def test_partner_staff_edit_only_the_practical_fields_of_their_own_site(client, 
     assert event.actor_id == staff.id
 
 
+def test_partner_staff_edit_their_opening_hours(client, make):
+    site = make.partner(name="Mon site")
+    login(client, make.partner_staff(site).email)
+    assert "opening_info" in client.get("/site/edit").get_data(as_text=True)
+    hours = "Du mardi au dimanche, 10 h – 18 h\nFermé en janvier"
+    response = client.post("/site/edit", data=_form(csrf_token=csrf_token(client, "/site/edit"),
+                                                    opening_info=hours))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partner, site.id).opening_info == hours
+    assert "Fermé en janvier" in client.get("/site").get_data(as_text=True)
+    event = AuditEvent.query.filter_by(target_id=site.id, action="partner.updated").one()
+    assert event.details["opening_info"] == hours
+
+
 def test_partner_staff_see_french_errors_beside_the_fields(client, make):
     staff = make.partner_staff()
     login(client, staff.email)
@@ -181,3 +210,32 @@ def test_partner_staff_cannot_open_the_network_admin_listing_editor(client, make
     site = make.partner()
     login(client, make.partner_staff(site).email)
     assert client.get(f"/admin/partners/{site.id}").status_code == 403
+
+
+def test_the_history_names_the_changed_fields_in_french(client, make):
+    site = make.partner(name="Mon site")
+    login(client, make.partner_staff(site).email)
+    client.post("/site/edit", data=_form(csrf_token=csrf_token(client, "/site/edit"), phone="04 68 12 34 56",
+                                         opening_info="Tous les jours"))
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/site")})
+    login(client, make.network_admin().email)
+    html = client.get(f"/admin/partners/{site.id}").get_data(as_text=True)
+    changed = html.split("data-changed>", 1)[1].split("</small>", 1)[0]
+    assert "téléphone" in changed and "horaires" in changed
+    assert ", phone" not in changed and "opening_info" not in changed and "manager_name" not in changed
+
+
+def test_every_action_the_code_records_has_a_french_label():
+    """The history never shows an internal action name (report.answered, device.enrolled…)."""
+    import pathlib
+    import re
+
+    from passresot.audit.api import ACTION_LABELS
+
+    source = "\n".join(p.read_text() for p in pathlib.Path("passresot").rglob("*.py"))
+    recorded = set(re.findall(r'record_event\([^,]+, *"([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)" if [^\n]* else "[a-z_]+\.[a-z_]+"', source))
+    recorded |= set(re.findall(r'if [^\n]* else "([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'MAILED = "([a-z_]+\.[a-z_]+)"', source))
+    assert len(recorded) > 20
+    assert sorted(recorded - set(ACTION_LABELS)) == []

@@ -176,7 +176,7 @@ def _set_contract_start(agent_id):
     pytest.param("none", "Votre office ne vous a pas encore délivré de pass", id="no-pass"),
     pytest.param("expired", "a expiré le", id="expired"),
     pytest.param("returned", "a été rendu à votre office", id="returned"),
-    pytest.param("revoked", "a été annulé. Contactez votre office", id="revoked"),
+    pytest.param("revoked", "a été révoqué par votre office. Contactez-le", id="revoked"),
 ])
 def test_without_a_valid_pass_the_screen_says_so_and_shows_no_qr(app, world, seed, state, message):
     number = None
@@ -271,7 +271,7 @@ def test_issue_then_renew_from_the_agent_page(app, world, seed):
     [(status, _, issued_by)] = passes_of(seed, world.agent.id)
     assert (status, issued_by) == ("active", world.admin.id)
     number = seed(lambda _: Pass.query.filter_by(user_id=world.agent.id).one().display_number)
-    assert re.search(rf"Pass n° {number} délivré à Amélie Roca, valable jusqu'au \d\d/\d\d/\d{{4}}\.", page)
+    assert re.search(rf"Pass n° {number} délivré à Amélie Roca, valable jusqu'au \d{{1,2}}(?:er)? [a-zéû]+\.? \d{{4}}\.", page)
     assert "Renouveler le pass" in page and "Carte imprimable" in page and "Pass rendu" in page
     assert "Pass délivré" in page  # the history
 

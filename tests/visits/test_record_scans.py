@@ -44,7 +44,7 @@ def test_an_admission_is_recorded_with_its_visit_and_the_documented_result(site)
     result = record(site, sent)[0]
     assert result == {
         "id": sent["id"], "status": "admitted", "reason": None, "replayed": False, "conflict": False,
-        "override": False, "undone": False, "visited_on": None, "identity_withheld": False,
+        "override": False, "undone": False, "visited_on": None, "identity_withheld": False, "closed": None,
         "holder": {"first_name": "Amélie", "last_name": "Roca", "office": "Office de Tourisme de Collioure"}}
     scan = db.session.get(Scan, sent["id"])
     visit = Visit.query.one()
@@ -385,3 +385,20 @@ def test_a_replay_after_undo_says_so(site):
     again = record(site, sent)[0]
     assert again["replayed"] and again["undone"] and again["status"] == "admitted"
     assert counts() == (1, 0)
+
+
+@pytest.mark.parametrize("close", ["returned", "revoked", "replaced"])
+def test_a_closed_pass_is_refused_saying_how_it_was_closed(site, close):
+    from passresot.passes.api import issue_pass, return_pass
+
+    if close == "returned":
+        return_pass(None, site.pass_)
+    elif close == "revoked":
+        revoke_pass(None, site.pass_, "Téléphone perdu")
+    else:
+        issue_pass(None, site.pass_.holder)  # a renewal replaces the pass
+    db.session.commit()
+    result = one(site, site.pass_.token)
+    assert (result["status"], result["reason"], result["closed"]) == ("refused", "revoked", close)
+    assert record(site, item(site.pass_.token))[0]["closed"] == close
+    assert one(site, another_holder(site).token)["closed"] is None

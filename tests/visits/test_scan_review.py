@@ -39,7 +39,7 @@ def test_conflicts_and_overrides_are_listed_with_site_holder_reason_and_device(c
     html = response.get_data(as_text=True)
     assert html.count("data-scan-id=") == 3  # the ordinary refusal is not a thing to review
     for text in ("Amélie Roca", "Jordi Puig", "Office de Tourisme de Collioure", "Musée d&#39;art moderne",
-                 "tablette-caisse", "telephone-guide", "Ce pass a été annulé.",
+                 "tablette-caisse", "telephone-guide", "Ce pass n&#39;est plus valable : rendu, révoqué",
                  "Le site n&#39;accueille pas les pass en ce moment.", "Accepté quand même", "Conflit hors ligne",
                  "Inconnu : code illisible ou faux"):
         assert text in html, text

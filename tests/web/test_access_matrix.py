@@ -226,6 +226,9 @@ ROUTES = {
     "network_reports.reports_list": Route(("GET",), allowed=NETWORK_ONLY),
     "network_reports.report_detail": Route(("GET", "POST"), lambda w: {"report_id": w.report_id},
                                            allowed=NETWORK_ONLY),
+    # The network admin looks agents up, read-only (issue 16 part 8): GET only, nobody else.
+    "network_agents.search": Route(("GET",), allowed=NETWORK_ONLY),
+    "network_agents.agent": Route(("GET",), AGENT_ARGS, allowed=NETWORK_ONLY),
     # The network dashboard, its exports and the printable yearly report (issue 6 part 4).
     "network_stats.dashboard": Route(("GET",), allowed=NETWORK_ONLY),
     "network_stats.report": Route(("GET",), allowed=NETWORK_ONLY),

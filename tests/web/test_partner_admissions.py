@@ -40,14 +40,14 @@ def test_the_page_shows_the_sites_figures_and_list_for_a_year(client, data):
     response = client.get(URL + "?year=2026")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Du 1 janvier 2026 au 31 décembre 2026" in html
+    assert "Du 1er janvier 2026 au 31 décembre 2026" in html
     assert '<strong data-total>5</strong>' in html
     assert '<strong data-offline>2</strong>' in html
     assert '<strong data-conflicts>2</strong>' in html
     assert '<strong data-overrides>1</strong>' in html
     assert '<strong data-undone>1</strong>' in html
-    for text in ("Juin 2026", "Mar. 30 juin 2026", "Mer. 1 juil. 2026", "Dim. 29 mars 2026",
-                 "Amélie R.", "Elna M.", "Office de Tourisme de Céret", "1 juil. 2026 à 00:30", "Annulée",
+    for text in ("Juin 2026", "Mar. 30 juin 2026", "Mer. 1er juil. 2026", "Dim. 29 mars 2026",
+                 "Amélie R.", "Elna M.", "Office de Tourisme de Céret", "1er juil. 2026 à 00:30", "Annulée",
                  "Non comptée", "Acceptée quand même", "Conflit", "Hors connexion"):
         assert text in html, text
     assert "Roca" not in html  # first name and initial only
@@ -117,7 +117,7 @@ def test_the_default_period_is_this_paris_year(client, data):
     login(client, data.staff_a.email)
     year = paris_today().year
     html = client.get(URL).get_data(as_text=True)
-    assert f"Du 1 janvier {year} au 31 décembre {year}" in html
+    assert f"Du 1er janvier {year} au 31 décembre {year}" in html
     assert f'value="{year}"' in html
 
 
@@ -182,3 +182,20 @@ def test_home_page_shows_this_years_admissions(client, make):
     html = client.get("/site").get_data(as_text=True)
     assert "<strong>3</strong> entrées cette année" in html
     assert 'href="/site/admissions"' in html
+
+
+def test_todays_admissions_come_first_whatever_the_period(client, make):
+    site = make.partner(name="Musée Terrus")
+    staff = make.partner_staff(site)
+    office = make.office()
+    now = utcnow()
+    for first in ("Anna", "Bruno"):
+        holder = make.agent(office, photo=False, first_name=first)
+        db.session.add(Visit(user_id=holder.id, partner_id=site.id, year=paris_today().year, admitted_at=now))
+    db.session.commit()
+    login(client, staff.email)
+    html = client.get(URL + "?year=2021").get_data(as_text=True)
+    today = html.index("data-today-first")
+    assert today < html.index("period-card")  # above the year and period filters
+    card = html[today:html.index("period-card")]
+    assert 'data-today-count="2"' in card and "Anna" in card and "Bruno" in card

@@ -1,0 +1,44 @@
+"""A renewed pass's old QR code says it was replaced by a newer one, online (the server's `closed`)
+and with no signal (the bundle's revocation), never only « annulé »."""
+from playwright.sync_api import expect
+
+from passresot.accounts.models import User
+from passresot.extensions import db
+from passresot.passes.api import issue_pass
+
+from .conftest import sign_in
+from .test_partners_offline import live_database
+from .test_scanner_manual import SEASONAL, STAFF, my_pass, staff_site  # noqa: F401 (fixture)
+
+REPLACED = "remplacé par un pass plus récent"
+
+
+def verdict_text(phone, qr):
+    phone.fill("[data-code]", qr)
+    phone.get_by_role("button", name="Vérifier").click()
+    box = phone.locator("[data-verdict-box]")
+    expect(box).to_have_attribute("data-reason", "revoked")
+    text = box.inner_text()
+    phone.locator("[data-verdict-close]").click()
+    return text
+
+
+def test_the_old_code_of_a_renewed_pass_says_it_was_replaced(phone, live_server, staff_site):  # noqa: F811
+    old_qr = my_pass(live_server, SEASONAL)["qr"]
+    with live_database(live_server):
+        issue_pass(None, User.query.filter_by(email=SEASONAL).one())  # renewed: the old one is replaced
+        db.session.commit()
+    sign_in(phone, live_server.url, STAFF)
+    phone.goto(live_server.url + "/scanner")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    phone.locator("[data-scanner][data-ready=true]").wait_for()
+    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+    assert REPLACED in verdict_text(phone, old_qr)
+
+    live_server.stop()
+    try:
+        phone.reload()
+        phone.locator("[data-scanner][data-ready=true]").wait_for()
+        assert REPLACED in verdict_text(phone, old_qr)
+    finally:
+        live_server.start()

@@ -1,0 +1,68 @@
+"""The agent hears of the network's answer: a mail queued when SMTP is set, a badge beside « Signaler »
+on every page until their report page has shown the answer."""
+import uuid
+
+from passresot.extensions import db
+from passresot.mailbox.models import OutgoingMail
+from passresot.reports.api import record_report
+from tests.conftest import csrf_token, login
+
+
+def _report(make):
+    agent = make.agent(first_name="Lucie", email="lucie@ot-ceret.fr")
+    site = make.partner(name="Château royal")
+    report, _ = record_report(agent, {"id": str(uuid.uuid4()), "partner_id": site.id, "kind": "site_closed",
+                                      "text": "Fermé à 15 h."})
+    db.session.commit()
+    return agent, report
+
+
+def _answer(client, make, report, text):
+    login(client, make.network_admin().email)
+    url = f"/admin/reports/{report.id}"
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "status": "resolved", "answer": text})
+    assert response.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/reports")})
+
+
+def test_an_answer_is_mailed_and_badged_until_the_agent_reads_it(app, client, make, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.fr")
+    agent, report = _report(make)
+    _answer(client, make, report, "Horaires corrigés, merci !")
+
+    mail = OutgoingMail.query.filter_by(to_address="lucie@ot-ceret.fr").one()
+    assert "Château royal" in mail.subject
+    assert "Horaires corrigés, merci !" in mail.body and "/reports" in mail.body
+
+    login(client, agent.email)
+    html = client.get("/visits").get_data(as_text=True)
+    assert 'data-unseen-answers="1"' in html and "1 nouvelle réponse" in html
+    html = client.get("/reports").get_data(as_text=True)
+    assert "data-new-answer" in html and "Horaires corrigés" in html  # shown, flagged as new, once
+    assert "Le réseau a répondu à un de vos signalements" in html  # said at the top, the form comes first
+    html = client.get("/reports").get_data(as_text=True)
+    assert "data-new-answer" not in html and "data-unseen-answers" not in html
+    assert "data-unseen-answers" not in client.get("/visits").get_data(as_text=True)
+
+
+def test_a_new_answer_badges_again_and_without_smtp_nothing_is_queued(app, client, make, monkeypatch):
+    monkeypatch.setitem(app.config, "SMTP_HOST", "")
+    agent, report = _report(make)
+    _answer(client, make, report, "Premier retour.")
+    login(client, agent.email)
+    client.get("/reports")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/visits")})
+    _answer(client, make, report, "Le site a changé ses horaires.")
+    assert OutgoingMail.query.count() == 0
+    login(client, agent.email)
+    assert 'data-unseen-answers="1"' in client.get("/visits").get_data(as_text=True)
+
+
+def test_a_status_change_without_answer_is_no_news(client, make):
+    agent, report = _report(make)
+    login(client, make.network_admin().email)
+    url = f"/admin/reports/{report.id}"
+    client.post(url, data={"csrf_token": csrf_token(client, url), "status": "in_progress", "answer": ""})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/reports")})
+    login(client, agent.email)
+    assert "data-unseen-answers" not in client.get("/visits").get_data(as_text=True)
