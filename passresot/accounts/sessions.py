@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import g, has_request_context, request
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -81,25 +83,37 @@ def user_for_secret(secret: str, kinds) -> Optional[User]:
         return None
     if has_request_context():
         g.sign_in = row
-        if _note_use(row, now):
-            db.session.commit()
+        _note_use(row, _use_of_this_request(row, now))
     return row.user
 
 
-def _note_use(row: ApiToken, now: datetime) -> bool:
-    """Record when the sign-in was last used (and a device's sync); True when something changed."""
-    changed = False
+def _use_of_this_request(row: ApiToken, now: datetime) -> dict:
+    """What this request tells of the sign-in: when it was last used (at most every TOUCH_INTERVAL)
+    and, for an entrance device's sync, its app version and the scans it still holds."""
+    changes = {}
     if row.last_used_at is None or now - row.last_used_at > TOUCH_INTERVAL:
-        row.last_used_at, changed = now, True
+        changes["last_used_at"] = now
     if row.user.role is Role.entrance_device and request.endpoint in SYNC_ENDPOINTS:
-        row.last_sync_at, changed = now, True
+        changes["last_sync_at"] = now
         version = request.headers.get("X-Scanner-Version", "").strip()[:40]
         pending = request.headers.get("X-Scanner-Pending", "")
         if version:
-            row.app_version = version
+            changes["app_version"] = version
         if pending.isdigit():
-            row.pending_scans = min(int(pending), 1_000_000)
-    return changed
+            changes["pending_scans"] = min(int(pending), 1_000_000)
+    return changes
+
+
+def _note_use(row: ApiToken, changes: dict) -> None:
+    """Written at once in a short transaction of its own, like the rate limiter's counts: loading the
+    user never commits the request's session (the route commits once), and the note stays even when
+    the request fails afterwards."""
+    if not changes:
+        return
+    with db.engine.begin() as connection:
+        connection.execute(update(ApiToken).where(ApiToken.id == row.id).values(**changes))
+    for name, value in changes.items():
+        set_committed_value(row, name, value)  # the row in the session says the same, unchanged
 
 
 def sent_in_time(withdrawn: ApiToken, now: Optional[datetime] = None) -> bool:
