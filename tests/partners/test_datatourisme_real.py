@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.partners.imports import check_partner_file, import_partners
 from passresot.partners.models import Partner, PartnerCategory
@@ -202,6 +203,24 @@ def test_suggested_periods_apply_only_when_the_admin_confirms_and_never_replace_
     assert [(p.starts_on.strftime("%m-%d"), p.ends_on.strftime("%m-%d"), p.recurring)
             for p in escapade.periods] == [("01-15", "12-16", True)]
     assert [(p.starts_on.month, p.ends_on.month) for p in kept.periods] == [(6, 9)]
+
+
+def test_a_reimport_gives_the_suggested_periods_to_known_sites_whose_periods_are_unknown(admin):
+    import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]))
+    escapade = Partner.query.filter(Partner.name.like("Escapade%")).one()
+    eglise = Partner.query.filter_by(name="Église Saint-Antoine").one()
+    assert not (escapade.periods or escapade.accepts_all_year or eglise.periods or eglise.accepts_all_year)
+    again = import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]), apply_periods=True)
+    assert again.unchanged == 2 and not again.created and Partner.query.count() == 2
+    assert [(p.starts_on.strftime("%m-%d"), p.ends_on.strftime("%m-%d"), p.recurring)
+            for p in escapade.periods] == [("01-15", "12-16", True)]
+    assert eglise.accepts_all_year and not eglise.periods
+    events = {e.target_id: e.details for e in AuditEvent.query.filter_by(action="partner.updated")}
+    assert events[eglise.id] == {"accepts_all_year": True}
+    assert events[escapade.id]["periods"].endswith("-12-16 (annuel)")
+    import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]), apply_periods=True)
+    assert len(escapade.periods) == 1  # known periods now: never added twice
+    assert AuditEvent.query.filter_by(action="partner.updated").count() == 2
 
 
 def test_every_phone_email_and_website_is_kept_with_reduced_mobility(admin):
