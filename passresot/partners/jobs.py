@@ -250,21 +250,7 @@ def import_phase(job_id: int) -> None:
         if not records:
             break
         last_id = records[-1].id
-        rows = [row_from_record(record) for record in records]
-        ids = [record.id for record in records]
-        db.session.expunge_all()  # the records are written below in bulk, never one by one
-        imports.match_rows(rows, warn_duplicates=False)
-        outcomes = imports.write_rows(_actor(actor_id), rows, apply_periods)
-        for outcome in outcomes:
-            result[outcome] = result.get(outcome, 0) + 1
-        db.session.execute(update(PartnerImportRow), [
-            {"id": record_id, "status": outcome, "partner_id": row.partner_id}
-            for record_id, row, outcome in zip(ids, rows, outcomes)])
-        db.session.execute(update(PartnerImportJob).where(PartnerImportJob.id == job_id).values(
-            done=PartnerImportJob.done + len(records), result=dict(result), heartbeat_at=utcnow()))
-        db.session.commit()
-        db.session.expunge_all()
-        created_since_statistics += outcomes.count("created")
+        created_since_statistics += _write_batch(job_id, records, actor_id, apply_periods, result)
         if created_since_statistics >= max(BATCH, known_sites):  # the directory doubled
             known_sites, created_since_statistics = known_sites + created_since_statistics, 0
             imports.refresh_statistics()
@@ -272,6 +258,25 @@ def import_phase(job_id: int) -> None:
     if created_since_statistics:  # for the next import's lookups
         imports.refresh_statistics()
     _finish(job_id, result)
+
+
+def _write_batch(job_id, records, actor_id, apply_periods, result) -> int:
+    """Match the stored rows again, write them and their outcome, commit; how many sites were created."""
+    rows = [row_from_record(record) for record in records]
+    ids = [record.id for record in records]
+    db.session.expunge_all()  # the records are written below in bulk, never one by one
+    imports.match_rows(rows, warn_duplicates=False)
+    outcomes = imports.write_rows(_actor(actor_id), rows, apply_periods)
+    for outcome in outcomes:
+        result[outcome] = result.get(outcome, 0) + 1
+    db.session.execute(update(PartnerImportRow), [
+        {"id": record_id, "status": outcome, "partner_id": row.partner_id}
+        for record_id, row, outcome in zip(ids, rows, outcomes)])
+    db.session.execute(update(PartnerImportJob).where(PartnerImportJob.id == job_id).values(
+        done=PartnerImportJob.done + len(records), result=dict(result), heartbeat_at=utcnow()))
+    db.session.commit()
+    db.session.expunge_all()
+    return outcomes.count("created")
 
 
 def _actor(actor_id):
