@@ -96,6 +96,16 @@ def test_the_explore_csv_imports_the_museum_and_skips_the_hotels(admin):
         sum(preview.skipped_by_reason.values()) == 473
 
 
+def test_a_csv_export_delivered_in_a_zip_is_read_as_the_csv(admin):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export/explore-paris.csv", EXPLORE)
+    preview = check_partner_file(buffer.getvalue(), "export.zip")
+    assert not preview.errors and preview.format == "datatourisme_explore"
+    assert [row.raw["name"] for row in preview.places] == ["Cité des Sciences et de l'Industrie"]
+    assert preview.skipped_count == 473
+
+
 def test_the_flux_index_alone_is_refused_with_advice(admin):
     preview = check_partner_file(b'[{"label": "x", "file": "0/00/a.json"}]', "index.json")
     assert "index (index.json) d'un flux" in str(preview.errors[0])
