@@ -145,6 +145,15 @@ def test_the_nightly_reimport_updates_in_place_and_keeps_what_the_admin_set(app,
             if r.status != "skipped"} == {("updated", True)}
 
 
+def test_the_network_admin_sees_the_nightly_import_and_its_result(client, network_admin, app, tmp_path):
+    path = tmp_path / "flux-nuit.zip"
+    path.write_bytes(flux_zip(all_real("2025")))
+    assert app.test_cli_runner().invoke(args=["partners", "import-datatourisme", str(path)]).exit_code == 0
+    html = client.get(UPLOAD_URL).get_data(as_text=True)
+    listed = html[html.index("Derniers imports"):]
+    assert "flux-nuit.zip" in listed and "commande" in listed and "5 créés, 0 mis à jour, 0 inchangés" in listed
+
+
 def test_the_command_pulls_a_flux_url(app, app_ctx, tmp_path):
     (tmp_path / "flux.zip").write_bytes(flux_zip(all_real("2025")))
     handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(tmp_path))  # noqa: E731
