@@ -104,7 +104,8 @@ def _identity_changes(row) -> list:
 def refresh_statistics() -> None:
     """Let PostgreSQL plan the lookups by identifier from the directory's real size. An import
     adding thousands of sites within a minute outruns autovacuum: planned from the size before, a
-    lookup of 500 identifiers reads every site instead of its index (seconds per batch)."""
+    lookup of 500 identifiers filters every site instead of using the index (close to a second
+    per batch of 500 by 20,000 sites)."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("ANALYZE partners"))
 
