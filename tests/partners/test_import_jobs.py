@@ -5,6 +5,7 @@ import re
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -152,6 +153,16 @@ def test_the_network_admin_sees_the_nightly_import_and_its_result(client, networ
     html = client.get(UPLOAD_URL).get_data(as_text=True)
     listed = html[html.index("Derniers imports"):]
     assert "flux-nuit.zip" in listed and "commande" in listed and "5 créés, 0 mis à jour, 0 inchangés" in listed
+
+
+def test_the_deployed_cron_pulls_the_networks_flux_every_night(app):
+    deploy = Path(__file__).parents[2] / "deploy"
+    line, = [line for line in (deploy / "passresot.cron").read_text().splitlines()
+             if "import-datatourisme" in line and not line.startswith("#")]
+    assert line.startswith("30 2 * * * passresot ") and "--dry-run" not in line and "--periods" not in line
+    assert 'partners import-datatourisme "$DATATOURISME_FLUX_URL"' in line
+    assert "#DATATOURISME_FLUX_URL=https://" in (deploy / "passresot.env.example").read_text()
+    assert "import-datatourisme" in app.cli.commands["partners"].commands  # the command it runs exists
 
 
 def test_the_command_pulls_a_flux_url(app, app_ctx, tmp_path):
