@@ -245,6 +245,15 @@ def test_every_phone_email_and_website_is_kept_with_reduced_mobility(admin):
     assert description.startswith(real(SOUSTRES)["hasDescription"][0]["shortDescription"]["fr"][0][:40])
 
 
+@pytest.mark.parametrize("name", [EGLISE, SOUSTRES])  # English first in 2020, German first in 2025
+def test_the_description_is_the_french_one_in_both_formats(admin, name):
+    row, = check_partner_file(as_bytes(real(name))).rows
+    description = (real(name).get("hasDescription") or [{}])[0]
+    french = (description.get("shortDescription") or description.get("dc:description"))["fr"][0]
+    assert list((description.get("shortDescription") or description.get("dc:description")))[0] != "fr"
+    assert row.cleaned["description"].startswith(french[:60].strip())
+
+
 # --- One place, one site ---------------------------------------------------------------------------
 
 def test_a_2020_gouv_id_and_its_2025_form_are_the_same_site(admin):
