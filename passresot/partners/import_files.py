@@ -56,6 +56,8 @@ class ImportRow:
     #: new, update, unchanged or error (set once matched against the directory).
     status: str = ""
     partner: Optional[Partner] = None
+    #: The site created or updated, once written.
+    partner_id: Optional[int] = None
     #: The fields an update would change.
     changes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)

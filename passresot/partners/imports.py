@@ -3,16 +3,14 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import or_, text
 
 from ..errors import DomainError
 from ..extensions import db
-from . import datatourisme, hours, import_csv
-from .api import create_partner, update_partner
+from . import datatourisme, import_csv
 from .import_files import MAX_BYTES, MAX_ROWS, ImportPreview, read_partner_file  # noqa: F401
-from ..audit.models import AuditEvent
-from ..timeutil import utcnow
-from .models import Booking, Partner, PartnerCategory, PartnerPeriod
+from .import_writes import write_rows
+from .models import Partner
 
 
 class PartnerImportRejected(DomainError):
@@ -51,8 +49,9 @@ def check_partner_file(data: bytes, filename: str = "") -> ImportPreview:
     return preview
 
 
-def match_rows(rows: list) -> None:
-    """Set each row's status (new, update, unchanged, error; skipped rows stay so) and its partner."""
+def match_rows(rows: list, warn_duplicates: bool = True) -> None:
+    """Set each row's status (new, update, unchanged, error; skipped rows stay so) and its partner;
+    with warn_duplicates (the preview), warn of a new site named like one of the same commune."""
     places = [row for row in rows if not row.skip]
     existing = _existing_partners(places)
     for row in places:
@@ -65,7 +64,8 @@ def match_rows(rows: list) -> None:
             row.changes = [name for name, value in row.update_values().items()
                            if getattr(row.partner, name) != value] + _identity_changes(row)
             row.status = "update" if row.changes else "unchanged"
-    _warn_same_name(row for row in places if row.status == "new")
+    if warn_duplicates:
+        _warn_same_name(row for row in places if row.status == "new")
 
 
 def import_partners(actor, data: bytes, filename: str = "", apply_periods: bool = False) -> ImportResult:
@@ -79,83 +79,17 @@ def import_partners(actor, data: bytes, filename: str = "", apply_periods: bool 
         raise PartnerImportRejected(preview)
     result = ImportResult(created=[], updated=[], unchanged=preview.count("unchanged"),
                           skipped=preview.skipped_count, errors=len(preview.error_rows))
-    for row in preview.rows:
-        outcome = apply_row(actor, row, apply_periods)
-        if outcome == "new":
-            result.created.append(row.partner)
-        elif outcome == "update":
-            result.updated.append(row.partner)
+    places = preview.places
+    for start in range(0, len(places), BATCH):
+        batch = places[start:start + BATCH]
+        for row, outcome in zip(batch, write_rows(actor, batch, apply_periods)):
+            if outcome == "created":
+                result.created.append(row.partner_id)
+            elif outcome == "updated":
+                result.updated.append(row.partner)
     db.session.flush()
+    result.created = [db.session.get(Partner, partner_id) for partner_id in result.created]
     return result
-
-
-def apply_row(actor, row, apply_periods: bool = False) -> str:
-    """Write one matched row: create or update its site. Returns the row's status."""
-    if row.status == "new":
-        values = row.creation_values()
-        if apply_periods and row.suggestion:
-            values["accepts_all_year"], values["periods"] = hours.suggested_periods(row.suggestion)
-        row.partner = create_partner(actor, **values)
-        _adopt_identity(row.partner, row)
-    elif row.status == "update":
-        changes = {name: row.cleaned[name] for name in row.changes if name in row.cleaned}
-        if changes:
-            update_partner(actor, row.partner, changes, only=tuple(changes))
-        _adopt_identity(row.partner, row)
-    if apply_periods and row.suggestion and row.partner is not None and row.status in ("update", "unchanged") \
-            and not row.partner.accepts_all_year and not row.partner.periods:
-        # Only a site whose accepted periods are still unknown: the admin's own choice stays.
-        all_year, periods = hours.suggested_periods(row.suggestion)
-        update_partner(actor, row.partner, {"accepts_all_year": all_year, "periods": periods},
-                       only=("accepts_all_year",))
-    return row.status
-
-
-def create_in_bulk(actor, rows: list, apply_periods: bool = False) -> list:
-    """The sites of rows matched as new, inserted in a few statements (a flux brings thousands),
-    with what create_partner writes for each: its accepted periods and its audit event. The rows'
-    values were cleaned when read. Returns the new ids, in the order of `rows`."""
-    if not rows:
-        return []
-    now, values, periods = utcnow(), [], []
-    for row in rows:
-        fields = {**NEW_PARTNER_DEFAULTS, **row.creation_values()}
-        row_periods = fields.pop("periods", None) or []
-        if apply_periods and row.suggestion:
-            fields["accepts_all_year"], row_periods = hours.suggested_periods(row.suggestion)
-        fields.update(source=row.source, source_id=row.source_id or None, sit_id=row.sit_id or None,
-                      created_at=now, updated_at=now)
-        values.append(fields)
-        periods.append(row_periods)
-    ids = db.session.scalars(insert(Partner).returning(Partner.id, sort_by_parameter_order=True),
-                             values).all()
-    period_rows = [{"partner_id": pid, "starts_on": s, "ends_on": e, "recurring": r}
-                   for pid, row_periods in zip(ids, periods) for s, e, r in row_periods]
-    if period_rows:
-        db.session.execute(insert(PartnerPeriod), period_rows)
-    db.session.execute(insert(AuditEvent), [
-        {"at": now, "actor_id": getattr(actor, "id", None), "action": "partner.created",
-         "target_type": "partner", "target_id": pid, "details": {"name": fields["name"]}}
-        for pid, fields in zip(ids, values)])
-    return ids
-
-
-#: Every column a new site gets, so that all the rows of one INSERT name the same columns.
-NEW_PARTNER_DEFAULTS = {
-    "category": PartnerCategory.other, "insee_code": None, "address": "", "postal_code": "",
-    "latitude": None, "longitude": None, "phone": "", "email": "", "website": "", "socials": [],
-    "manager_name": "", "booking": Booking.unknown, "accepts_all_year": False, "description": "",
-    "visit_minutes": None, "opening_info": "", "active": True,
-}
-
-
-def _adopt_identity(partner, row) -> None:
-    """A DATAtourisme site keeps the @id on data.datatourisme.fr and the SIT identifier last seen."""
-    partner.source = row.source
-    if row.source_id:
-        partner.source_id = row.source_id
-    if row.sit_id:
-        partner.sit_id = row.sit_id
 
 
 def _identity_changes(row) -> list:
@@ -167,43 +101,59 @@ def _identity_changes(row) -> list:
     return changes
 
 
+def refresh_statistics() -> None:
+    """Let PostgreSQL plan the lookups by identifier from the directory's real size. An import
+    adding thousands of sites within a minute outruns autovacuum: planned from the size before, a
+    lookup of 500 identifiers filters every site instead of using the index (close to a second
+    per batch of 500 by 20,000 sites)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE partners"))
+
+
 def example_csv() -> bytes:
     return import_csv.example_csv()
 
 
 def _existing_partners(rows: list) -> dict:
-    """Lookup keys → Partner for the rows' identifiers, in a few queries: ("id", source, source id)
-    for every stored form of a DATAtourisme @id, ("sit", regional id) for DATAtourisme sites and for
-    the Explore rows that earlier versions stored as our CSV ("csv", the regional id)."""
-    found, wanted, sit_ids = {}, {}, set()
+    """Lookup keys → Partner for the rows' identifiers, a few queries per batch, each on one index:
+    ("id", source, source id) for every stored form of a DATAtourisme @id; then, for the rows not
+    found so, ("sit", regional id) for DATAtourisme sites and for the Explore rows that earlier
+    versions stored as our CSV ("csv", the regional id)."""
+    found, wanted = {}, {}
     for row in rows:
         if row.source_id:
-            variants = datatourisme.id_variants(row.source_id) if row.source == datatourisme.SOURCE \
-                else [row.source_id]
-            wanted.setdefault(row.source, set()).update(variants)
-        if row.sit_id and row.source == datatourisme.SOURCE:
-            sit_ids.add(row.sit_id)
+            wanted.setdefault(row.source, set()).update(_id_variants(row))
     for source, ids in wanted.items():
         for chunk in _chunks(sorted(ids)):
             query = Partner.query.filter(Partner.source == source, Partner.source_id.in_(chunk))
             found.update((("id", source, partner.source_id), partner) for partner in query)
+    sit_ids = {row.sit_id for row in rows if row.sit_id and row.source == datatourisme.SOURCE
+               and _found_by_id(found, row) is None}
     for chunk in _chunks(sorted(sit_ids)):
-        for partner in Partner.query.filter(or_(
-                and_(Partner.source == datatourisme.SOURCE, Partner.sit_id.in_(chunk)),
-                and_(Partner.source == import_csv.SOURCE, Partner.source_id.in_(chunk)))):
-            key = partner.sit_id if partner.source == datatourisme.SOURCE else partner.source_id
-            found.setdefault(("sit", key), partner)
+        # Two queries rather than one with OR: PostgreSQL would read the whole table for it.
+        for partner in Partner.query.filter(Partner.source == datatourisme.SOURCE, Partner.sit_id.in_(chunk)):
+            found.setdefault(("sit", partner.sit_id), partner)
+        for partner in Partner.query.filter(Partner.source == import_csv.SOURCE, Partner.source_id.in_(chunk)):
+            found.setdefault(("sit", partner.source_id), partner)
     return found
 
 
+def _id_variants(row) -> list:
+    return datatourisme.id_variants(row.source_id) if row.source == datatourisme.SOURCE else [row.source_id]
+
+
+def _found_by_id(existing: dict, row):
+    for variant in _id_variants(row) if row.source_id else []:
+        partner = existing.get(("id", row.source, variant))
+        if partner is not None:
+            return partner
+    return None
+
+
 def _match(existing: dict, row):
-    if row.source_id:
-        variants = datatourisme.id_variants(row.source_id) if row.source == datatourisme.SOURCE \
-            else [row.source_id]
-        for variant in variants:
-            partner = existing.get(("id", row.source, variant))
-            if partner is not None:
-                return partner
+    partner = _found_by_id(existing, row)
+    if partner is not None:
+        return partner
     if row.sit_id and row.source == datatourisme.SOURCE:
         partner = existing.get(("sit", row.sit_id))
         # A site already holding another @id is another place with a reused regional id.

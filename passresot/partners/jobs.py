@@ -21,6 +21,7 @@ from ..timeutil import utcnow
 from . import imports
 from .import_files import ImportPreview, ImportRow, _check_row, read_rows
 from .job_models import JobStatus, PartnerImportJob, PartnerImportRow
+from .models import Partner
 from .sources import PartnerSource
 
 BATCH = 500
@@ -238,7 +239,7 @@ def import_phase(job_id: int) -> None:
     if strict and job.counts.get("error"):
         _finish(job_id, result)  # our CSV is all or nothing: the preview offered no import
         return
-    last_id = 0
+    last_id, created_since_statistics, known_sites = 0, 0, Partner.query.count()
     while True:
         # Walk forward by id (rows were stored in file order): on PostgreSQL, the rows already
         # written leave dead index entries under status "new" that a status lookup would re-read.
@@ -249,38 +250,33 @@ def import_phase(job_id: int) -> None:
         if not records:
             break
         last_id = records[-1].id
-        rows = [row_from_record(record) for record in records]
-        ids = [record.id for record in records]
-        db.session.expunge_all()  # the records are written below in bulk, never one by one
-        actor = _actor(actor_id)
-        imports.match_rows(rows)
-        new = [row for row in rows if row.status == "new"]
-        for row, partner_id in zip(new, imports.create_in_bulk(actor, new, apply_periods)):
-            row.partner_id = partner_id
-        outcomes = []
-        for row in rows:
-            if row.status == "new":
-                outcome, partner_id = "created", row.partner_id
-            elif row.status == "error":
-                outcome, partner_id = "error", None
-            else:
-                outcome = {"update": "updated", "unchanged": "kept"}[imports.apply_row(actor, row, apply_periods)]
-                partner_id = row.partner.id
-            outcomes.append({"id": None, "status": _done_status(outcome), "partner_id": partner_id})
-            result[outcome] = result.get(outcome, 0) + 1
-        for record_id, outcome in zip(ids, outcomes):
-            outcome["id"] = record_id
-        db.session.flush()
-        db.session.execute(update(PartnerImportRow), outcomes)
-        db.session.execute(update(PartnerImportJob).where(PartnerImportJob.id == job_id).values(
-            done=PartnerImportJob.done + len(records), result=dict(result), heartbeat_at=utcnow()))
-        db.session.commit()
-        db.session.expunge_all()
+        created_since_statistics += _write_batch(job_id, records, actor_id, apply_periods, result)
+        if created_since_statistics >= max(BATCH, known_sites):  # the directory doubled
+            known_sites, created_since_statistics = known_sites + created_since_statistics, 0
+            imports.refresh_statistics()
+            db.session.commit()
+    if created_since_statistics:  # for the next import's lookups
+        imports.refresh_statistics()
     _finish(job_id, result)
 
 
-def _done_status(outcome: str) -> str:
-    return outcome if outcome in ("created", "updated", "error") else "kept"  # kept: was up to date
+def _write_batch(job_id, records, actor_id, apply_periods, result) -> int:
+    """Match the stored rows again, write them and their outcome, commit; how many sites were created."""
+    rows = [row_from_record(record) for record in records]
+    ids = [record.id for record in records]
+    db.session.expunge_all()  # the records are written below in bulk, never one by one
+    imports.match_rows(rows, warn_duplicates=False)
+    outcomes = imports.write_rows(_actor(actor_id), rows, apply_periods)
+    for outcome in outcomes:
+        result[outcome] = result.get(outcome, 0) + 1
+    db.session.execute(update(PartnerImportRow), [
+        {"id": record_id, "status": outcome, "partner_id": row.partner_id}
+        for record_id, row, outcome in zip(ids, rows, outcomes)])
+    db.session.execute(update(PartnerImportJob).where(PartnerImportJob.id == job_id).values(
+        done=PartnerImportJob.done + len(records), result=dict(result), heartbeat_at=utcnow()))
+    db.session.commit()
+    db.session.expunge_all()
+    return outcomes.count("created")
 
 
 def _actor(actor_id):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.partners.imports import check_partner_file, import_partners
 from passresot.partners.models import Partner, PartnerCategory
@@ -93,6 +94,16 @@ def test_the_explore_csv_imports_the_museum_and_skips_the_hotels(admin):
     assert site.sit_id and not site.source_id
     assert preview.skipped_by_reason == {"lodging": 464, "food": 9} or \
         sum(preview.skipped_by_reason.values()) == 473
+
+
+def test_a_csv_export_delivered_in_a_zip_is_read_as_the_csv(admin):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export/explore-paris.csv", EXPLORE)
+    preview = check_partner_file(buffer.getvalue(), "export.zip")
+    assert not preview.errors and preview.format == "datatourisme_explore"
+    assert [row.raw["name"] for row in preview.places] == ["Cité des Sciences et de l'Industrie"]
+    assert preview.skipped_count == 473
 
 
 def test_the_flux_index_alone_is_refused_with_advice(admin):
@@ -204,6 +215,24 @@ def test_suggested_periods_apply_only_when_the_admin_confirms_and_never_replace_
     assert [(p.starts_on.month, p.ends_on.month) for p in kept.periods] == [(6, 9)]
 
 
+def test_a_reimport_gives_the_suggested_periods_to_known_sites_whose_periods_are_unknown(admin):
+    import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]))
+    escapade = Partner.query.filter(Partner.name.like("Escapade%")).one()
+    eglise = Partner.query.filter_by(name="Église Saint-Antoine").one()
+    assert not (escapade.periods or escapade.accepts_all_year or eglise.periods or eglise.accepts_all_year)
+    again = import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]), apply_periods=True)
+    assert again.unchanged == 2 and not again.created and Partner.query.count() == 2
+    assert [(p.starts_on.strftime("%m-%d"), p.ends_on.strftime("%m-%d"), p.recurring)
+            for p in escapade.periods] == [("01-15", "12-16", True)]
+    assert eglise.accepts_all_year and not eglise.periods
+    events = {e.target_id: e.details for e in AuditEvent.query.filter_by(action="partner.updated")}
+    assert events[eglise.id] == {"accepts_all_year": True}
+    assert events[escapade.id]["periods"].endswith("-12-16 (annuel)")
+    import_partners(admin, as_bytes([real(ESCAPADE), real(EGLISE)]), apply_periods=True)
+    assert len(escapade.periods) == 1  # known periods now: never added twice
+    assert AuditEvent.query.filter_by(action="partner.updated").count() == 2
+
+
 def test_every_phone_email_and_website_is_kept_with_reduced_mobility(admin):
     row, = check_partner_file(as_bytes(real(SOUSTRES))).rows
     contacts = [c for c in real(SOUSTRES)["hasContact"]]
@@ -214,6 +243,15 @@ def test_every_phone_email_and_website_is_kept_with_reduced_mobility(admin):
     assert all(p in description for p in phones[1:])
     assert "Accessible aux personnes à mobilité réduite." in description
     assert description.startswith(real(SOUSTRES)["hasDescription"][0]["shortDescription"]["fr"][0][:40])
+
+
+@pytest.mark.parametrize("name", [EGLISE, SOUSTRES])  # English first in 2020, German first in 2025
+def test_the_description_is_the_french_one_in_both_formats(admin, name):
+    row, = check_partner_file(as_bytes(real(name))).rows
+    description = (real(name).get("hasDescription") or [{}])[0]
+    french = (description.get("shortDescription") or description.get("dc:description"))["fr"][0]
+    assert list((description.get("shortDescription") or description.get("dc:description")))[0] != "fr"
+    assert row.cleaned["description"].startswith(french[:60].strip())
 
 
 # --- One place, one site ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -115,6 +116,53 @@ def test_the_command_dry_run_writes_nothing_then_imports_and_records_it(app, app
     assert event.actor_id is None and event.details["origin"] == "cli" and event.details["created"] == 6
     result = runner.invoke(args=["partners", "import-datatourisme", str(path)])
     assert "0 sites créés" in result.output and "6 inchangés" in result.output and Partner.query.count() == 6
+
+
+def test_the_nightly_reimport_updates_in_place_and_keeps_what_the_admin_set(app, app_ctx, tmp_path):
+    objects = all_real("2025")
+    path = tmp_path / "flux.zip"
+    path.write_bytes(flux_zip(objects))
+    runner = app.test_cli_runner()
+    assert "5 sites créés" in runner.invoke(args=["partners", "import-datatourisme", str(path)]).output
+    site = Partner.query.filter_by(sit_id="DEGLAR034V51N5DK").one()
+    site.manager_name, site.visit_minutes, site.accepts_all_year = "Mme Roca", 90, True
+    db.session.commit()
+    site_id, others = site.id, {p.id: p.name for p in Partner.query if p.id != site.id}
+    for obj in objects:
+        obj["rdfs:label"] = {"fr": [f"{obj['rdfs:label']['fr'][0]} (nouveau nom)"]}
+    path.write_bytes(flux_zip(objects))
+    result = runner.invoke(args=["partners", "import-datatourisme", str(path), "--periods"])
+    assert "0 sites créés, 5 mis à jour" in result.output, result.output
+    db.session.expire_all()
+    assert Partner.query.count() == 5
+    assert all(p.name.endswith(" (nouveau nom)") for p in Partner.query)
+    site = db.session.get(Partner, site_id)
+    assert (site.manager_name, site.visit_minutes, site.accepts_all_year, site.periods) == ("Mme Roca", 90, True, [])
+    renamed = AuditEvent.query.filter_by(action="partner.updated").filter(AuditEvent.target_id.in_(others))
+    assert sorted(e.details["name"] for e in renamed if "name" in e.details) == \
+        sorted(f"{name} (nouveau nom)" for name in others.values())
+    job = PartnerImportJob.query.order_by(PartnerImportJob.id.desc()).first()
+    assert {(r.status, r.partner_id is not None) for r in PartnerImportRow.query.filter_by(job_id=job.id)
+            if r.status != "skipped"} == {("updated", True)}
+
+
+def test_the_network_admin_sees_the_nightly_import_and_its_result(client, network_admin, app, tmp_path):
+    path = tmp_path / "flux-nuit.zip"
+    path.write_bytes(flux_zip(all_real("2025")))
+    assert app.test_cli_runner().invoke(args=["partners", "import-datatourisme", str(path)]).exit_code == 0
+    html = client.get(UPLOAD_URL).get_data(as_text=True)
+    listed = html[html.index("Derniers imports"):]
+    assert "flux-nuit.zip" in listed and "commande" in listed and "5 créés, 0 mis à jour, 0 inchangés" in listed
+
+
+def test_the_deployed_cron_pulls_the_networks_flux_every_night(app):
+    deploy = Path(__file__).parents[2] / "deploy"
+    line, = [line for line in (deploy / "passresot.cron").read_text().splitlines()
+             if "import-datatourisme" in line and not line.startswith("#")]
+    assert line.startswith("30 2 * * * passresot ") and "--dry-run" not in line and "--periods" not in line
+    assert 'partners import-datatourisme "$DATATOURISME_FLUX_URL"' in line
+    assert "#DATATOURISME_FLUX_URL=https://" in (deploy / "passresot.env.example").read_text()
+    assert "import-datatourisme" in app.cli.commands["partners"].commands  # the command it runs exists
 
 
 def test_the_command_pulls_a_flux_url(app, app_ctx, tmp_path):

@@ -514,6 +514,16 @@ def test_a_file_over_the_limit_says_its_size_and_the_limit_and_keeps_the_form(cl
     assert "Le fichier fait 3,0 Mo : la limite est de 1 Mo" in html and 'name="file"' in html
 
 
+def test_the_deployed_nginx_lets_a_departments_flux_reach_the_import_form():
+    """nginx's general 10 MB limit would answer a flux with its own bare 413, the form lost."""
+    conf = (HERE.parents[1] / "deploy" / "nginx-passresot.conf").read_text()
+    block = re.search(r"location = %s \{(.*?)\}" % re.escape(UPLOAD_URL), conf, re.S)
+    assert block, "no nginx location for the partner import form"
+    size = re.search(r"client_max_body_size (\d+)m;", block.group(1))
+    assert size and int(size.group(1)) * 1024 * 1024 > import_files.MAX_BYTES + 1024 * 1024
+    assert "proxy_pass http://passresot;" in block.group(1)
+
+
 @pytest.mark.parametrize("role", ["agent", "office_admin", "partner_staff"])
 def test_other_roles_get_403(client, make, role):
     user = {"agent": make.agent, "office_admin": make.office_admin,
