@@ -8,7 +8,7 @@ from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
 from ..timeutil import utcnow
-from .listing import LISTING_FIELDS, STAFF_FIELDS, clean_listing
+from .listing import LISTING_FIELDS, SCHEME_FIELDS, STAFF_FIELDS, clean_listing
 from .models import Booking, Partner, PartnerPeriod
 
 
@@ -37,6 +37,11 @@ def update_partner(actor, partner: Partner, raw: dict, *, only=LISTING_FIELDS) -
         changes["periods"] = describe_periods(raw["periods"])
     if changes:
         partner.updated_at = utcnow()  # periods live in their own table: bump the listing's version
+        # Corrected by hand: the next import of the flux keeps them (the scheme's own fields and the
+        # accepted periods are never imported over anyway).
+        edited = set(changes) - set(SCHEME_FIELDS) - {"periods"}
+        if edited:
+            partner.hand_edited = sorted(set(partner.hand_edited or []) | edited)
         record_event(actor, "partner.updated", "partner", partner.id, **changes)
     return changes
 

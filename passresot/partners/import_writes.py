@@ -71,8 +71,9 @@ def _update(actor, rows: list, apply_periods: bool, now, events: list) -> None:
         partner, values = row.partner, {}
         row.partner_id = partner.id
         if row.status == "update":
+            kept = set(partner.hand_edited or [])  # corrected by hand since the preview, maybe
             listing = {name: row.cleaned[name] for name in row.changes
-                       if name in row.cleaned and getattr(partner, name) != row.cleaned[name]}
+                       if name in row.cleaned and name not in kept and getattr(partner, name) != row.cleaned[name]}
             if listing:
                 events.append(_event(actor, now, "partner.updated", partner.id,
                                      **{k: getattr(v, "value", v) for k, v in listing.items()}))

@@ -61,8 +61,9 @@ def match_rows(rows: list, warn_duplicates: bool = True) -> None:
         elif row.partner is None:
             row.status = "new"
         else:
+            kept = set(row.partner.hand_edited or [])  # corrected by hand: the file does not undo it
             row.changes = [name for name, value in row.update_values().items()
-                           if getattr(row.partner, name) != value] + _identity_changes(row)
+                           if name not in kept and getattr(row.partner, name) != value] + _identity_changes(row)
             row.status = "update" if row.changes else "unchanged"
     if warn_duplicates:
         _warn_same_name(row for row in places if row.status == "new")

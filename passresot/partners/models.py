@@ -100,6 +100,9 @@ class Partner(db.Model):
     #: The regional tourism information system's identifier of a DATAtourisme site (dc:identifier,
     #: the Explore CSV's "Identifiant"), e.g. PCUNOR050FS000M8.
     sit_id: Mapped[Optional[str]] = mapped_column(String(60))
+    #: Listing fields the network admin or the site's staff corrected by hand: a later import of
+    #: the tourism database's flux leaves them as they are (partners/imports.match_rows).
+    hand_edited: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -12,6 +12,7 @@ import pytest
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.partners.job_models import JobStatus, PartnerImportJob, PartnerImportRow
+from passresot.partners.api import update_own_site, update_partner
 from passresot.partners.models import Partner
 from passresot.timeutil import utcnow
 from tests.conftest import csrf_token, login
@@ -144,6 +145,36 @@ def test_the_nightly_reimport_updates_in_place_and_keeps_what_the_admin_set(app,
     job = PartnerImportJob.query.order_by(PartnerImportJob.id.desc()).first()
     assert {(r.status, r.partner_id is not None) for r in PartnerImportRow.query.filter_by(job_id=job.id)
             if r.status != "skipped"} == {("updated", True)}
+
+
+def test_what_the_admin_or_the_site_corrected_by_hand_survives_the_nightly_import(app, app_ctx, make, tmp_path):
+    """A flux holds the tourism database's words; a site that fixed its phone or its hours, or the
+    network admin who fixed a name, must not see them undone every night."""
+    objects = all_real("2025")
+    path = tmp_path / "flux.zip"
+    path.write_bytes(flux_zip(objects))
+    runner = app.test_cli_runner()
+    assert "5 sites créés" in runner.invoke(args=["partners", "import-datatourisme", str(path)]).output
+    site, other = Partner.query.order_by(Partner.id).limit(2).all()
+    staff = make.partner_staff(site)
+    update_own_site(staff, {"phone": "04 68 00 00 00", "opening_info": "Tous les jours 10 h – 18 h"})
+    update_partner(make.network_admin(), other, {"name": "Nom corrigé à la main"})
+    db.session.commit()
+    assert sorted(site.hand_edited) == ["opening_info", "phone"] and other.hand_edited == ["name"]
+    site_id, other_id = site.id, other.id
+
+    for obj in objects:
+        obj["rdfs:label"] = {"fr": [f"{obj['rdfs:label']['fr'][0]} (nouveau nom)"]}
+        obj.setdefault("hasContact", [{}])[0]["schema:telephone"] = ["04 99 99 99 99"]
+    path.write_bytes(flux_zip(objects))
+    assert "0 sites créés, 5 mis à jour" in runner.invoke(
+        args=["partners", "import-datatourisme", str(path)]).output
+    db.session.expire_all()
+    site, other = db.session.get(Partner, site_id), db.session.get(Partner, other_id)
+    assert (site.phone, site.opening_info) == ("04 68 00 00 00", "Tous les jours 10 h – 18 h")
+    assert site.name.endswith(" (nouveau nom)")  # what nobody corrected still follows the flux
+    assert other.name == "Nom corrigé à la main"
+    assert {p.phone for p in Partner.query if p.id != site_id} == {"04 99 99 99 99"}
 
 
 def test_the_network_admin_sees_the_nightly_import_and_its_result(client, network_admin, app, tmp_path):
