@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: A device clock this far ahead of the server is not believed.
 CLOCK_SLACK = timedelta(minutes=5)
+#: Answers one page may say it showed at once (an agent has a handful).
+MAX_SEEN = 200
 
 
 def parse_report(raw) -> dict:
@@ -217,10 +219,19 @@ def unseen_answers(agent_id: int) -> int:
                                Report.answer_seen_at.is_(None)).count()
 
 
-def mark_answers_seen(agent_id: int, now: Optional[datetime] = None) -> set:
-    """The agent's page shows every answer: the badge goes. Returns the ids that were new."""
-    fresh = Report.query.filter(Report.user_id == agent_id, Report.answered_at.is_not(None),
-                                Report.answer_seen_at.is_(None)).all()
+def unseen_answer_ids(agent_id: int) -> set:
+    """The reports whose answer the agent has not seen yet (marked « Nouvelle réponse »)."""
+    return set(db.session.scalars(select(Report.id).where(
+        Report.user_id == agent_id, Report.answered_at.is_not(None), Report.answer_seen_at.is_(None))))
+
+
+def mark_answers_seen(agent_id: int, report_ids, now: Optional[datetime] = None) -> set:
+    """The agent's page showed these answers on screen (static/js/reports.js says so, not the page's
+    rendering: an installed app renders it in the background): the badge goes. Returns the ids
+    that were new; ids of other people's reports change nothing."""
+    ids = [str(report_id) for report_id in report_ids][:MAX_SEEN]
+    fresh = Report.query.filter(Report.user_id == agent_id, Report.id.in_(ids), Report.answered_at.is_not(None),
+                                Report.answer_seen_at.is_(None)).all() if ids else []
     for report in fresh:
         report.answer_seen_at = now or utcnow()
     db.session.flush()

@@ -6,7 +6,7 @@ POST /api/v1/me/reports; the form also posts here when JavaScript is off.
 """
 import uuid
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,8 @@ from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
 from ..partners.models import Partner
 from ..ratelimit.api import hit, limit_from_config
-from ..reports.api import is_late, mark_answers_seen, record_report, reports_of, unseen_answers
+from ..reports.api import (is_late, mark_answers_seen, record_report, reports_of, unseen_answer_ids,
+                           unseen_answers)
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
@@ -74,11 +75,7 @@ def reports():
             return redirect(url_for("agent_visits.reports"))
     mine = reports_of(current_user.id)
     now = utcnow()
-    new_answers = set()
-    if request.method == "GET":  # this page shows the answers: the menu's badge goes
-        new_answers = mark_answers_seen(current_user.id, now)
-        if new_answers:
-            db.session.commit()
+    new_answers = unseen_answer_ids(current_user.id)  # marked seen once on screen (reports_seen)
     return render_template(
         "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)}, new_answers=new_answers,
         partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"),
@@ -86,6 +83,19 @@ def reports():
         selected=sent.get("partner_id") or _int(request.args.get("partner")),
         contact=_contact(), rendered_at=now.isoformat() + "Z",
     ), 400 if errors else 200
+
+
+@bp.route("/reports/seen", methods=["POST"])
+@agent_only
+def reports_seen():
+    """The report page had these answers on screen (static/js/reports.js): the menu's badge goes."""
+    body = request.get_json(silent=True)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) and len(i) <= 36 for i in ids):
+        return jsonify(error={"code": "invalid_request", "message": _("Liste d'identifiants attendue.")}), 400
+    seen = mark_answers_seen(current_user.id, ids)
+    db.session.commit()
+    return jsonify(seen=sorted(seen), unseen=unseen_answers(current_user.id))
 
 
 def _contact() -> dict:

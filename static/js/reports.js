@@ -96,7 +96,30 @@ if (sessionStorage.getItem(CONFIRMED)) {
   confirmSent();
 }
 
+// The network's new answers count as seen once this page has them on screen, not when the server
+// renders it (an installed app renders it in the background): the menu's badge goes then.
+async function answersSeen() {
+  const ids = [...document.querySelectorAll("[data-new-answer]")].map((badge) => badge.dataset.newAnswer);
+  if (!ids.length || document.visibilityState !== "visible") return;
+  const meta = document.querySelector("meta[name=passresot-reports]");
+  try {
+    const response = await fetch(form.dataset.seenUrl, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": meta?.dataset.csrf ?? "" },
+      body: JSON.stringify({ ids }),
+    });
+    if (!response.ok) return;
+    const { unseen } = await response.json();
+    if (!unseen) document.querySelector("[data-unseen-answers]")?.remove();
+    document.documentElement.dataset.answersSeen = "";
+  } catch {
+    // Offline: said the next time this page is open with the network.
+  }
+}
+
 form.addEventListener("submit", submit);
+document.addEventListener("visibilitychange", answersSeen);
+answersSeen();
 preselect();
 showFreshness();
 showPending();

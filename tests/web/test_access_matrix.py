@@ -221,6 +221,7 @@ ROUTES = {
     # (another office's admin gets 404 on this office's agent).
     "agent_visits.visits": Route(("GET",), allowed=AGENTS),
     "agent_visits.reports": Route(("GET", "POST"), allowed=AGENTS),
+    "agent_visits.reports_seen": Route(("POST",), allowed=AGENTS),
     "api.my_hours": Route(("GET",), allowed=AGENTS),
     "api.my_reports": Route(("GET", "POST"), allowed=AGENTS),
     "network_reports.reports_list": Route(("GET",), allowed=NETWORK_ONLY),
