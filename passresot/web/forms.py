@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import DateField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts.models import AgentKind, Role
 from ..agents import photos
 from ..partners.models import CATEGORY_LABELS
+from ..reports.models import ReportStatus
 
 REQUIRED = _l("Ce champ est obligatoire.")
 PHONE_PATTERN = r"^\+?[0-9 .()-]{6,20}$"
@@ -114,3 +115,15 @@ class ImportForm(FlaskForm):
 class ImportConfirmForm(FlaskForm):
     #: The file as sent at preview time, base64; parsed and checked again before writing.
     payload = TextAreaField(validators=[_required()])
+
+
+class TriageForm(FlaskForm):
+    """The network admin's handling of a report: its status and, optionally, an answer to the agent
+    (its length is the domain's rule: reports.api.triage)."""
+
+    status = RadioField(_l("Statut"), choices=[(status.value, status.label) for status in ReportStatus],
+                        validators=[InputRequired(message=_l("Choisissez un statut.")),
+                                    AnyOf([status.value for status in ReportStatus],
+                                          message=_l("Choisissez un statut."))],
+                        validate_choice=False)
+    answer = TextAreaField(_l("Réponse à l'agent"), filters=[_strip])

@@ -11,6 +11,8 @@ from ..reports.exceptions import ReportNotFound
 from ..reports.models import MAX_TEXT, ReportStatus
 from ..timeutil import utcnow
 from .access import roles_required
+from .forms import TriageForm
+from .validation import apply_domain_error, form_status
 
 bp = Blueprint("network_reports", __name__, url_prefix="/admin/reports")
 network_only = roles_required(Role.network_admin)
@@ -37,26 +39,21 @@ def report_detail(report_id):
         report = reports.get_report(report_id)
     except ReportNotFound:
         abort(404)
-    error = None
-    if request.method == "POST":
-        status = next((s for s in ReportStatus if s.value == request.form.get("status")), None)
-        if status is None:
-            error = _("Choisissez un statut.")
+    form = TriageForm(data={"status": report.status.value, "answer": report.answer or ""}
+                      if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            reports.triage(current_user, report, ReportStatus(form.status.data), form.answer.data,
+                           reports_url=_agent_reports_url())
+        except DomainError as failure:
+            db.session.rollback()
+            apply_domain_error(form, failure)
         else:
-            try:
-                reports.triage(current_user, report, status, request.form.get("answer"),
-                               reports_url=_agent_reports_url())
-            except DomainError as failure:
-                db.session.rollback()
-                error = "; ".join(str(m) for m in failure.fields.values()) or str(failure.message)
-            else:
-                db.session.commit()
-                flash(_("Signalement mis à jour."), "success")
-                return redirect(url_for("network_reports.reports_list"))
-    return render_template("network/report_detail.html", report=report, statuses=list(ReportStatus),
-                           late=reports.is_late(report), deadline=reports.deadline(report), error=error,
-                           max_text=MAX_TEXT, answer=request.form.get("answer", report.answer or "")
-                           ), 400 if error else 200
+            db.session.commit()
+            flash(_("Signalement mis à jour."), "success")
+            return redirect(url_for("network_reports.reports_list"))
+    return render_template("network/report_detail.html", report=report, form=form, late=reports.is_late(report),
+                           deadline=reports.deadline(report), max_text=MAX_TEXT), form_status(form)
 
 
 def _agent_reports_url() -> str:

@@ -104,6 +104,14 @@ def test_triage_refuses_an_unknown_status(app, client, make):
     token = csrf_token(client, f"/admin/reports/{report.id}")
     response = client.post(f"/admin/reports/{report.id}", data={"csrf_token": token, "status": "lost"})
     assert response.status_code == 400
+    assert "Choisissez un statut." in response.get_data(as_text=True)  # beside the choices, the page kept
+    too_long = "x" * 5001
+    response = client.post(f"/admin/reports/{report.id}",
+                           data={"csrf_token": token, "status": "resolved", "answer": too_long})
+    assert response.status_code == 400 and "caractères au plus" in response.get_data(as_text=True)
+    assert too_long in response.get_data(as_text=True)  # what was typed stays
+    db.session.expire_all()
+    assert db.session.get(type(report), report.id).answer is None
     assert client.get("/admin/reports/not-a-report").status_code == 404
     assert client.get("/admin/reports?status=nonsense").status_code == 400
 
