@@ -22,6 +22,8 @@ from ..reports.api import (is_late, mark_answers_seen, record_report, reports_of
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
+from .forms import ReportForm
+from .validation import apply_domain_error, form_status
 
 bp = Blueprint("agent_visits", __name__)
 agent_only = roles_required(Role.agent)
@@ -59,30 +61,28 @@ def visits():
 @bp.route("/reports", methods=["GET", "POST"])
 @agent_only
 def reports():
-    errors, sent = {}, {}
-    if request.method == "POST":
-        sent = {"id": request.form.get("id", ""), "partner_id": _int(request.form.get("partner_id")),
-                "kind": request.form.get("kind"), "text": request.form.get("text", "")}
+    form = ReportForm()
+    if form.validate_on_submit():  # the CSRF token; the fields are the domain's to check
         try:
             hit(f"reports:user:{current_user.id}", *limit_from_config("REPORTS_RATE_LIMIT"))
-            record_report(current_user, sent)
+            record_report(current_user, form.sent())
         except DomainError as error:
             db.session.rollback()
-            errors = {name: str(message) for name, message in error.fields.items()} or {"form": str(error.message)}
+            apply_domain_error(form, error)
         else:
             db.session.commit()  # the network hears of it in the next digest (`flask send-mail`)
             flash(_("Signalement envoyé au réseau RESOT66."), "success")
             return redirect(url_for("agent_visits.reports"))
     mine = reports_of(current_user.id)
     now = utcnow()
-    new_answers = unseen_answer_ids(current_user.id)  # marked seen once on screen (reports_seen)
     return render_template(
-        "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)}, new_answers=new_answers,
+        "agent/reports.html", reports=mine, late={r.id for r in mine if is_late(r, now)}, form=form,
+        new_answers=unseen_answer_ids(current_user.id),  # marked seen once on screen (reports_seen)
         partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"),
-        kinds=KIND_LABELS, max_text=MAX_TEXT, errors=errors, sent=sent, new_id=str(uuid.uuid4()),
-        selected=sent.get("partner_id") or _int(request.args.get("partner")),
+        kinds=KIND_LABELS, max_text=MAX_TEXT, new_id=str(uuid.uuid4()),
+        selected=form.sent()["partner_id"] or _int(request.args.get("partner")),
         contact=_contact(), rendered_at=now.isoformat() + "Z",
-    ), 400 if errors else 200
+    ), form_status(form)
 
 
 @bp.route("/reports/seen", methods=["POST"])

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (DateField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..accounts.models import AgentKind, Role
@@ -127,3 +128,25 @@ class TriageForm(FlaskForm):
                                           message=_l("Choisissez un statut."))],
                         validate_choice=False)
     answer = TextAreaField(_l("Réponse à l'agent"), filters=[_strip])
+
+
+class ReportForm(FlaskForm):
+    """An agent's report when sent without the page's script (the script writes it to the outbox and
+    the API): the raw fields, checked by the domain (reports.api.record_report) like the API's, its
+    messages placed beside them by apply_domain_error."""
+
+    id = HiddenField()
+    partner_id = StringField(_l("Site partenaire"))
+    kind = StringField(_l("Problème"))
+    text = TextAreaField(_l("Ce qui s'est passé"))
+
+    def sent(self) -> dict:
+        return {"id": self.id.data or "", "partner_id": _int_or_none(self.partner_id.data),
+                "kind": self.kind.data, "text": self.text.data or ""}
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -64,6 +64,10 @@ def test_the_form_posts_without_javascript(client, make):
     missing = client.post("/reports", data={"csrf_token": token, "partner_id": partner.id})
     assert missing.status_code == 400
     assert "Décrivez le problème." in missing.get_data(as_text=True)
+    no_site = client.post("/reports", data={"csrf_token": token, "kind": "other", "text": "Texte gardé."})
+    html = no_site.get_data(as_text=True)
+    assert no_site.status_code == 400 and "Choisissez un site partenaire." in html
+    assert "Texte gardé.</textarea>" in html and 'value="other" required checked' in html  # nothing lost
 
 
 def test_the_network_admin_answers_and_the_agent_sees_it_escaped(app, make):
