@@ -130,6 +130,14 @@ def _insee(value):
 DURATION = re.compile(r"(?:(\d{1,2})\s*h\s*(\d{1,2})?|(\d{1,4}))\s*(?:min|mn|minutes?)?", re.IGNORECASE)
 
 
+def minutes_or_none(value):
+    """A length as people write it ("90", "1h30", "2 h") in minutes, or None when it reads as none."""
+    try:
+        return _minutes(value)
+    except ValueError:
+        return None
+
+
 def _minutes(value):
     if value in (None, ""):
         return None

@@ -1,4 +1,6 @@
 """Forms with their French validation messages (CSRF included by Flask-WTF)."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -8,6 +10,7 @@ from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, Opt
 
 from ..accounts.models import AgentKind, Role
 from ..agents import photos
+from ..partners.listing import minutes_or_none
 from ..partners.models import CATEGORY_LABELS
 from ..reports.models import ReportStatus
 
@@ -150,3 +153,21 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class OtherVisitForm(FlaskForm):
+    """A visit without the pass recorded by the OT admin (an eductour...): raw fields checked by the
+    domain (hours.api.record_other_visit); the length as in the partner form and CSV (90, 1h30)."""
+
+    partner_id = StringField(_l("Site partenaire"))
+    visited_on = StringField(_l("Date"))
+    minutes = StringField(_l("Durée"))
+    note = StringField(_l("Précision (facultatif)"), filters=[_strip])
+
+    def sent(self) -> dict:
+        try:
+            visited_on = date.fromisoformat(self.visited_on.data or "")
+        except ValueError:
+            visited_on = None
+        return {"partner_id": _int_or_none(self.partner_id.data), "visited_on": visited_on,
+                "minutes": minutes_or_none(self.minutes.data), "note": self.note.data or ""}

@@ -1,7 +1,6 @@
 """The OT admin's office view (passes ending, agents' participation) and their agents' other partner visits.
 
 CSRF on the posts is checked by CSRFProtect before the views run."""
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -21,7 +20,8 @@ from ..offices.overview import ENDING_WITHIN, passes_ending_soon
 from ..partners.models import Partner
 from ..timeutil import paris_today, utcnow
 from .access import agent_of_my_office_or_404, roles_required
-from .forms import ActionForm
+from .forms import ActionForm, OtherVisitForm
+from .validation import apply_domain_error, form_status
 
 bp = Blueprint("office_overview", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)
@@ -64,15 +64,14 @@ def export(name, fmt):
 @office_admin_only
 def agent_visits(agent_id):
     agent = agent_of_my_office_or_404(agent_id)
-    errors, sent = {}, {}
-    if request.method == "POST":
-        sent = {"partner_id": _int(request.form.get("partner_id")), "minutes": _int(request.form.get("minutes")),
-                "visited_on": _date(request.form.get("visited_on")), "note": request.form.get("note", "")}
+    form = OtherVisitForm(data={"visited_on": paris_today().isoformat(), "minutes": "120"}
+                          if request.method == "GET" else None)
+    if form.validate_on_submit():  # the CSRF token; the fields are the domain's to check
         try:
-            record_other_visit(current_user, agent, **sent)
+            record_other_visit(current_user, agent, **form.sent())
         except DomainError as error:
             db.session.rollback()
-            errors = {name: str(message) for name, message in error.fields.items()} or {"form": str(error.message)}
+            apply_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Visite enregistrée pour %(name)s.", name=agent.full_name), "success")
@@ -80,8 +79,8 @@ def agent_visits(agent_id):
     year = paris_today().year
     return render_template(
         "office/agent_visits.html", agent=agent, year=year, hours=agent_hours(agent.id, year),
-        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"), errors=errors,
-        sent=sent, today=paris_today(), action_form=ActionForm()), 400 if errors else 200
+        partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"), form=form,
+        selected=form.sent()["partner_id"], today=paris_today(), action_form=ActionForm()), form_status(form)
 
 
 @bp.route("/other-visits/<int:visit_id>/delete", methods=["POST"])
@@ -95,17 +94,3 @@ def delete_agent_visit(visit_id):
     db.session.commit()
     flash(_("Visite supprimée."), "success")
     return redirect(url_for("office_overview.agent_visits", agent_id=agent.id))
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value):
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        return None

@@ -133,9 +133,10 @@ def test_the_admin_adds_and_deletes_an_other_visit_and_the_agent_sees_hours(app,
     bad = admin_client.post(url, data={"csrf_token": token, "partner_id": partner.id, "visited_on": "demain",
                                        "minutes": "90"})
     assert bad.status_code == 400 and "Date invalide." in bad.get_data(as_text=True)
+    assert 'value="demain"' in bad.get_data(as_text=True)  # what was typed stays beside its message
     added = admin_client.post(url, data={"csrf_token": token, "partner_id": partner.id,
-                                         "visited_on": date.today().isoformat(), "minutes": "150",
-                                         "note": "Éductour"})
+                                         "visited_on": date.today().isoformat(), "minutes": "2h30",
+                                         "note": "Éductour"})  # a length as in the partner form and CSV
     assert added.status_code == 302
     login(agent_client, agent.email)
     page = agent_client.get("/visits").get_data(as_text=True)
