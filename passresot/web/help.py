@@ -1,5 +1,5 @@
 """The help page (/help), in plain French, for the reader's role; public, and kept offline by the
-service worker (templates/pwa/sw.js OFFLINE_PAGES) for agents and partner staff in the field."""
+service worker (static/js/sw.js OFFLINE_PAGES) for agents and partner staff in the field."""
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 

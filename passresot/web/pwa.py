@@ -89,7 +89,7 @@ PRECACHED_STATIC = (
 SCANNER_ONLY = frozenset(
     name for name in PRECACHED_STATIC
     if name.startswith(("vendor/barcode-detector/", "vendor/zxing-wasm/", "js/scanner", "css/scanner")))
-VERSIONED_TEMPLATES = ("pwa/sw.js", "pwa/offline.html")
+VERSIONED_TEMPLATES = ("pwa/manifest.js", "pwa/offline.html")
 SALT_ENV = "PASSRESOT_SW_SALT"
 
 
@@ -150,15 +150,28 @@ def precache_revisions(app=None) -> dict[str, str]:
 
 @bp.route("/sw.js")
 def service_worker():
+    """The worker itself, a static module (static/js/sw.js) served at the root for the root scope,
+    under a first line naming this deploy's version: browsers compare the worker's own bytes to
+    decide an update (not reliably those of its imports, such as /sw-manifest.js)."""
+    with open(os.path.join(current_app.static_folder, "js", "sw.js"), "rb") as handle:
+        return _script(f"// PassResOT66 {cache_version()}\n".encode() + handle.read())
+
+
+@bp.route("/sw-manifest.js")
+def service_worker_manifest():
+    """What changes with each deploy, imported by the worker: a new one makes browsers update it."""
     revisions = precache_revisions()
     essentials = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in revisions
                                              if name not in SCANNER_ONLY]
     later = [url_for("static", filename=name) for name in revisions if name in SCANNER_ONLY]
     by_url = {url_for("static", filename=name): revision for name, revision in revisions.items()}
     by_url[url_for("pwa.offline")] = cache_version()  # rendered: new with every deploy
-    body = render_template("pwa/sw.js", version=cache_version(), precache_urls=essentials, later_urls=later,
-                           revisions=by_url, offline_url=url_for("pwa.offline"),
-                           scans_url=url_for("api.record_scans_batch"))
+    return _script(render_template("pwa/manifest.js", version=cache_version(), precache_urls=essentials,
+                                   later_urls=later, revisions=by_url, offline_url=url_for("pwa.offline"),
+                                   scans_url=url_for("api.record_scans_batch")))
+
+
+def _script(body):
     response = make_response(body)
     response.headers["Content-Type"] = "text/javascript; charset=utf-8"
     response.headers["Cache-Control"] = "no-cache"

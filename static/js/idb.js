@@ -1,5 +1,5 @@
-// IndexedDB, opened once per page: shared by the outboxes kept on the device (scanner-outbox.js,
-// reports-outbox.js), one transaction per step (`across` spans several stores when a step reads or
+// IndexedDB, opened once per page (or service worker): the one helper of every database kept on
+// the device (scanner-outbox.js, reports-outbox.js, partners-db.js, sw.js), one transaction per step (`across` spans several stores when a step reads or
 // writes more than one). A database another tab or the service worker deletes (sign-out) is let
 // go and opened again when needed.
 
@@ -47,4 +47,22 @@ export function database(name, version, upgrade) {
   }
 
   return { open, run, across };
+}
+
+/** Delete database `name` (sign-out on a shared phone); resolves whatever happens. */
+export function deleteDatabase(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+/** True when a page made database `name`: opening it here must not make an empty one. */
+export function databaseExists(name) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onsuccess = () => { request.result.close(); resolve(true); };
+    request.onerror = () => resolve(false);
+  });
 }

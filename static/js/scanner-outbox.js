@@ -5,6 +5,8 @@
 // the bundle): it is only ever sent by an account of that site. A scan the server refused as an
 // item (`rejected`: {code, message}) stays, listed on the scanner, and is not sent again; one
 // waiting for the staff's "Accepter" / "Refuser" (`awaitingStaff`) is not sent until they choose.
+// Each scan is stored once, as the page knows it; the item sent is asUpload(scan), made when it is
+// sent, by the page or by the service worker (sw.js imports this module).
 import { database } from "./idb.js";
 
 export const DB_NAME = "passresot-scanner";
@@ -55,7 +57,7 @@ export function newScan(fields, deviceIdRead) {
 export function storeNewScan(scan, deviceIdRead) {
   return across([RECORDS, OUTBOX], "readwrite", (tx) => {
     if (!deviceIdRead) tx.objectStore(RECORDS).put(scan.deviceId, "deviceId");
-    tx.objectStore(OUTBOX).add(withUpload(scan));
+    tx.objectStore(OUTBOX).add(scan);
   });
 }
 
@@ -70,7 +72,7 @@ export function settleAnswers({ acknowledged = [], admitted = [], rejected = [] 
     const records = tx.objectStore(RECORDS);
     for (const id of acknowledged) outbox.delete(id);
     for (const { scan, error } of rejected) {
-      outbox.put(withUpload({ ...scan, rejected: { code: error.code, message: error.message } }));
+      outbox.put({ ...scan, rejected: { code: error.code, message: error.message } });
     }
     records.get("bundle").onsuccess = (event) => {
       bundle = withAdmissions(event.target.result, kept);
@@ -97,10 +99,8 @@ export async function addScan(fields) {
   return scan;
 }
 
-export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.put(withUpload(scan)); });
+export const updateScan = (scan) => run(OUTBOX, "readwrite", (store) => { store.put(scan); });
 
-// The service worker's Background Sync sends `upload` as it is (templates/pwa/sw.js).
-const withUpload = (scan) => ({ ...scan, upload: asUpload(scan) });
 /** The scans waiting, in the order they were made (the server must see them in that order). */
 export const pendingScans = () => run(OUTBOX, "readonly", (store) => store.getAll()).then(byTime);
 export const countPending = () => run(OUTBOX, "readonly", (store) => store.count());

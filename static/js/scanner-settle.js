@@ -3,7 +3,7 @@
 // refused as such stays, set aside and listed. Background Sync is asked for whatever is left.
 import { settleAnswers } from "./scanner-outbox.js";
 
-const SYNC_TAG = "scanner-outbox";  // templates/pwa/sw.js sends the outbox on this Background Sync
+const SYNC_TAG = "scanner-outbox";  // static/js/sw.js sends the outbox on this Background Sync
 const today = () => new Date().toISOString().slice(0, 10);
 
 /** Drop what the server acknowledged and remember the admissions it recorded, in one transaction;

@@ -75,8 +75,10 @@ function watchForUpdates(registration) {
   registration.addEventListener("updatefound", () => watch(registration.installing));
 }
 
+// A module worker (it imports the pages' own modules and /sw-manifest.js, which changes with each
+// deploy): every import is checked for a change at each update, past any HTTP cache.
 function register() {
-  return navigator.serviceWorker.register("/sw.js", { scope: "/" })
+  return navigator.serviceWorker.register("/sw.js", { scope: "/", type: "module", updateViaCache: "none" })
     .then(watchForUpdates)
     .catch((error) => console.warn("Service worker non enregistré :", error));
 }

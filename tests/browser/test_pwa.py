@@ -77,23 +77,31 @@ def test_maskable_icon_keeps_the_logo_inside_the_safe_zone():
 
 def test_service_worker_is_served_at_the_root_uncached_with_this_deploys_version(live_server, app):
     status, headers, body = fetch(live_server.url + "/sw.js")
-    script = body.decode()
-
+    worker = body.decode()
     assert status == 200
     assert headers["Content-Type"].startswith("text/javascript")
     assert headers["Cache-Control"] == "no-cache"
-    assert f'const VERSION = "{compute_version(app)}";' in script
-    assert '"/offline"' in script
-    assert '"/static/css/app.css"' in script
+    first, rest = worker.split("\n", 1)
+    assert first == f"// PassResOT66 {compute_version(app)}"  # new bytes with each deploy: an update
+    assert rest == (ROOT / "static" / "js" / "sw.js").read_text()  # the static module, as it is
+    assert 'from "/sw-manifest.js"' in worker and 'from "/static/js/scanner-outbox.js"' in worker
+
+    status, headers, body = fetch(live_server.url + "/sw-manifest.js")
+    manifest = body.decode()
+    assert status == 200 and headers["Cache-Control"] == "no-cache"
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert f'export const VERSION = "{compute_version(app)}";' in manifest
+    assert '"/offline"' in manifest
+    assert '"/static/css/app.css"' in manifest
 
 
 IMPORTED = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.{1,2}/[^"']+)["']""")
 
 
 def test_the_worker_precaches_every_listed_file_and_whatever_a_precached_module_imports(live_server):
-    script = fetch(live_server.url + "/sw.js")[2].decode()
-    essentials = json.loads(re.search(r"const PRECACHE_URLS = (\[.*?\]);", script).group(1))
-    later = json.loads(re.search(r"const LATER_URLS = (\[.*?\]);", script).group(1))
+    script = fetch(live_server.url + "/sw-manifest.js")[2].decode()
+    essentials = json.loads(re.search(r"export const PRECACHE_URLS = (\[.*?\]);", script).group(1))
+    later = json.loads(re.search(r"export const LATER_URLS = (\[.*?\]);", script).group(1))
     assert essentials[0] == "/offline"
     listed = essentials[1:] + later
     assert sorted(listed) == sorted(f"/static/{name}" for name in PRECACHED_STATIC)  # none skipped
@@ -110,10 +118,10 @@ def test_the_worker_precaches_every_listed_file_and_whatever_a_precached_module_
 
 
 def test_each_precached_file_carries_the_revision_of_its_own_content(live_server):
-    script = fetch(live_server.url + "/sw.js")[2].decode()
-    revisions = json.loads(re.search(r"const REVISIONS = (\{.*?\});", script).group(1))
-    listed = json.loads(re.search(r"const PRECACHE_URLS = (\[.*?\]);", script).group(1))
-    later = json.loads(re.search(r"const LATER_URLS = (\[.*?\]);", script).group(1))
+    script = fetch(live_server.url + "/sw-manifest.js")[2].decode()
+    revisions = json.loads(re.search(r"export const REVISIONS = (\{.*?\});", script).group(1))
+    listed = json.loads(re.search(r"export const PRECACHE_URLS = (\[.*?\]);", script).group(1))
+    later = json.loads(re.search(r"export const LATER_URLS = (\[.*?\]);", script).group(1))
     assert set(revisions) == set(listed) | set(later)
     for url in listed[1:] + later:
         assert revisions[url] == file_revision(str(ROOT / url.lstrip("/"))), url

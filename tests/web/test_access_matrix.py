@@ -112,6 +112,7 @@ ROUTES = {
     "auth.set_password": Route(("GET", "POST"), lambda w: {"token": w.setup_token}, public=True),
     "auth.set_language": Route(("POST",), lambda w: {"code": "en"}, public=True),
     "pwa.service_worker": Route(("GET",), public=True),
+    "pwa.service_worker_manifest": Route(("GET",), public=True),
     "pwa.manifest": Route(("GET",), public=True),
     "pwa.offline": Route(("GET",), public=True),
     "help.help_page": Route(("GET",), public=True),

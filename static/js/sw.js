@@ -1,4 +1,7 @@
-// PassResOT66 service worker, rendered by passresot/web/pwa.py (VERSION changes with every deploy).
+// PassResOT66 service worker: a static module served at /sw.js (passresot/web/pwa.py), sharing the
+// pages' modules (idb.js, scanner-outbox.js, scanner-send.js...); what changes with each deploy
+// (VERSION, the precache lists and each file's revision) comes from the generated /sw-manifest.js.
+// Registered as a module worker (sw-register.js): Chrome 91, Safari 15, Firefox 147 and later.
 // Static files: cache first, installed in two steps: the essentials an agent needs offline (the
 // pass, the partner list, the offline page) first, each file retried on its own; the scanner's
 // files (with the 1.1 MB QR decoder) only on a device that scans: when the scanner asks, and at
@@ -11,14 +14,16 @@
 // right after the device sent a change, asks the server first (4 s at most, then the copy).
 // Emptied after an accepted sign-in and at sign-out. Every /partners/<id> page is the same
 // shell, kept once under /partners.
-const VERSION = {{ version|tojson }};
+import { LATER_URLS, OFFLINE_URL, PRECACHE_URLS, REVISIONS, SCANS_API, VERSION } from "/sw-manifest.js";
+import { deleteDatabase, databaseExists } from "/static/js/idb.js";
+import { asUpload, pendingScans, readRecord, sendable } from "/static/js/scanner-outbox.js";
+import { markRejected, settle } from "/static/js/scanner-settle.js";
+import { sendScans } from "/static/js/scanner-send.js";
+import { SignedOut, requestJson } from "/static/js/scanner-net.js";
+
 const STATIC_CACHE = `passresot-static-${VERSION}`;
 const PAGES_CACHE = `passresot-pages-${VERSION}`;  // personal copies: pages, photos, API answers
-const PRECACHE_URLS = {{ precache_urls|tojson }};  // the essentials, stored before the worker installs
-const LATER_URLS = {{ later_urls|tojson }};  // the scanner's files: on scanning devices only
-const REVISIONS = {{ revisions|tojson }};  // precached URL -> a hash of its content
 const REVISION_HEADER = "X-PassResOT-Revision";  // on a stored copy: the revision it holds
-const OFFLINE_URL = {{ offline_url|tojson }};
 const NETWORK_TIMEOUT_MS = 4000;  // API answers only: pages never wait for the network
 const RETRY_DELAYS_MS = [1000, 3000, 8000];  // a file that fails is fetched again, alone
 
@@ -208,13 +213,6 @@ function keptPage(pathname) {
 function keepsOffline(url, navigation) {
   if (url.origin !== self.location.origin) return false;
   return CACHED_API.has(url.pathname) || PHOTO.test(url.pathname) || (navigation && keptPage(url.pathname));
-}
-
-function deleteDatabase(name) {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
 }
 
 // The page loaded before this worker took control (first visit): fetch again what it showed.
@@ -443,47 +441,33 @@ function withTimeout(promise, milliseconds) {
 }
 
 // ---- Background Sync: the scanner's outbox (static/js/scanner-outbox.js) -------------------------
-// A bonus where the browser has it (Chromium): scans wait in IndexedDB with their `upload` item
-// ready; the worker sends them even when no scanner page is open, and keeps what the server did not
-// acknowledge. A failed send throws, so the browser tries again later. The page's own flushes
-// (open, online, visibilitychange, 30 s timer) remain the rule everywhere. The same rules as the
-// page (static/js/scanner-send.js): only the scans of the site this session works for (asked of
-// the bundle first: someone else may have signed in since), never one set aside or waiting for the
-// staff's choice; a batch answered with an error about its content (or a wrong site PIN on an
-// override) is split until the item at fault is alone, which is set aside (`rejected`) and listed by the page.
-const SCANNER_DB = "passresot-scanner";
+// A bonus where the browser has it (Chromium): the worker sends the scans waiting in IndexedDB even
+// when no scanner page is open, with the page's own modules: the same outbox, the same rules
+// (scanner-send.js: only the scans of the site this session works for, asked of the bundle first
+// since someone else may have signed in; never one set aside or waiting for the staff's choice; a
+// batch answered with an error about its content split until the item at fault is alone, set
+// aside), the same settling (scanner-settle.js). A failed send throws, so the browser tries again
+// later. The page's own flushes (open, online, visibilitychange, timer) remain the rule everywhere.
+const SCANNER_DB = "passresot-scanner";  // scanner-outbox.js DB_NAME
 const SCANNER_SYNC_TAG = "scanner-outbox";
-const SCANS_API = {{ scans_url|tojson }};
-const SCANS_BATCH = 100;
-const ITEM_ERRORS = new Set([400, 413, 422, 500]);
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SCANNER_SYNC_TAG) event.waitUntil(sendScannerOutbox());
 });
 
 async function sendScannerOutbox() {
-  const db = await openExistingDatabase(SCANNER_DB);
-  if (!db) return;
+  if (!(await databaseExists(SCANNER_DB))) return;  // a page makes it: none here means nothing to send
+  const [csrf, bundleApi] = await Promise.all([readRecord("csrf"), readRecord("bundleApi")]);
+  const site = await sessionSite(bundleApi);
+  if (site === undefined) return;  // signed out: the page says so and sends after sign-in
+  const scans = sendable(await pendingScans(), site);
   try {
-    const [csrf, bundleApi] = await Promise.all(["csrf", "bundleApi"].map(
-      (key) => storeRequest(db, "records", (store) => store.get(key))));
-    const site = await sessionSite(bundleApi);
-    if (site === undefined) return;  // signed out: the page says so and sends after sign-in
-    const scans = (await storeRequest(db, "outbox", (store) => store.getAll()))
-      .filter((scan) => scan.upload && !scan.rejected && !scan.awaitingStaff && (scan.siteId == null || scan.siteId === site))
-      .sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));  // in the order they were made
-    const state = { db, csrf, answered: false, suspects: [] };
-    for (let start = 0; start < scans.length; start += SCANS_BATCH) {
-      await sendScannerPart(scans.slice(start, start + SCANS_BATCH), state);
-    }
-    if (state.suspects.length) {
-      if (!state.answered) throw new Error("scans: the server fails");
-      for (const { scan, error } of state.suspects) await setScanAside(db, scan, error);
-    }
-    for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "SCANS_SENT" });
-  } finally {
-    db.close();
+    await sendScans(scans, (batch) => requestJson(SCANS_API, { method: "POST", body: { scans: batch.map(asUpload) }, csrf }),
+      { onResults: settle, onRejected: markRejected });
+  } catch (error) {
+    if (!(error instanceof SignedOut)) throw error;  // signed out or withdrawn: the page says so
   }
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage({ type: "SCANS_SENT" });
 }
 
 // The site of the signed-in account (undefined when signed out); null when no page said where to ask.
@@ -491,67 +475,11 @@ async function sessionSite(bundleApi) {
   if (!bundleApi) return null;
   const url = new URL(bundleApi, self.location.origin);
   url.searchParams.set("since", new Date().toISOString());
-  const response = await fetch(url.href, { credentials: "same-origin", headers: { Accept: "application/json" } });
-  if (response.status === 401 || (response.redirected && new URL(response.url).pathname === "/login")) return undefined;
-  if (!response.ok) throw new Error(`bundle: HTTP ${response.status}`);
-  const bundle = await response.json();
-  return bundle.site ? bundle.site.id : null;
-}
-
-async function sendScannerPart(scans, state) {
-  const response = await fetch(SCANS_API, {
-    method: "POST", credentials: "same-origin", redirect: "error",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": state.csrf || "" },
-    body: JSON.stringify({ scans: scans.map((scan) => scan.upload) }),
-  });
-  const answer = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = { status: response.status, code: answer && answer.error && answer.error.code,
-      message: answer && answer.error && answer.error.message };
-    const aboutAnItem = ITEM_ERRORS.has(response.status) || (response.status === 403 && /^site_pin_/.test(error.code || ""));
-    if (!aboutAnItem || error.code === "csrf_failed") throw new Error(`scans: HTTP ${response.status}`);
-    if (scans.length > 1) {
-      const half = Math.ceil(scans.length / 2);
-      await sendScannerPart(scans.slice(0, half), state);
-      await sendScannerPart(scans.slice(half), state);
-    } else if (response.status >= 500) {
-      state.suspects.push({ scan: scans[0], error });
-    } else {
-      await setScanAside(state.db, scans[0], error);
-    }
-    return;
+  try {
+    const bundle = await requestJson(url.href, { timeoutMs: 15_000 });
+    return bundle.site ? bundle.site.id : null;
+  } catch (error) {
+    if (error instanceof SignedOut) return undefined;
+    throw error;
   }
-  state.answered = true;
-  const results = (answer && answer.results) || [];
-  const done = results.filter((result) => result && result.status).map((result) => result.id);
-  await storeRequest(state.db, "outbox", (store) => { done.forEach((id) => store.delete(id)); }, "readwrite");
-  for (const result of results.filter((r) => r && !r.status && r.error)) {
-    const scan = scans.find((s) => s.id === result.id);
-    if (scan) await setScanAside(state.db, scan, result.error);
-  }
-}
-
-function setScanAside(db, scan, error) {
-  const fields = Object.values(error.fields || {});
-  const rejected = { code: error.code || `http_${error.status}`, message: fields.length ? fields.join(" ") : error.message || "" };
-  return storeRequest(db, "outbox", (store) => { store.put({ ...scan, rejected }); }, "readwrite");
-}
-
-// Opens a database only if a page made it: an empty one made here would hide the page's stores.
-function openExistingDatabase(name) {
-  return new Promise((resolve) => {
-    const request = indexedDB.open(name);
-    request.onupgradeneeded = () => request.transaction.abort();
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => resolve(null);
-  });
-}
-
-function storeRequest(db, storeName, action, mode = "readonly") {
-  return new Promise((resolve, reject) => {
-    const transaction = db.transaction(storeName, mode);
-    const request = action(transaction.objectStore(storeName));
-    transaction.oncomplete = () => resolve(request && request.result);
-    transaction.onerror = transaction.onabort = () => reject(transaction.error);
-  });
 }
