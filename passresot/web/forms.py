@@ -42,6 +42,25 @@ class ActionForm(FlaskForm):
     """A button that posts: only the CSRF token."""
 
 
+class ActiveForm(FlaskForm):
+    """The « Désactiver » / « Réactiver » button of an office, a site or an account."""
+
+    active = HiddenField()
+
+    @property
+    def wanted(self) -> bool:
+        return self.active.data == "1"
+
+
+class PassCloseForm(FlaskForm):
+    """« Marquer comme rendu » (a note) or « Révoquer » (a reason, the domain requires it), from the
+    agent's page or the office view (`next`)."""
+
+    note = StringField(_l("Note"), filters=[_strip])
+    reason = StringField(_l("Motif"), filters=[_strip])
+    next = HiddenField()
+
+
 class LoginForm(FlaskForm):
     email = _email_field()
     password = PasswordField(_l("Mot de passe"), validators=[_required()])

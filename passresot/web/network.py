@@ -15,7 +15,7 @@ from ..partners.admin_list import STATES, PartnerQuery, partner_page
 from ..partners.models import CATEGORY_LABELS, Partner
 from .access import roles_required
 from ..audit.api import events_for
-from .forms import ActionForm, OfficeForm, PersonForm, SiteStaffForm
+from .forms import ActionForm, ActiveForm, OfficeForm, PersonForm, SiteStaffForm
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error, form_status
@@ -70,7 +70,7 @@ def office_edit(office_id):
 @network_only
 def office_set_active(office_id):
     office = db.get_or_404(Office, office_id)
-    active = request.form.get("active") == "1"
+    active = ActiveForm().wanted
     offices.set_office_active(current_user, office, active)
     db.session.commit()
     flash(_("Office réactivé.") if active else _("Office désactivé : ses comptes ne peuvent plus se connecter."),
@@ -146,7 +146,7 @@ def partner_edit(partner_id):
 @network_only
 def partner_set_active(partner_id):
     partner = db.get_or_404(Partner, partner_id)
-    active = request.form.get("active") == "1"
+    active = ActiveForm().wanted
     partners.set_partner_active(current_user, partner, active)
     db.session.commit()
     flash(_("Site réactivé.") if active else _("Site désactivé : il n'apparaît plus dans la liste des agents."),
@@ -192,7 +192,7 @@ def user_setup_link(user_id):
 @network_only
 def user_set_active(user_id):
     user = _manageable_user_or_404(user_id)
-    active = request.form.get("active") == "1"
+    active = ActiveForm().wanted
     accounts.set_active(current_user, user, active)
     db.session.commit()
     flash(_("Compte réactivé.") if active else _("Compte désactivé."), "success")

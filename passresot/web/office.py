@@ -13,7 +13,7 @@ from ..extensions import db
 from ..passes.api import agent_history, latest_pass, missing_for_pass
 from ..privacy.api import record_agent_viewed
 from .access import agent_of_my_office_or_404, roles_required
-from .forms import ActionForm, AgentForm, PhotoForm
+from .forms import ActionForm, ActiveForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
 from .uploads import allow_larger_uploads
 from .validation import apply_domain_error, form_status
@@ -131,7 +131,7 @@ def agent_setup_link(agent_id):
 @office_admin_only
 def agent_set_active(agent_id):
     agent = agent_of_my_office_or_404(agent_id)
-    active = request.form.get("active") == "1"
+    active = ActiveForm().wanted
     agents.set_agent_active(current_user, agent, active)
     db.session.commit()
     flash(_("Le compte de %(name)s est de nouveau ouvert.", name=agent.full_name) if active

@@ -13,6 +13,7 @@ from ..passes.models import Pass, PassStatus
 from ..agents.listing import selected_agents
 from .access import agent_of_my_office_or_404, roles_required
 from .agent_pass import pass_context
+from .forms import PassCloseForm
 
 bp = Blueprint("office_passes", __name__, url_prefix="/office")
 office_admin_only = roles_required(Role.office_admin)
@@ -64,7 +65,8 @@ def issue_many():
 @office_admin_only
 def return_pass(pass_id):
     pass_ = _pass_of_my_office_or_404(pass_id)
-    return _close(pass_, lambda: passes.return_pass(current_user, pass_, request.form.get("note", "")),
+    form = PassCloseForm()
+    return _close(pass_, form, lambda: passes.return_pass(current_user, pass_, form.note.data or ""),
                   _("Pass n° %(number)s marqué comme rendu.", number=pass_.display_number))
 
 
@@ -72,11 +74,12 @@ def return_pass(pass_id):
 @office_admin_only
 def revoke(pass_id):
     pass_ = _pass_of_my_office_or_404(pass_id)
-    return _close(pass_, lambda: passes.revoke_pass(current_user, pass_, request.form.get("reason", "")),
+    form = PassCloseForm()
+    return _close(pass_, form, lambda: passes.revoke_pass(current_user, pass_, form.reason.data or ""),
                   _("Pass n° %(number)s révoqué.", number=pass_.display_number))
 
 
-def _close(pass_, action, success_message):
+def _close(pass_, form, action, success_message):
     try:
         action()
     except DomainError as error:
@@ -85,7 +88,7 @@ def _close(pass_, action, success_message):
     else:
         db.session.commit()
         flash(success_message, "success")
-    if request.form.get("next") == "overview":  # closed from the office view: back to it
+    if form.next.data == "overview":  # closed from the office view: back to it
         return redirect(url_for("office_overview.overview"))
     return redirect(url_for("office.agent_edit", agent_id=pass_.user_id) + "#pass")
 
