@@ -14,10 +14,16 @@ from passresot.passes.api import issue_pass
 from passresot.passes.models import Pass, PassStatus
 from passresot.passes.numbers import new_pass_number
 from passresot.passes.token import sign_pass_token
-from passresot.timeutil import utcnow
+from passresot.timeutil import paris_today, utcnow
 
 #: A fixed moment for verdicts: Sunday 14 June 2026, 10:00 UTC (12:00 in Paris).
 NOW = datetime(2026, 6, 14, 10, 0, 0)
+
+
+def issued_on():
+    """The day the fixtures' passes were issued: yesterday (Paris), so that a scan made a few hours
+    ago is within the pass's window at any hour, also just after midnight in Paris (22:00–24:00 UTC)."""
+    return paris_today() - timedelta(days=1)
 
 
 def new_id() -> str:
@@ -77,7 +83,7 @@ def site(make):
     partner = make.partner(name="Musée d'art moderne", accepts_all_year=True)
     staff = make.partner_staff(partner, first_name="Núria", last_name="Vidal")
     agent = make.agent(office, first_name="Amélie", last_name="Roca")
-    pass_ = issue_pass(None, agent)
+    pass_ = issue_pass(None, agent, today=issued_on())
     db.session.commit()
     return SimpleNamespace(office=office, partner=partner, staff=staff, agent=agent, pass_=pass_,
                            make=make)
@@ -86,7 +92,7 @@ def site(make):
 def another_holder(site, **fields):
     """One more agent of the same office with a live pass."""
     agent = site.make.agent(site.office, **fields)
-    pass_ = issue_pass(None, agent)
+    pass_ = issue_pass(None, agent, today=issued_on())
     db.session.commit()
     return pass_
 
