@@ -213,16 +213,19 @@ def _mail_answer(report: Report, reports_url: str) -> None:
     queue_mail(agent.email, subject, body, log_as=f"réponse au signalement {report.id}")
 
 
+def _answer_not_seen(agent_id: int):
+    """The agent's reports the network answered and whose answer the agent has not seen yet."""
+    return (Report.user_id == agent_id, Report.answered_at.is_not(None), Report.answer_seen_at.is_(None))
+
+
 def unseen_answers(agent_id: int) -> int:
     """How many answers of the network the agent's page has not shown yet (the app's badge)."""
-    return Report.query.filter(Report.user_id == agent_id, Report.answered_at.is_not(None),
-                               Report.answer_seen_at.is_(None)).count()
+    return Report.query.filter(*_answer_not_seen(agent_id)).count()
 
 
 def unseen_answer_ids(agent_id: int) -> set:
     """The reports whose answer the agent has not seen yet (marked « Nouvelle réponse »)."""
-    return set(db.session.scalars(select(Report.id).where(
-        Report.user_id == agent_id, Report.answered_at.is_not(None), Report.answer_seen_at.is_(None))))
+    return set(db.session.scalars(select(Report.id).where(*_answer_not_seen(agent_id))))
 
 
 def mark_answers_seen(agent_id: int, report_ids, now: Optional[datetime] = None) -> set:
@@ -230,8 +233,7 @@ def mark_answers_seen(agent_id: int, report_ids, now: Optional[datetime] = None)
     rendering: an installed app renders it in the background): the badge goes. Returns the ids
     that were new; ids of other people's reports change nothing."""
     ids = [str(report_id) for report_id in report_ids][:MAX_SEEN]
-    fresh = Report.query.filter(Report.user_id == agent_id, Report.id.in_(ids), Report.answered_at.is_not(None),
-                                Report.answer_seen_at.is_(None)).all() if ids else []
+    fresh = Report.query.filter(Report.id.in_(ids), *_answer_not_seen(agent_id)).all() if ids else []
     for report in fresh:
         report.answer_seen_at = now or utcnow()
     db.session.flush()

@@ -22,7 +22,7 @@ from ..reports.api import (is_late, mark_answers_seen, record_report, reports_of
 from ..reports.models import KIND_LABELS, MAX_TEXT
 from ..timeutil import paris_today, utcnow
 from .access import roles_required
-from .forms import ReportForm
+from .forms import ReportForm, int_or_none
 from .validation import apply_domain_error, form_status
 
 bp = Blueprint("agent_visits", __name__)
@@ -80,7 +80,7 @@ def reports():
         new_answers=unseen_answer_ids(current_user.id),  # marked seen once on screen (reports_seen)
         partners=by_name(Partner.query.filter_by(active=True).all(), "name", "commune"),
         kinds=KIND_LABELS, max_text=MAX_TEXT, new_id=str(uuid.uuid4()),
-        selected=form.sent()["partner_id"] or _int(request.args.get("partner")),
+        selected=form.sent()["partner_id"] or int_or_none(request.args.get("partner")),
         contact=_contact(), rendered_at=now.isoformat() + "Z",
     ), form_status(form)
 
@@ -101,10 +101,3 @@ def reports_seen():
 def _contact() -> dict:
     config = current_app.config
     return {"email": config["NETWORK_CONTACT_EMAIL"], "phone": config["NETWORK_CONTACT_PHONE"]}
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -163,11 +163,12 @@ class ReportForm(FlaskForm):
     text = TextAreaField(_l("Ce qui s'est passé"))
 
     def sent(self) -> dict:
-        return {"id": self.id.data or "", "partner_id": _int_or_none(self.partner_id.data),
+        return {"id": self.id.data or "", "partner_id": int_or_none(self.partner_id.data),
                 "kind": self.kind.data, "text": self.text.data or ""}
 
 
-def _int_or_none(value):
+def int_or_none(value):
+    """A form's or a query's number, or None."""
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -188,5 +189,5 @@ class OtherVisitForm(FlaskForm):
             visited_on = date.fromisoformat(self.visited_on.data or "")
         except ValueError:
             visited_on = None
-        return {"partner_id": _int_or_none(self.partner_id.data), "visited_on": visited_on,
+        return {"partner_id": int_or_none(self.partner_id.data), "visited_on": visited_on,
                 "minutes": minutes_or_none(self.minutes.data), "note": self.note.data or ""}
