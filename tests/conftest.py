@@ -1,18 +1,15 @@
 """Shared fixtures: one migrated database per run (SQLite, or TEST_DATABASE_URL), emptied after each test."""
 import os
-import re
 
 import pytest
 from sqlalchemy import text
-from werkzeug.security import generate_password_hash
 
 from passresot import create_app
 from passresot.extensions import db
 
 from . import factories
+from .helpers import FAST_HASH, FakeSMTP
 
-PASSWORD = "correct-horse-battery"
-FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 def _database_url(tmp_dir) -> str:
@@ -125,15 +122,13 @@ def make(app_ctx):
     return factories.Factory(FAST_HASH)
 
 
-def csrf_token(client, url="/login") -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
-        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1)
+@pytest.fixture
+def fake_smtp(app, monkeypatch):
+    """smtplib.SMTP replaced by FakeSMTP (what would have been sent is kept), SMTP configured."""
+    import smtplib
 
-
-def login(client, email, password=PASSWORD):
-    """Sign in through the real form (CSRF included); returns the response."""
-    token = csrf_token(client, "/login")
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    FakeSMTP.sent, FakeSMTP.fail = [], False
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.fr")
+    monkeypatch.setitem(app.config, "SMTP_USER", "")
+    return FakeSMTP

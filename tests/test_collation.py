@@ -4,7 +4,7 @@ from passresot.collation import by_name, french_key
 from passresot.offices.api import offices_with_counts
 from passresot.partners.admin_list import PartnerQuery, matching_partners
 from passresot.stats.api import partners_not_visited
-from tests.conftest import login
+from tests.helpers import login
 
 NAMES = ["Collioure", "Céret", "abbaye de Valbonne", "Éus", "Elne", "Zoo", "côte", "Cote"]
 FRENCH = ["abbaye de Valbonne", "Céret", "Collioure", "Cote", "côte", "Elne", "Éus", "Zoo"]

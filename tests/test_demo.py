@@ -9,7 +9,7 @@ from passresot.offices.models import Office
 from passresot.partners.models import Partner
 from passresot.passes.api import latest_pass
 from passresot.passes.models import PassStatus
-from tests.conftest import login
+from tests.helpers import login
 
 DEMO_PASSWORD = "demo-passresot66"
 ACCOUNTS = [

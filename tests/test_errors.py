@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from passresot import create_app
 from passresot.extensions import db
-from tests.conftest import FAST_HASH, login
+from tests.helpers import FAST_HASH, login
 from tests.factories import Factory
 
 

@@ -8,7 +8,7 @@ from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
 from passresot.hostile import hostile_path
 from passresot.reports.models import Report
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers import PASSWORD, csrf_token, login
 
 NUL = "a\x00b"
 SURROGATE = "a\ud800b"

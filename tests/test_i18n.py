@@ -20,7 +20,7 @@ from flask import render_template_string, session
 from markupsafe import escape
 
 from tests import factories
-from tests.conftest import FAST_HASH, csrf_token, login
+from tests.helpers import FAST_HASH, csrf_token, login
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRANSLATIONS = os.path.join(ROOT, "passresot", "translations")

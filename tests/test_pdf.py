@@ -1,5 +1,4 @@
 """The shared PDF base writes French text and a QR code that a reader decodes back."""
-import io
 
 import pypdfium2
 import zxingcpp

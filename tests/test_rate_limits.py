@@ -10,7 +10,7 @@ from passresot import create_app
 from passresot.extensions import db
 from passresot.ratelimit.api import hit, within_limit
 from passresot.ratelimit.exceptions import RateLimited
-from tests.conftest import FAST_HASH, PASSWORD, login
+from tests.helpers import FAST_HASH, PASSWORD, login
 from tests.factories import Factory
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -10,7 +10,7 @@ from passresot.accounts.api import create_setup_link
 from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.helpers import PASSWORD, csrf_token, login
 
 FIELDS = {"ts", "method", "path", "status", "duration_ms", "role", "pid"}
 

@@ -1,4 +1,4 @@
-from tests.conftest import login
+from tests.helpers import login
 
 
 def test_login_then_landing_page_per_role(client, make):

@@ -4,7 +4,7 @@ from passresot.accounts.models import ApiToken
 from passresot.accounts.tokens import create_api_token
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 
 def _device(make, user, name):

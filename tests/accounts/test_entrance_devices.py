@@ -13,7 +13,7 @@ from passresot.extensions import db
 from passresot.passes.api import issue_pass
 from passresot.timeutil import utcnow
 from passresot.visits.models import Scan
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 BAD_CODE = "Ce code d'appareil n'est pas valable"
 

@@ -6,8 +6,8 @@ import pytest
 from passresot.accounts.models import SetupLink
 from passresot.mailbox.api import send_queued
 from passresot.web.auth import SecretPathFilter
-from tests.accounts.test_setup_links import FakeSMTP  # noqa: F401 (the fixture's class)
-from tests.conftest import csrf_token
+from tests.helpers import FakeSMTP
+from tests.helpers import csrf_token
 
 
 def _werkzeug_line(path):

@@ -10,7 +10,7 @@ from passresot.accounts.models import ApiToken, SignInKind, User
 from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
 from passresot.timeutil import utcnow
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token, login
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token, login
 from tests.factories import Factory
 
 NEW_PASSWORD = "une toute nouvelle phrase"

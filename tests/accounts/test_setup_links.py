@@ -13,7 +13,7 @@ from passresot.extensions import db
 from passresot.mailbox.api import send_queued
 from passresot.mailbox.models import OutgoingMail
 from passresot.timeutil import utcnow
-from tests.conftest import csrf_token, login
+from tests.helpers import login
 
 NEW_PASSWORD = "une phrase facile à retenir"
 LINK = re.compile(r"(?:https?://[^/\"\s]+)?/password/([A-Za-z0-9_-]{20,})")
@@ -233,44 +233,6 @@ def test_without_smtp_the_log_says_a_link_was_made_but_never_carries_it(
     logged = "\n".join(record.getMessage() for record in mail_log.records)
     assert f"lien créé pour le compte {user.id}, non envoyé" in logged
     assert token not in logged and "/password/" not in logged
-
-
-class FakeSMTP:
-    """Stands in for smtplib.SMTP and keeps what would have been sent."""
-
-    sent = []
-    fail = False
-
-    def __init__(self, host, port, timeout=None):
-        self.host, self.port = host, port
-
-    def __enter__(self):
-        if FakeSMTP.fail:
-            raise ConnectionRefusedError("no server")
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def starttls(self):
-        pass
-
-    def login(self, user, password):
-        pass
-
-    def send_message(self, message):
-        FakeSMTP.sent.append((self.host, message))
-
-
-@pytest.fixture
-def fake_smtp(app, monkeypatch):
-    import smtplib
-
-    FakeSMTP.sent, FakeSMTP.fail = [], False
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.fr")
-    monkeypatch.setitem(app.config, "SMTP_USER", "")
-    return FakeSMTP
 
 
 def test_with_smtp_the_link_is_mailed(office_admin_client, fake_smtp):

@@ -10,7 +10,7 @@ from passresot.accounts.api import create_setup_link
 from passresot.accounts.models import LoginAttempt
 from passresot.extensions import db
 from passresot.timeutil import utcnow
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token, login
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token, login
 from tests.factories import Factory
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."

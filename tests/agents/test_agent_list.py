@@ -10,7 +10,7 @@ from passresot.accounts.api import user_for_setup_link
 from passresot.accounts.models import SetupLink
 from passresot.agents.listing import PAGE_SIZE, french_key
 from passresot.passes.api import issue_pass, live_pass
-from tests.conftest import login
+from tests.helpers import login
 
 LIST = "/office/agents"
 

@@ -11,7 +11,7 @@ from passresot.accounts.models import AgentKind, Role, SetupLink, User
 from passresot.agents.models import AgentPhoto
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 from tests.factories import jpeg_bytes
 
 

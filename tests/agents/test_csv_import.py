@@ -16,8 +16,7 @@ from passresot.audit.models import AuditEvent
 from passresot.errors import Forbidden
 from passresot.extensions import db
 from passresot.mailbox.api import send_queued
-from tests.accounts.test_setup_links import FakeSMTP, fake_smtp  # noqa: F401 (the fixture)
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 HEADER = "prenom;nom;email;type;debut_contrat;fin_contrat"
 UPLOAD_URL = "/office/agents/import"

@@ -6,7 +6,7 @@ from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
 from passresot.reports.api import record_report
-from tests.conftest import login
+from tests.helpers import login
 
 
 def test_agents_of_every_office_are_found_by_name_email_or_pass_number(make):

@@ -17,7 +17,7 @@ from passresot.agents.exceptions import (NoPhotoReceived, PhotoBatchNotFound, Ph
 from passresot.agents.models import AgentPhoto
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 from tests.factories import jpeg_bytes
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from passresot.agents.models import AgentPhoto
 from passresot.extensions import db
-from tests.conftest import login
+from tests.helpers import login
 
 GPS_IFD = 0x8825
 MAKE, ORIENTATION = 0x010F, 0x0112

@@ -16,7 +16,7 @@ from passresot.passes.keys import KeyRing
 from passresot.passes.models import Pass
 from passresot.passes.token import key_id, verify_pass_token
 from passresot.timeutil import utcnow
-from tests.conftest import FAST_HASH, PASSWORD, csrf_token, login
+from tests.helpers import FAST_HASH, PASSWORD, csrf_token, login
 from tests.factories import Factory
 
 PASS_FIELDS = {"qr", "pass_number", "holder", "office", "valid_from", "valid_until", "status"}
@@ -428,7 +428,7 @@ def test_api_errors_are_json_without_stack_traces(app, client, people, monkeypat
         (app.test_client().get("/api/v1/revocations", headers=bearer(token)), 500),
     ]
     for response, status in cases:
-        error = assert_json_error(response, status)
+        assert_json_error(response, status)
         assert "boom" not in response.get_data(as_text=True)
     assert cases[-1][0].get_json()["error"]["code"] == "server_error"
 

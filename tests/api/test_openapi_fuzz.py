@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
-from tests.conftest import FAST_HASH
+from tests.helpers import FAST_HASH
 from tests.factories import Factory
 
 

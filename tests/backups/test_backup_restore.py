@@ -18,7 +18,7 @@ from passresot.offices.models import Office
 from passresot.passes.api import issue_pass
 from passresot.passes.keys import keys_dir
 from passresot.passes.models import Pass
-from tests.conftest import FAST_HASH
+from tests.helpers import FAST_HASH
 from tests.factories import Factory
 
 SCRATCH_DB = f"passresot_backup_test_{os.getpid()}"  # two runs at once must not share it

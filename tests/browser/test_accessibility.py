@@ -18,24 +18,10 @@ from passresot.partners.models import Partner
 from passresot.reports.models import Report
 
 from tests.factories import jpeg_bytes
+from .helpers import live_database, my_pass, run_axe, sign_in
 
-from .conftest import sign_in
-from .test_partners_offline import live_database
-from .test_scanner_manual import my_pass, staff_site  # noqa: F401 (fixture)
 
-AXE = "/static/vendor/axe-core/axe.min.js"
 BLOCKING = {"serious", "critical"}
-
-
-def run_axe(page):
-    """axe's violations on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(url=AXE)
-    return page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5)}));
-    }""")
 
 
 class Audit:

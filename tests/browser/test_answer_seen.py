@@ -9,9 +9,8 @@ from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.api import record_report, triage
 from passresot.reports.models import Report, ReportStatus
+from .helpers import live_database, sign_in
 
-from .conftest import sign_in
-from .test_partners_offline import live_database
 
 AGENT = "agent@demo.passresot66.fr"
 

@@ -19,9 +19,8 @@ from passresot.agents.models import AgentPhoto
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.offices.models import Office
+from .helpers import DEMO_PASSWORD, live_database, sign_in
 
-from .conftest import DEMO_PASSWORD, sign_in
-from .test_partners_offline import live_database
 
 ADMIN = "directeur@ot-photos.example"
 AGENTS = [("Marie", "Dupont", "marie.dupont@ot-photos.example"), ("Ève", "Lefèvre", "eve@ot-photos.example"),

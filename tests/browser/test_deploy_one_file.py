@@ -8,8 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, sign_in
 from .faulty_proxy import FaultyProxy
+from .helpers import ROOT, sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 READY = "Disponible hors connexion"

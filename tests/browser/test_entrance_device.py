@@ -9,11 +9,8 @@ from playwright.sync_api import expect
 from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, sign_in, watch_csp
 from .fake_camera import camera_args, write_y4m
-from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, scan, staff_site  # noqa: F401 (fixture)
-from .test_scanner_override import closed_site, paste  # noqa: F401 (fixture)
+from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database, my_pass, paste, scan, sign_in, watch_csp
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, LiveServer, sign_in
 from .faulty_proxy import FaultyProxy
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, api, my_pass
+from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass, sign_in
+from .live_server import LiveServer
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
 DATABASE = f"passresot_faults_{os.getpid()}"  # of its own: two runs at once must not share it

@@ -5,9 +5,8 @@ from playwright.sync_api import expect
 from passresot.accounts.models import User
 from passresot.partners.models import Partner
 from passresot.extensions import db
+from .helpers import live_database, sign_in
 
-from .conftest import sign_in
-from .test_partners_offline import live_database
 
 
 def page_width(phone) -> int:

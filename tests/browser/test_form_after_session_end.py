@@ -4,9 +4,8 @@ from playwright.sync_api import expect
 
 from passresot.extensions import db
 from passresot.partners.models import Partner
+from .helpers import DEMO_PASSWORD, live_database, sign_in
 
-from .conftest import DEMO_PASSWORD, sign_in
-from .test_partners_offline import live_database
 
 NETWORK = "reseau@demo.passresot66.fr"
 HOURS = "Tous les jours de 10 h à 18 h\nFermé le 25 décembre"

@@ -1,8 +1,8 @@
 """The help page opens with the server stopped, once seen online: partner staff at an entrance
 with no signal can still read what a refusal means; reached from the user menu."""
 from playwright.sync_api import expect
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 
 def test_help_from_the_menu_then_offline(phone, live_server):

@@ -3,9 +3,8 @@ before the agent has seen their pass, not over the first look at it, then "Insta
 l'application" calls the browser's prompt; at most once a session, never again after "Plus tard";
 appinstalled asks for persistent storage. iOS Safari's how-to is decided by isIosSafari()."""
 from playwright.sync_api import expect
+from .helpers import run_axe, sign_in
 
-from .conftest import sign_in
-from .test_accessibility import run_axe
 
 AGENT = "agent@demo.passresot66.fr"
 FAKE_PROMPT = """() => {

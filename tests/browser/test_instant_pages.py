@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from .conftest import DEMO_PASSWORD, sign_in
 from .faulty_proxy import FaultyProxy
+from .helpers import DEMO_PASSWORD, sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"

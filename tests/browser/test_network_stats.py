@@ -1,8 +1,8 @@
 """The network dashboard in real Chromium: Chart.js (served from static/vendor) draws under the strict
 CSP, and the figures table sits beside the chart, on a phone and on a desktop."""
 import pytest
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 NETWORK = "reseau@demo.passresot66.fr"
 

@@ -21,9 +21,8 @@ from passresot.offices.models import Office
 from passresot.passes.api import find_by_number
 from passresot.passes.models import Pass
 from tests.factories import jpeg_bytes
+from .helpers import DEMO_PASSWORD, live_database, sign_in
 
-from .conftest import DEMO_PASSWORD, sign_in
-from .test_partners_offline import live_database
 
 zxingcpp = pytest.importorskip("zxingcpp")
 ADMIN = "directrice@ot-500.example"

@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
+from .helpers import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.partners.test_datatourisme_real import all_real, flux_zip
+from tests.partners.helpers import all_real, flux_zip
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 NETWORK = "reseau@demo.passresot66.fr"
 

@@ -1,35 +1,22 @@
 """The agent's partner list on a phone with no signal: seen once online, it opens, searches, filters
 and shows any partner's page with the server stopped; partner text is always shown as text."""
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from passresot import create_app
 from passresot.accounts.models import User
 from passresot.extensions import db
 from passresot.partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from passresot.partners.directory import sort_key
 from passresot.timeutil import paris_today
 from passresot.visits.models import Visit
+from .helpers import live_database, open_list_online
 
-from .conftest import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Fort'
-
-
-@contextmanager
-def live_database(live_server):
-    """An app context on the live server's own database, to add and remove rows around a test."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"],
-                      "INSTANCE_PATH": live_server.env["PASSRESOT_INSTANCE_PATH"], "SECRET_KEY": "x"})
-    with app.app_context():
-        yield
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -48,15 +35,6 @@ def extra_partners(live_server):
         for partner_id in ids.values():
             db.session.delete(db.session.get(Partner, partner_id))
         db.session.commit()
-
-
-def open_list_online(phone, live_server):
-    """Sign in, open /partners, and wait until the list is synced and the worker keeps the page."""
-    sign_in(phone, live_server.url, AGENT)
-    phone.goto(live_server.url + "/partners")
-    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.locator("[data-sync][data-state=fresh]").wait_for()
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/partners")
 
 
 def rows(phone):

@@ -6,15 +6,13 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from .helpers import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FORCED_DARK_ARGS, my_pass, sign_in
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, sign_in
-from .test_scanner_manual import my_pass
 
 AGENT = "agent@demo.passresot66.fr"
 #: What Chrome's auto-dark theme (and Samsung Internet's dark mode) does to pages: Blink's forced
 #: darkening. It only applies, as on a phone, when the preferred colour scheme is dark (Playwright
 #: otherwise emulates "light", and Blink then darkens even pages that opt out).
-FORCED_DARK_ARGS = ["--blink-settings=forceDarkModeEnabled=true"]
 AT_THE_DOOR = ("img.pass-photo", ".pass-name", ".pass-office", "[data-clock]", "[data-qr]")
 
 

@@ -2,8 +2,8 @@
 import re
 
 import pytest
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from passresot.web.pwa import PRECACHED_STATIC, SALT_ENV, compute_version, file_revision
+from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, sign_in
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, sign_in
 
 ICONS_DIR = ROOT / "static" / "img" / "icons"
 TEAL = (0x0B, 0x55, 0x63)

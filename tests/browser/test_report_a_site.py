@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.models import Report
+from .helpers import live_database, open_list_online
 
-from .test_partners_offline import live_database, open_list_online
 
 
 def test_reporting_a_site_from_its_page_with_no_signal(phone, live_server):

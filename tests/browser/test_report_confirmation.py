@@ -1,8 +1,8 @@
 """After sending a report online the page reloads to list it: the confirmation must still be there
 (otherwise the form looks untouched and people send the same report twice)."""
 from playwright.sync_api import expect
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 

@@ -3,8 +3,8 @@ the network admin once the server is back, and the agent sees the admin's answer
 import re
 
 from playwright.sync_api import expect
+from .helpers import sign_in
 
-from .conftest import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 NETWORK = "reseau@demo.passresot66.fr"

@@ -4,11 +4,9 @@ fires it on demand (the browser's own retry would come minutes later)."""
 import time
 
 from playwright.sync_api import expect
+from .helpers import POISON, SEASONAL, STAFF, my_pass, partner_scans, queue, recorded, sign_in
 
-from .conftest import sign_in
-from .test_scanner_manual import SEASONAL, STAFF, my_pass, partner_scans, staff_site
 
-__all__ = ["staff_site"]
 
 
 def scanner_with_worker_events(page, live_server):
@@ -55,8 +53,6 @@ def test_the_worker_sends_the_outbox_on_background_sync(page, live_server, staff
 
 
 def test_the_worker_sets_a_bad_item_aside_and_never_sends_another_sites_scans(page, live_server, staff_site):
-    from .test_scanner_poisoned import POISON, queue, recorded
-
     seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
     cdp, registrations = scanner_with_worker_events(page, live_server)
 

@@ -10,12 +10,9 @@ from collections import Counter
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, sign_in
 from .fake_camera import camera_args, write_y4m
-from .test_scanner_manual import (AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked,
-                                  partner_scans, staff_site, tampered)
+from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, sign_in, start_camera, tampered, verdict_of
 
-__all__ = ["staff_site"]  # the fixture, imported for this module's tests
 
 
 @pytest.fixture
@@ -43,11 +40,6 @@ def scanner_phone(playwright, tmp_path):
         context.close()
 
 
-def start_camera(page):
-    page.get_by_role("button", name="Scanner avec la caméra").click()
-    expect(page.locator("[data-scanner]")).to_have_attribute("data-camera", "on")
-
-
 def set_hidden(page, hidden: bool):
     """What the browser does when the page goes to the background or comes back: headless Chromium
     never hides a page, so `document.hidden` is set and the event fired by hand."""
@@ -57,12 +49,6 @@ def set_hidden(page, hidden: bool):
         Object.defineProperty(document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true });
         document.dispatchEvent(new Event('visibilitychange'));
     }""", hidden)
-
-
-def verdict_of(page):
-    box = page.locator("[data-verdict-box]")
-    expect(box).to_be_visible()
-    return box.get_attribute("data-verdict"), box.get_attribute("data-reason")
 
 
 def test_camera_scans_online_then_offline_then_flushed(scanner_phone, live_server, staff_site):

@@ -8,14 +8,9 @@ from playwright.sync_api import expect
 
 from passresot.timeutil import utcnow
 from passresot.visits.models import Scan
+from .helpers import AGENT, SEASONAL, STAFF, live_database, my_pass, open_scanner, paste, shot, sign_in
 
-from .conftest import sign_in
-from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, staff_site
-from .test_scanner_override import open_scanner, paste
-from .test_scanner_signal import shot
 
-__all__ = ["staff_site"]
 
 # The page's clock, shifted by localStorage["test-clock-shift"] milliseconds (read at each load).
 SHIFTED_DATE = """(() => {

@@ -5,10 +5,8 @@ from playwright.sync_api import expect
 from passresot.accounts.models import User
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
+from .helpers import SEASONAL, STAFF, live_database, my_pass, sign_in
 
-from .conftest import sign_in
-from .test_partners_offline import live_database
-from .test_scanner_manual import SEASONAL, STAFF, my_pass, staff_site  # noqa: F401 (fixture)
 
 REPLACED = "remplacé par un pass plus récent"
 

@@ -9,13 +9,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, sign_in
 from .fake_camera import CONDITIONS, camera_args, film, write_y4m_images
-from .test_pass_door import FORCED_DARK_ARGS
-from .test_scanner_camera import start_camera, verdict_of
-from .test_scanner_manual import AGENT, STAFF, staff_site
+from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FORCED_DARK_ARGS, STAFF, sign_in, start_camera, verdict_of
 
-__all__ = ["staff_site"]  # the fixture, imported for this module's tests
 FILMED = [name for name in CONDITIONS if name != "face-on"]  # face-on: test_scanner_camera.py
 
 

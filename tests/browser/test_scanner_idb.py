@@ -2,12 +2,9 @@
 the device's id and the outbox; the scan stored with the device's verdict; the server's answer
 settled), counted on the page's real IndexedDB. Before: about ten transactions per scan."""
 from playwright.sync_api import expect
+from .helpers import AGENT, SEASONAL, STAFF, my_pass, open_scanner, paste, sign_in
 
-from .conftest import sign_in
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, staff_site
-from .test_scanner_override import open_scanner, paste
 
-__all__ = ["staff_site"]
 
 COUNT_TRANSACTIONS = """() => {
     window.idbTransactions = [];

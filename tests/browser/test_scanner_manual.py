@@ -3,95 +3,11 @@ time (and so is its typed pass number); with the server stopped the page still o
 another valid pass, refuses a tampered one and the same pass again (from its own outbox), and
 queues a typed number "à vérifier"; once the server is back the outbox empties by itself and the
 server holds exactly those scans, once each."""
-import json
 from collections import Counter
-import urllib.request
 
-import pytest
 from playwright.sync_api import expect
 
-from passresot.accounts.models import User
-from passresot.extensions import db
-from passresot.passes.base45 import b45decode, b45encode
-from passresot.visits.models import Scan, Visit
-
-from .conftest import DEMO_PASSWORD, sign_in
-from .test_partners_offline import live_database
-
-STAFF = "partenaire@demo.passresot66.fr"
-AGENT = "agent@demo.passresot66.fr"
-SEASONAL = "saisonnier@demo.passresot66.fr"
-FLUSH_WAIT_MS = 20_000  # the outbox retries every 3 s here (SCANNER_FLUSH_EVERY_MS) while scans wait
-
-
-def api(live_server, path, body=None, token=None):
-    request = urllib.request.Request(live_server.url + path, method="POST" if body is not None else "GET",
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json", "Accept": "application/json",
-                                              **({"Authorization": f"Bearer {token}"} if token else {})})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)
-
-
-def my_pass(live_server, email):
-    """The holder's pass as their phone gets it (bearer token, /me/pass): `qr` is the exact QR text."""
-    token = api(live_server, "/api/v1/auth/token",
-                {"email": email, "password": DEMO_PASSWORD, "device_name": "browser test"})["token"]
-    return api(live_server, "/api/v1/me/pass", token=token)
-
-
-def tampered(qr):
-    """The same token with one byte of its signed part changed: the signature no longer holds."""
-    raw = bytearray(b45decode(qr[4:]))
-    raw[8] ^= 0x01  # inside the pass id
-    return qr[:4] + b45encode(bytes(raw))
-
-
-def partner_scans(live_server, partner_id):
-    with live_database(live_server):
-        return [(s.id, s.pass_.holder.email if s.pass_id else None, s.status.value, s.reason,
-                 s.offline_verdict.value if s.offline_verdict else None)
-                for s in Scan.query.filter_by(partner_id=partner_id).order_by(Scan.received_at)]
-
-
-@pytest.fixture
-def staff_site(live_server):
-    """The demo staff's site; the scans and visits the test made there are removed afterwards."""
-    with live_database(live_server):
-        partner_id = User.query.filter_by(email=STAFF).one().partner_id
-        before = {s.id for s in Scan.query.filter_by(partner_id=partner_id)}
-        visits_before = {v.id for v in Visit.query.filter_by(partner_id=partner_id)}
-    yield partner_id
-    with live_database(live_server):
-        for scan in Scan.query.filter_by(partner_id=partner_id):
-            if scan.id not in before:
-                db.session.delete(scan)
-        db.session.flush()
-        for visit in Visit.query.filter_by(partner_id=partner_id):
-            if visit.id not in visits_before:
-                db.session.delete(visit)
-        db.session.commit()
-
-
-def online_as_asked(row):
-    """(holder, status, reason, offline verdict) of a scan made while the server was up. On a loaded
-    machine the server may miss the 1.5 s limit: the device then decides the same verdict itself and
-    sends it with the scan. Either way the server must record the same outcome."""
-    holder, status, reason, offline = row
-    if holder == AGENT and offline == status:
-        return holder, status, reason, None
-    return row
-
-
-def scan(phone, text):
-    phone.fill("[data-code]", text)
-    phone.get_by_role("button", name="Vérifier").click()
-    verdict = phone.locator("[data-verdict-box]")
-    expect(verdict).to_be_visible()
-    result = verdict.get_attribute("data-verdict"), verdict.get_attribute("data-reason")
-    phone.locator("[data-verdict-close]").click()
-    expect(verdict).to_be_hidden()
-    return result
+from .helpers import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan, sign_in, tampered
 
 
 def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff_site):

@@ -1,53 +1,13 @@
 """The verdict screen's two second chances: "Accepter quand même" when the site does not take pass
 holders today (recorded as an override, online and offline), and "Annuler cette entrée" after an
 admission the server recorded (the holder's slot at this site is free again; both audited)."""
-from datetime import date
 
-import pytest
 from playwright.sync_api import expect
 
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
-from passresot.partners.models import Partner, PartnerPeriod
 from passresot.visits.models import Scan, Visit
-
-from .conftest import sign_in
-from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, staff_site
-
-__all__ = ["staff_site"]
-
-
-@pytest.fixture
-def closed_site(live_server, staff_site):
-    """The staff's site, taking pass holders only in January 2020, for this test only."""
-    with live_database(live_server):
-        partner = db.session.get(Partner, staff_site)
-        assert partner.accepts_all_year and not partner.periods  # the demo site takes holders all year
-        partner.accepts_all_year = False
-        partner.periods.append(PartnerPeriod(starts_on=date(2020, 1, 1), ends_on=date(2020, 1, 31)))
-        db.session.commit()
-    yield staff_site
-    with live_database(live_server):
-        partner = db.session.get(Partner, staff_site)
-        partner.accepts_all_year = True
-        partner.periods.clear()
-        db.session.commit()
-
-
-def paste(page, text):
-    page.fill("[data-code]", text)
-    page.get_by_role("button", name="Vérifier").click()
-    box = page.locator("[data-verdict-box]")
-    expect(box).to_be_visible()
-    return box
-
-
-def open_scanner(page, live_server):
-    page.goto(live_server.url + "/scanner")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.locator("[data-scanner][data-ready=true]").wait_for()
-    page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+from .helpers import AGENT, SEASONAL, STAFF, live_database, my_pass, open_scanner, paste, sign_in
 
 
 def test_override_outside_the_periods_then_undo(page, live_server, closed_site):

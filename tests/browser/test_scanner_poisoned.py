@@ -5,38 +5,8 @@ until the culprit is alone); all 99 are recorded exactly once and the culprit is
 import pytest
 from playwright.sync_api import expect
 
-from passresot.visits.models import Scan
-
-from .conftest import CHROMIUM, DEFAULT_TIMEOUT_MS, sign_in, watch_csp
-from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, staff_site
-from .test_scanner_signal import shot
-
-__all__ = ["staff_site"]
-
-POISON = "PR1:\x00" + "6BFOXN*TS0BI$ZD4" * 4
-
-
-def queue(page, codes):
-    """Put scans in the outbox as the page itself does (same module), oldest first; their ids."""
-    return page.evaluate("""async (codes) => {
-      const outbox = await import("/static/js/scanner-outbox.js");
-      const { storedBundle } = await import("/static/js/scanner-bundle.js");
-      const site = (await storedBundle()).site;
-      const start = Date.now() - 60_000;
-      const ids = [];
-      for (const [index, qr] of codes.entries()) {
-        const scan = await outbox.addScan({ qr, siteId: site.id, siteName: site.name,
-                                            scannedAt: new Date(start + index).toISOString() });
-        ids.push(scan.id);
-      }
-      return ids;
-    }""", codes)
-
-
-def recorded(live_server, ids):
-    with live_database(live_server):
-        return {s.id for s in Scan.query.filter(Scan.id.in_(ids))}
+from .helpers import (AGENT, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, POISON, SEASONAL, STAFF, my_pass, queue, recorded,
+                      shot, sign_in, watch_csp)
 
 
 def codes(live_server):

@@ -10,13 +10,9 @@ from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.visits.models import Scan, Visit
 from werkzeug.security import generate_password_hash
+from .helpers import AGENT, DEMO_PASSWORD, SEASONAL, STAFF, live_database, my_pass, partner_scans, shot, sign_in
 
-from .conftest import DEMO_PASSWORD, sign_in
-from .test_partners_offline import live_database
-from .test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, partner_scans, staff_site
-from .test_scanner_signal import shot
 
-__all__ = ["staff_site"]
 
 OTHER_STAFF = "accueil@autre-site.example"
 

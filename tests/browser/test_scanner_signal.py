@@ -3,30 +3,15 @@ the first scan waits the time limit and gets the device's verdict; from then on 
 at once, sends in the background and says so in the status bar; once the server answers fast again
 the scanner asks it first again (that scan goes with no offline verdict). Every
 scan is recorded exactly once."""
-import os
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
-from .test_scanner_manual import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, partner_scans, staff_site
+from .helpers import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, partner_scans, shot, sign_in
 
-__all__ = ["staff_site"]
 
 LIMIT_S = 2.5  # SCANNER_ASK_TIMEOUT_MS: above the product's 1.5 s, for a busy test machine
 DELAY_S = 5.0  # one bar of signal: longer than the limit
-
-
-def shot(page, name):
-    """Screenshots of the new states for people to look at (SCANNER_SCREENSHOTS=folder)."""
-    folder = os.environ.get("SCANNER_SCREENSHOTS")
-    if not folder:
-        return
-    size = page.viewport_size
-    for width, height in ((360, 740), (1280, 800)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=os.path.join(folder, f"{name}-{width}x{height}.png"))
-    page.set_viewport_size(size)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ that waited, the outbox sends the same scan again and the server keeps it once."
 import time
 
 from playwright.sync_api import expect
+from .helpers import SEASONAL, STAFF, my_pass, partner_scans, sign_in
 
-from .conftest import sign_in
-from .test_scanner_manual import SEASONAL, STAFF, my_pass, partner_scans, staff_site
 
-__all__ = ["staff_site"]
 
 
 def test_a_silent_server_gets_the_offline_verdict_after_the_time_limit(page, live_server, staff_site):

@@ -2,8 +2,8 @@
 whose answer is lost is fetched again by the worker; one still missing after those tries fails
 that install, and the open page registers again (instead of waiting for the next page load, when
 the agent may already be out of signal)."""
-from .conftest import sign_in
 from .faulty_proxy import FaultyProxy
+from .helpers import sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 

@@ -8,12 +8,11 @@ import os
 
 import pytest
 
-from tests.browser.conftest import LiveServer
-from tests.browser.test_scanner_manual import staff_site  # the scans a test made are removed after it
+from tests.browser.helpers import scans_removed_after
+from tests.browser.live_server import LiveServer
 
 from .engines import ENGINES, Xvfb, missing
 
-__all__ = ["staff_site"]
 
 _versions: dict[str, str] = {}
 
@@ -26,6 +25,13 @@ def live_server(tmp_path_factory):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def staff_site(live_server):
+    """The demo staff's site; the scans and visits the test made there are removed afterwards."""
+    with scans_removed_after(live_server) as partner_id:
+        yield partner_id
 
 
 @pytest.fixture(autouse=True)

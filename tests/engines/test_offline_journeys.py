@@ -3,10 +3,9 @@ search, and the scanner's typed pass number with its outbox sent once the server
 from collections import Counter
 
 from passresot.partners.directory import sort_key
-from tests.browser.conftest import DEMO_PASSWORD
-from tests.browser.test_scanner_manual import AGENT, SEASONAL, STAFF, my_pass, partner_scans
 
 from .engines import EngineTimeout
+from tests.browser.helpers import AGENT, DEMO_PASSWORD, SEASONAL, STAFF, my_pass, partner_scans
 
 FLUSH_WAIT_S = 75  # the scanner's outbox retries every 30 s while scans wait: two tries and a margin
 

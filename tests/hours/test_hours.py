@@ -1,6 +1,5 @@
 """Partner-visit hours against the 14 h target: pass visits count the site's visit length (60 min
 when unknown, "durée estimée"), other visits their own duration; the OT admin's office view."""
-import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from passresot.passes.api import issue_pass
 from passresot.passes.models import PassStatus
 from passresot.timeutil import paris_today, utcnow
 from passresot.visits.models import Visit
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 YEAR = paris_today().year
 
@@ -151,7 +150,8 @@ def test_the_admin_adds_and_deletes_an_other_visit_and_the_agent_sees_hours(app,
 
 def test_the_agents_visits_page_shows_estimates_and_sites_to_visit(client, make):
     agent = make.agent()
-    seen, unseen = make.partner(name="Site vu"), make.partner(name="Site à voir", latitude=42.5, longitude=2.9)
+    seen = make.partner(name="Site vu")
+    make.partner(name="Site à voir", latitude=42.5, longitude=2.9)
     _visit(agent, seen)
     login(client, agent.email)
     page = client.get("/visits").get_data(as_text=True)

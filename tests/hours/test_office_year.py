@@ -15,7 +15,7 @@ from passresot.hours.api import record_other_visit
 from passresot.hours.office_year import hours_table, office_year, visits_table
 from passresot.timeutil import paris_today
 from passresot.visits.models import Visit
-from tests.conftest import login
+from tests.helpers import login
 
 YEAR = paris_today().year - 1  # a whole past year: every day of it is a valid visit day
 

@@ -8,7 +8,7 @@ from passresot.accounts.models import Role, User
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.offices.models import Office
-from tests.conftest import login
+from tests.helpers import login
 
 VALID = {"name": "Office de Tourisme d'Elne", "commune": "Elne", "email": "Contact@OT-Elne.fr",
          "phone": "04 68 22 05 07"}

@@ -4,7 +4,7 @@ from datetime import date
 from passresot.partners import admin_list
 from passresot.partners.admin_list import PartnerQuery, matching_partners
 from passresot.partners.models import Booking, PartnerCategory, PartnerPeriod
-from tests.conftest import login
+from tests.helpers import login
 
 
 def names(query):

@@ -4,7 +4,6 @@ import copy
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -13,36 +12,7 @@ from passresot.extensions import db
 from passresot.partners.imports import check_partner_file, import_partners
 from passresot.partners.models import Partner, PartnerCategory
 
-REAL = Path(__file__).parent / "datatourisme_real"
-EXPLORE = (REAL / "explore-paris.csv").read_bytes()
-
-
-def real(name: str) -> dict:
-    """A real object by the start of its file name (2020/ or 2025/)."""
-    path, = [p for p in REAL.glob("*/*.json") if p.name.startswith(name)]
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def all_real(year: str) -> list:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((REAL / year).glob("*.json"))]
-
-
-def as_bytes(document) -> bytes:
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
-
-
-def flux_zip(objects) -> bytes:
-    """A flux as DATAtourisme delivers it: index.json and objects/<x>/<xx>/<id>.json."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        index = []
-        for obj in objects:
-            name = obj["@id"].rstrip("/").rsplit("/", 1)[-1]
-            path = f"objects/{name[0]}/{name[:2]}/{name}.json"
-            archive.writestr(path, json.dumps(obj, ensure_ascii=False))
-            index.append({"label": "x", "lastUpdateDatatourisme": "2025-01-01", "file": path[8:]})
-        archive.writestr("index.json", json.dumps(index))
-    return buffer.getvalue()
+from .helpers import EXPLORE, all_real, as_bytes, flux_zip, real
 
 
 def with_types(obj: dict, types: list) -> dict:

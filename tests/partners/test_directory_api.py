@@ -16,7 +16,7 @@ from passresot.partners.generator import generate_partners
 from passresot.partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from passresot.timeutil import paris_today, utcnow
 from passresot.visits.models import Visit
-from tests.conftest import login
+from tests.helpers import login
 
 VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "partner_periods.json").read_text())
 API = "/api/v1/partners"

@@ -15,9 +15,9 @@ from passresot.partners.job_models import JobStatus, PartnerImportJob, PartnerIm
 from passresot.partners.api import update_own_site, update_partner
 from passresot.partners.models import Partner
 from passresot.timeutil import utcnow
-from tests.conftest import csrf_token, login
-from tests.partners.test_datatourisme_real import all_real, flux_zip
-from tests.partners.test_imports import UPLOAD_URL, confirm, confirm_url_of, post_file
+from tests.helpers import csrf_token, login
+from tests.partners.helpers import all_real, flux_zip
+from tests.partners.helpers import UPLOAD_URL, confirm, confirm_url_of, post_file
 
 
 @pytest.fixture

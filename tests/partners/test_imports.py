@@ -15,8 +15,9 @@ from passresot.partners import import_files
 from passresot.partners.imports import (PartnerImportRejected, check_partner_file, example_csv,
                                         import_partners, read_partner_file)
 from passresot.partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 from tests.factories import jpeg_bytes
+from tests.partners.helpers import UPLOAD_URL, confirm, confirm_url_of, post_file
 
 HERE = Path(__file__).parent
 JSONLD = (HERE / "datatourisme_sample.jsonld").read_bytes()
@@ -24,7 +25,6 @@ DT_CSV = (HERE / "datatourisme_sample.csv").read_bytes()
 MUSEUM_ID = "https://data.datatourisme.fr/11/d2ddc3c0-6c27-492f-8db6-18b78a6374a5"
 OUR_HEADER = "identifiant;nom;categorie;commune;latitude;longitude;telephone;site_web;reservation;" \
              "periodes;responsable;duree_visite"
-UPLOAD_URL = "/admin/partners/import"
 EXAMPLE_URL = "/admin/partners/import/example.csv"
 EXPECTED = {  # name → (category, commune, INSEE code)
     "Musée d'Art moderne de Céret": (PartnerCategory.museum, "Céret", "66049"),
@@ -376,25 +376,6 @@ def network_admin(client, make):
     admin = make.network_admin()
     assert login(client, admin.email).status_code == 302
     return admin
-
-
-def post_file(client, data, filename="sites.csv"):
-    """Upload, then follow to the job's page (the job runs inline in tests): the preview."""
-    token = csrf_token(client, UPLOAD_URL)
-    return client.post(UPLOAD_URL, data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data", follow_redirects=True)
-
-
-def confirm_url_of(html):
-    match = re.search(r'action="(/admin/partners/import/jobs/\d+/confirm)"', html)
-    assert match, "no confirm form on the preview"
-    return match.group(1)
-
-
-def confirm(client, url, apply_periods=False):
-    token = csrf_token(client, UPLOAD_URL)
-    data = {"csrf_token": token, **({"apply_periods": "y"} if apply_periods else {})}
-    return client.post(url, data=data, follow_redirects=True)
 
 
 def test_the_partner_list_links_to_the_import(client, network_admin):

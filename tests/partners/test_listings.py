@@ -9,7 +9,7 @@ from passresot.partners.api import accepts_on, create_partner, missing_informati
 from passresot.partners.exceptions import InvalidListing
 from passresot.partners.listing import clean_listing, clean_periods
 from passresot.partners.models import Booking, Partner, PartnerPeriod
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 
 # --- domain ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from passresot.passes.models import Pass
 from passresot.passes.qr import qr_version
 from passresot.passes.token import parse_pass_token
 from passresot.timeutil import PARIS, paris_today
-from tests.conftest import FAST_HASH, csrf_token, login
+from tests.helpers import FAST_HASH, csrf_token, login
 from tests.factories import Factory
 
 OFFICE_NAME = "Office de Tourisme de Collioure"

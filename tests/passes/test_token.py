@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import qrcode
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

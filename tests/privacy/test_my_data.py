@@ -13,7 +13,7 @@ from passresot.passes.api import issue_pass
 from passresot.reports.api import record_report
 from passresot.timeutil import utcnow
 from passresot.visits.api import record_scans
-from tests.conftest import login
+from tests.helpers import login
 
 TOP_KEYS = {"generated_at", "profile", "photo_jpeg_base64", "passes", "visits", "scans_of_my_passes",
             "other_visits", "reports", "api_tokens", "setup_links", "failed_sign_ins",

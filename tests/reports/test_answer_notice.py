@@ -5,7 +5,7 @@ import uuid
 from passresot.extensions import db
 from passresot.mailbox.models import OutgoingMail
 from passresot.reports.api import record_report
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 
 def _report(make):

@@ -119,7 +119,7 @@ def test_new_reports_reach_the_network_in_one_digest_or_the_log_without_smtp(app
 
     from passresot.mailbox.api import send_queued
     from passresot.reports.api import queue_report_digest
-    from tests.accounts.test_setup_links import FakeSMTP
+    from tests.helpers import FakeSMTP
 
     agent, partner = make.agent(), make.partner(name="Fort de Salses")
     record_report(agent, _raw(partner))

@@ -5,7 +5,7 @@ import uuid
 from passresot.accounts.tokens import create_api_token
 from passresot.extensions import db
 from passresot.reports.models import Report, ReportStatus
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

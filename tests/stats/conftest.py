@@ -5,13 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from passresot.accounts.models import AgentKind
 from passresot.extensions import db
 from passresot.hours.models import OtherVisit
 from passresot.reports.models import Report, ReportKind, ReportStatus
 from passresot.visits.models import Scan, ScanStatus, Visit
 
-YEAR = 2025
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from passresot.stats import api
 from passresot.stats.exceptions import InvalidYear
 from passresot.visits.models import Visit
 
-from .conftest import YEAR
+from .helpers import YEAR
 
 
 def test_visits_by_month_compares_with_the_year_before(network):

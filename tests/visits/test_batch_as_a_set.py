@@ -9,7 +9,7 @@ from passresot.timeutil import paris_today
 from passresot.visits.api import record_scans
 from passresot.visits.models import Scan, Visit
 
-from .conftest import another_holder, item, sign
+from .helpers import another_holder, item, sign
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from passresot.visits import batch as visits_batch
 from passresot.visits.api import record_scans
 from passresot.visits.models import Scan, Visit
 
-from .conftest import item
+from .helpers import item
 
 TIMEOUT = 30
 
@@ -151,7 +151,7 @@ def test_a_uuid_sent_twice_while_another_scan_takes_the_slot(app, site, held_aft
 def test_two_batches_of_the_same_holders_in_opposite_orders_admit_each_holder_once(app, site,
                                                                                    held_after_verdict):
     """Each batch has seen every slot free; the database settles the lot, without a deadlock."""
-    from .conftest import another_holder
+    from .helpers import another_holder
 
     tokens = [site.pass_.token] + [another_holder(site).token for _ in range(9)]
     held_after_verdict(2)

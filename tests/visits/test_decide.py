@@ -17,7 +17,7 @@ from passresot.visits.api import decide
 from passresot.visits.models import Visit
 from passresot.visits.verdict import decide_pass_number
 
-from .conftest import NOW, SUMMER, WINTER, other_key, raw_pass, set_periods, sign
+from .helpers import NOW, SUMMER, WINTER, other_key, raw_pass, set_periods, sign
 
 TOLERANCE = 300
 

@@ -14,7 +14,7 @@ from passresot.visits.exceptions import (NotAPartnerAccount, NotAnAdmission, Sca
                                          TooManyScans, UndoTooLate)
 from passresot.visits.models import Scan, ScanStatus, Visit
 
-from .conftest import another_holder, item, new_id, other_key, set_periods, sign
+from .helpers import another_holder, item, new_id, other_key, set_periods, sign
 
 
 def record(site, *items, staff=None):

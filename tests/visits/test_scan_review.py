@@ -11,9 +11,9 @@ from passresot.timeutil import paris_today, utcnow
 from passresot.visits import review
 from passresot.visits.api import record_scans
 from passresot.visits.models import Scan, Visit
-from tests.conftest import csrf_token, login
+from tests.helpers import csrf_token, login
 
-from .conftest import item, set_periods
+from .helpers import item, set_periods
 
 URL = "/admin/scans/conflicts"
 

@@ -10,17 +10,8 @@ from passresot.extensions import db
 from passresot.timeutil import utcnow
 from passresot.visits.models import Scan, Visit
 
-from .conftest import another_holder, item, new_id
+from .helpers import SCANS_URL as URL, another_holder, item, new_id
 
-URL = "/api/v1/scans"
-
-
-@pytest.fixture
-def device(app, site):
-    """A scanner device of the site: a client with the staff's bearer token."""
-    token = create_api_token(site.staff, "Tablette accueil")[0]
-    db.session.commit()
-    return app.test_client(), {"Authorization": f"Bearer {token}"}
 
 
 def bearer_for(user):
@@ -139,8 +130,8 @@ def test_manual_entry_is_an_item_with_a_pass_number(device, site):
 
 
 def test_a_browser_session_must_send_the_csrf_token(app, site):
-    from tests.conftest import login
-    from tests.web.test_access_matrix import page_csrf_token
+    from tests.helpers import login
+    from tests.helpers import page_csrf_token
 
     client = app.test_client()
     assert login(client, site.staff.email).status_code == 302

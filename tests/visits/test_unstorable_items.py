@@ -8,10 +8,9 @@ import pytest
 from passresot.extensions import db
 from passresot.visits.models import Scan
 
-from .conftest import another_holder, item
-from .test_scans_http import URL, device
+from .helpers import another_holder, item
+from .helpers import SCANS_URL as URL
 
-__all__ = ["device"]
 
 POISONS = {"nul": "\x00", "lone high surrogate": "\ud800", "lone low surrogate": "\udfff"}
 

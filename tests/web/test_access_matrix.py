@@ -1,6 +1,5 @@
 """Who may open what: one table for every rule of app.url_map, checked for every principal over real HTTP."""
 import os
-import re
 import shutil
 import sqlite3
 import uuid
@@ -30,7 +29,7 @@ from passresot.reports.api import record_report
 from passresot.timeutil import utcnow
 from passresot.visits.api import record_scans
 from tests import factories
-from tests.conftest import FAST_HASH, login
+from tests.helpers import FAST_HASH, login, page_csrf_token
 from tests.factories import jpeg_bytes
 
 ANON = "anonymous"
@@ -412,14 +411,6 @@ def world(app, sqlite_world, request):
 @pytest.fixture
 def matrix_client(app):
     return app.test_client()
-
-
-def page_csrf_token(client) -> str:
-    """The CSRF token of the current session, from the page `/` leads to (login page or landing page)."""
-    html = client.get("/", follow_redirects=True).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token on the landing page"
-    return match.group(1)
 
 
 def _path(location: str) -> str:

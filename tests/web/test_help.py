@@ -5,7 +5,7 @@ from html import unescape
 import pytest
 
 from passresot.passes.exceptions import REFUSAL_MESSAGES, REFUSAL_REASONS
-from tests.conftest import login
+from tests.helpers import login
 
 SECTIONS = {
     "agent": "Agents des offices : votre pass",

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from passresot.extensions import db
 from passresot.timeutil import paris_today, utcnow
 from passresot.visits.models import Visit
-from tests.conftest import login
+from tests.helpers import login
 from tests.visits import admissions_data
 
 URL = "/site/admissions"

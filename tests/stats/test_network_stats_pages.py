@@ -6,12 +6,12 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import login
-from tests.stats.conftest import YEAR, network  # noqa: F401 (fixture)
+from tests.helpers import login
+from .helpers import YEAR
 
 
 @pytest.fixture
-def admin_client(client, make, network):  # noqa: F811
+def admin_client(client, make, network):
     admin = make.network_admin()
     login(client, admin.email)
     return client

@@ -1,0 +1,210 @@
+"""Helpers shared by the browser tests: the demo accounts, signing in, the live server's database,
+the scanner's gestures. Fixtures are in conftest.py."""
+import json
+import os
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from passresot import create_app
+from passresot.extensions import db
+from passresot.passes.base45 import b45decode, b45encode
+from passresot.accounts.models import User
+from passresot.visits.models import Scan, Visit
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DEMO_PASSWORD = "demo-passresot66"
+DEFAULT_TIMEOUT_MS = 20_000  # generous: CI machines are small and may be busy
+
+STAFF = "partenaire@demo.passresot66.fr"
+AGENT = "agent@demo.passresot66.fr"
+SEASONAL = "saisonnier@demo.passresot66.fr"
+FLUSH_WAIT_MS = 20_000  # the outbox retries every 3 s here (SCANNER_FLUSH_EVERY_MS) while scans wait
+FORCED_DARK_ARGS = ["--blink-settings=forceDarkModeEnabled=true"]
+#: A pass code with a NUL character, as the zxing polyfill returns it.
+POISON = "PR1:\x00" + "6BFOXN*TS0BI$ZD4" * 4
+AXE = "/static/vendor/axe-core/axe.min.js"
+
+
+def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real /login form; fails the test if the form refuses."""
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    assert "/login" not in page.url, f"sign-in refused for {email}: {page.locator('.flash').all_inner_texts()}"
+
+
+def watch_csp(page):
+    """Record what the Content-Security-Policy blocked on this page (page.csp_violations)."""
+    page.csp_violations = []
+    page.on("console", lambda message: page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return page
+
+
+@contextmanager
+def live_database(live_server):
+    """An app context on the live server's own database, to add and remove rows around a test."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"],
+                      "INSTANCE_PATH": live_server.env["PASSRESOT_INSTANCE_PATH"], "SECRET_KEY": "x"})
+    with app.app_context():
+        yield
+        db.session.remove()
+        db.engine.dispose()
+
+
+def api(live_server, path, body=None, token=None):
+    request = urllib.request.Request(live_server.url + path, method="POST" if body is not None else "GET",
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "Accept": "application/json",
+                                              **({"Authorization": f"Bearer {token}"} if token else {})})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def my_pass(live_server, email):
+    """The holder's pass as their phone gets it (bearer token, /me/pass): `qr` is the exact QR text."""
+    token = api(live_server, "/api/v1/auth/token",
+                {"email": email, "password": DEMO_PASSWORD, "device_name": "browser test"})["token"]
+    return api(live_server, "/api/v1/me/pass", token=token)
+
+
+def tampered(qr):
+    """The same token with one byte of its signed part changed: the signature no longer holds."""
+    raw = bytearray(b45decode(qr[4:]))
+    raw[8] ^= 0x01  # inside the pass id
+    return qr[:4] + b45encode(bytes(raw))
+
+
+def partner_scans(live_server, partner_id):
+    with live_database(live_server):
+        return [(s.id, s.pass_.holder.email if s.pass_id else None, s.status.value, s.reason,
+                 s.offline_verdict.value if s.offline_verdict else None)
+                for s in Scan.query.filter_by(partner_id=partner_id).order_by(Scan.received_at)]
+
+
+def online_as_asked(row):
+    """(holder, status, reason, offline verdict) of a scan made while the server was up. On a loaded
+    machine the server may miss the 1.5 s limit: the device then decides the same verdict itself and
+    sends it with the scan. Either way the server must record the same outcome."""
+    holder, status, reason, offline = row
+    if holder == AGENT and offline == status:
+        return holder, status, reason, None
+    return row
+
+
+def scan(phone, text):
+    phone.fill("[data-code]", text)
+    phone.get_by_role("button", name="Vérifier").click()
+    verdict = phone.locator("[data-verdict-box]")
+    expect(verdict).to_be_visible()
+    result = verdict.get_attribute("data-verdict"), verdict.get_attribute("data-reason")
+    phone.locator("[data-verdict-close]").click()
+    expect(verdict).to_be_hidden()
+    return result
+
+
+def paste(page, text):
+    page.fill("[data-code]", text)
+    page.get_by_role("button", name="Vérifier").click()
+    box = page.locator("[data-verdict-box]")
+    expect(box).to_be_visible()
+    return box
+
+
+def open_scanner(page, live_server):
+    page.goto(live_server.url + "/scanner")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.locator("[data-scanner][data-ready=true]").wait_for()
+    page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+
+
+def open_list_online(phone, live_server):
+    """Sign in, open /partners, and wait until the list is synced and the worker keeps the page."""
+    sign_in(phone, live_server.url, AGENT)
+    phone.goto(live_server.url + "/partners")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    phone.locator("[data-sync][data-state=fresh]").wait_for()
+    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/partners")
+
+
+def shot(page, name):
+    """Screenshots of the new states for people to look at (SCANNER_SCREENSHOTS=folder)."""
+    folder = os.environ.get("SCANNER_SCREENSHOTS")
+    if not folder:
+        return
+    size = page.viewport_size
+    for width, height in ((360, 740), (1280, 800)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}x{height}.png"))
+    page.set_viewport_size(size)
+
+
+def run_axe(page):
+    """axe's violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE)
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5)}));
+    }""")
+
+
+def start_camera(page):
+    page.get_by_role("button", name="Scanner avec la caméra").click()
+    expect(page.locator("[data-scanner]")).to_have_attribute("data-camera", "on")
+
+
+def verdict_of(page):
+    box = page.locator("[data-verdict-box]")
+    expect(box).to_be_visible()
+    return box.get_attribute("data-verdict"), box.get_attribute("data-reason")
+
+
+@contextmanager
+def scans_removed_after(live_server):
+    """The demo staff's site (its id); the scans and visits made there meanwhile are removed at the end."""
+    with live_database(live_server):
+        partner_id = User.query.filter_by(email=STAFF).one().partner_id
+        before = {s.id for s in Scan.query.filter_by(partner_id=partner_id)}
+        visits_before = {v.id for v in Visit.query.filter_by(partner_id=partner_id)}
+    yield partner_id
+    with live_database(live_server):
+        for scan in Scan.query.filter_by(partner_id=partner_id):
+            if scan.id not in before:
+                db.session.delete(scan)
+        db.session.flush()
+        for visit in Visit.query.filter_by(partner_id=partner_id):
+            if visit.id not in visits_before:
+                db.session.delete(visit)
+        db.session.commit()
+
+
+def queue(page, codes):
+    """Put scans in the outbox as the page itself does (same module), oldest first; their ids."""
+    return page.evaluate("""async (codes) => {
+      const outbox = await import("/static/js/scanner-outbox.js");
+      const { storedBundle } = await import("/static/js/scanner-bundle.js");
+      const site = (await storedBundle()).site;
+      const start = Date.now() - 60_000;
+      const ids = [];
+      for (const [index, qr] of codes.entries()) {
+        const scan = await outbox.addScan({ qr, siteId: site.id, siteName: site.name,
+                                            scannedAt: new Date(start + index).toISOString() });
+        ids.push(scan.id);
+      }
+      return ids;
+    }""", codes)
+
+
+def recorded(live_server, ids):
+    with live_database(live_server):
+        return {s.id for s in Scan.query.filter(Scan.id.in_(ids))}

@@ -1,0 +1,56 @@
+"""Helpers shared by the tests (not fixtures: those are in the conftest.py files)."""
+import re
+
+from werkzeug.security import generate_password_hash
+
+PASSWORD = "correct-horse-battery"
+FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def csrf_token(client, url="/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def page_csrf_token(client) -> str:
+    """The CSRF token of the current session, from the page `/` leads to (login page or landing page)."""
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the landing page"
+    return match.group(1)
+
+
+def login(client, email, password=PASSWORD):
+    """Sign in through the real form (CSRF included); returns the response."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP and keeps what would have been sent."""
+
+    sent = []
+    fail = False
+
+    def __init__(self, host, port, timeout=None):
+        self.host, self.port = host, port
+
+    def __enter__(self):
+        if FakeSMTP.fail:
+            raise ConnectionRefusedError("no server")
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, message):
+        FakeSMTP.sent.append((self.host, message))
