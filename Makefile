@@ -30,9 +30,12 @@ test: setup
 	@$(MAKE) --no-print-directory -k -j3 --output-sync=target test-browser test-sqlite test-postgres-lane
 	node --test tests/js/
 
+# Two worker processes, each with its own live server and Chromium, a test module to each at a time.
+BROWSER_WORKERS ?= 2
 test-browser: setup
 	@mkdir -p $(TEST_TMP)
-	$(BIN)/python -m pytest -q -m browser -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
+	$(BIN)/python -m pytest -q -m browser -n $(BROWSER_WORKERS) --dist loadfile -p no:cacheprovider \
+	  --basetemp=$(TEST_TMP)/browser
 
 test-sqlite: setup
 	@mkdir -p $(TEST_TMP)

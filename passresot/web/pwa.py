@@ -12,6 +12,7 @@ downloads only the others, so a deploy that changes one file costs a device that
 """
 import hashlib
 import os
+from typing import Optional
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, url_for
 from flask_babel import force_locale
@@ -105,16 +106,27 @@ def _static_files(app) -> list[str]:
     return sorted(found)
 
 
-def compute_version(app, salt: str = "") -> str:
+def _revisions(app) -> dict[str, str]:
+    return {name: file_revision(os.path.join(app.static_folder, name)) for name in _static_files(app)}
+
+
+def static_revisions(app) -> dict[str, str]:
+    """Every static file's revision by file name, read once per process: VERSION and the manifest's
+    revisions both come from it."""
+    if "pwa_static_revisions" not in app.extensions:
+        app.extensions["pwa_static_revisions"] = _revisions(app)
+    return app.extensions["pwa_static_revisions"]
+
+
+def compute_version(app, salt: str = "", revisions: Optional[dict] = None) -> str:
     """A 12-hex-digit hash of every static file, the worker's templates and `salt`.
 
     Every static file, not only the precached ones: the worker serves all of static/ cache-first,
     so any change there must come with a new version.
     """
     digest = hashlib.sha256()
-    for name in _static_files(app):
-        with open(os.path.join(app.static_folder, name), "rb") as handle:
-            digest.update(name.encode() + b"\0" + handle.read() + b"\0")
+    for name, revision in (revisions if revisions is not None else _revisions(app)).items():
+        digest.update(name.encode() + b"\0" + revision.encode() + b"\0")
     for name in VERSIONED_TEMPLATES:
         source, _filename, _uptodate = app.jinja_loader.get_source(app.jinja_env, name)
         digest.update(name.encode() + b"\0" + source.encode() + b"\0")
@@ -126,7 +138,8 @@ def cache_version(app=None) -> str:
     """The version of this process, computed on first use."""
     app = app or current_app
     if "pwa_version" not in app.extensions:
-        app.extensions["pwa_version"] = compute_version(app, os.environ.get(SALT_ENV, ""))
+        app.extensions["pwa_version"] = compute_version(app, os.environ.get(SALT_ENV, ""),
+                                                        static_revisions(app))
     return app.extensions["pwa_version"]
 
 
@@ -140,12 +153,10 @@ def file_revision(path: str) -> str:
 
 
 def precache_revisions(app=None) -> dict[str, str]:
-    """Each precached static file's revision by file name, computed once per process like VERSION."""
+    """Each precached static file's revision by file name."""
     app = app or current_app
-    if "pwa_revisions" not in app.extensions:
-        app.extensions["pwa_revisions"] = {name: file_revision(os.path.join(app.static_folder, name))
-                                           for name in precached_static(app)}
-    return app.extensions["pwa_revisions"]
+    revisions = static_revisions(app)
+    return {name: revisions[name] for name in precached_static(app) if name in revisions}
 
 
 @bp.route("/sw.js")

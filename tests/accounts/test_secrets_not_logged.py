@@ -1,12 +1,9 @@
 """No secret in any log (issue 13 part 5), and the reset link by e-mail from the sign-in page (part 6)."""
 import logging
 
-import pytest
-
 from passresot.accounts.models import SetupLink
 from passresot.mailbox.api import send_queued
 from passresot.web.auth import SecretPathFilter
-from tests.helpers import FakeSMTP
 from tests.helpers import csrf_token
 
 
@@ -26,23 +23,12 @@ def test_the_dev_server_access_log_never_carries_a_set_password_link(app):
     assert any(isinstance(f, SecretPathFilter) for f in logging.getLogger("werkzeug").filters)
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    import smtplib
-
-    FakeSMTP.sent, FakeSMTP.fail = [], False
-    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
-    monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.example.fr")
-    monkeypatch.setitem(app.config, "SMTP_USER", "")
-    return FakeSMTP
-
-
 def _ask(client, email):
     return client.post("/password/forgot", data={"email": email, "csrf_token": csrf_token(client, "/password/forgot")},
                        follow_redirects=True)
 
 
-def test_a_site_manager_gets_a_reset_link_by_mail_an_agent_and_a_stranger_do_not(client, make, smtp, caplog):
+def test_a_site_manager_gets_a_reset_link_by_mail_an_agent_and_a_stranger_do_not(client, make, fake_smtp, caplog):
     caplog.set_level(logging.DEBUG)
     staff, agent = make.partner_staff(), make.agent()
     login_page = client.get("/login").get_data(as_text=True)
@@ -50,10 +36,10 @@ def test_a_site_manager_gets_a_reset_link_by_mail_an_agent_and_a_stranger_do_not
     answers = [_ask(client, email).get_data(as_text=True) for email in
                (staff.email, agent.email, "personne@example.fr")]
     assert all("un lien vient de lui être envoyé" in answer for answer in answers)
-    assert smtp.sent == []  # the request only queues it
+    assert fake_smtp.sent == []  # the request only queues it
     assert send_queued() == (1, 0)  # `flask send-mail`, from cron
-    assert len(smtp.sent) == 1 and smtp.sent[0][1]["To"] == staff.email
-    link = smtp.sent[0][1].get_content().split("/password/")[1].split()[0]
+    assert len(fake_smtp.sent) == 1 and fake_smtp.sent[0][1]["To"] == staff.email
+    link = fake_smtp.sent[0][1].get_content().split("/password/")[1].split()[0]
     assert client.get(f"/password/{link}").status_code == 200
     assert SetupLink.query.count() == 1
     assert link not in caplog.text
@@ -68,12 +54,12 @@ def test_without_smtp_the_reset_page_says_whom_to_ask_and_so_does_the_hint(clien
     assert "Partenaires : demandez-le au réseau RESOT66" in page and "contact@resot66.fr" in page
 
 
-def test_reset_requests_are_rate_limited(client, make, smtp):
+def test_reset_requests_are_rate_limited(client, make, fake_smtp):
     staff = make.partner_staff()
     statuses = [_ask(client, staff.email).status_code for _ in range(4)]
     assert statuses[:3] == [200, 200, 200] and statuses[3] == 429
     send_queued()
-    assert len(smtp.sent) == 3
+    assert len(fake_smtp.sent) == 3
 
 
 def test_a_mail_with_a_link_sent_by_any_caller_never_logs_the_link(app_ctx, make, caplog):

@@ -100,23 +100,21 @@ def online_as_asked(row):
     return row
 
 
-def scan(phone, text):
-    phone.fill("[data-code]", text)
-    phone.get_by_role("button", name="Vérifier").click()
-    verdict = phone.locator("[data-verdict-box]")
-    expect(verdict).to_be_visible()
-    result = verdict.get_attribute("data-verdict"), verdict.get_attribute("data-reason")
-    phone.locator("[data-verdict-close]").click()
-    expect(verdict).to_be_hidden()
-    return result
-
-
 def paste(page, text):
     page.fill("[data-code]", text)
     page.get_by_role("button", name="Vérifier").click()
     box = page.locator("[data-verdict-box]")
     expect(box).to_be_visible()
     return box
+
+
+def scan(phone, text):
+    """Paste `text`, read the verdict box's (verdict, reason), close it."""
+    verdict = paste(phone, text)
+    result = verdict.get_attribute("data-verdict"), verdict.get_attribute("data-reason")
+    phone.locator("[data-verdict-close]").click()
+    expect(verdict).to_be_hidden()
+    return result
 
 
 def open_scanner(page, live_server):
