@@ -11,7 +11,6 @@ from . import factories
 from .helpers import FAST_HASH, FakeSMTP
 
 
-
 def _database_url(tmp_dir) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url.startswith("postgresql://"):

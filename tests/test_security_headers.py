@@ -6,7 +6,6 @@ from passresot import create_app
 from passresot.security import CONTENT_SECURITY_POLICY
 
 
-
 def _directives(policy: str) -> dict:
     return {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
 

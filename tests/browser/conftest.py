@@ -14,7 +14,8 @@ import pytest
 from passresot.extensions import db
 from passresot.partners.models import Partner, PartnerPeriod
 
-from .helpers import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, live_database, scans_removed_after, watch_csp
+from .helpers import (CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, live_database, scans_removed_after,
+                      watch_csp)
 from .live_server import LiveServer
 
 HERE = Path(__file__).resolve().parent

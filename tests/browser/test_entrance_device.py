@@ -2,7 +2,7 @@
 /site/devices, the tablet opens the short link and becomes a device of the site, scans a pass,
 keeps a scan made with no signal, is revoked from /site/devices, and then gets "Appareil retiré":
 the scan sent after the withdrawal but made before it is recorded (flagged), a later one is not. Screenshots of /site/devices and of the enrolment QR at 360×740 and 1280×800."""
-from pathlib import Path
+import os
 
 from playwright.sync_api import expect
 
@@ -10,16 +10,19 @@ from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
 from .fake_camera import camera_args, write_y4m
-from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database, my_pass, paste, scan, sign_in, watch_csp
-
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database,
+                      my_pass, paste, scan, sign_in, watch_csp)
 
 
 def shoot(page, name):
-    """Both sizes of the page now shown: 1280×800 then 360×740 (the viewport is put back)."""
+    """Both sizes of the page now shown, 1280×800 then 360×740, into SCANNER_SCREENSHOTS=folder when
+    set (docs/screenshots/ holds the last ones looked at); the viewport is put back."""
+    folder = os.environ.get("SCANNER_SCREENSHOTS")
+    if not folder:
+        return
     for width, height in ((1280, 800), (360, 740)):
         page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"), full_page=True)
+        page.screenshot(path=os.path.join(folder, f"{name}-{width}x{height}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
 

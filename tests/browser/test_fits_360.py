@@ -8,7 +8,6 @@ from passresot.extensions import db
 from .helpers import live_database, sign_in
 
 
-
 def page_width(phone) -> int:
     return phone.evaluate("document.documentElement.scrollWidth")
 

@@ -4,7 +4,6 @@ from playwright.sync_api import expect
 from .helpers import sign_in
 
 
-
 def test_help_from_the_menu_then_offline(phone, live_server):
     sign_in(phone, live_server.url, "partenaire@demo.passresot66.fr")
     phone.locator(".usermenu summary").click()

@@ -8,7 +8,6 @@ from passresot.reports.models import Report
 from .helpers import live_database, open_list_online
 
 
-
 def test_reporting_a_site_from_its_page_with_no_signal(phone, live_server):
     open_list_online(phone, live_server)
     phone.goto(live_server.url + "/reports")  # seen once online, as any page the agent opens

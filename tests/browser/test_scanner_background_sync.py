@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 from .helpers import POISON, SEASONAL, STAFF, my_pass, partner_scans, queue, recorded, sign_in
 
 
-
-
 def scanner_with_worker_events(page, live_server):
     """The staff's /scanner under its worker, and the worker registrations DevTools reports (to
     fire a sync event at them): (cdp session, list of registrations)."""

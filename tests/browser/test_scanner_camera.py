@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .fake_camera import camera_args, write_y4m
-from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, sign_in, start_camera, tampered, verdict_of
-
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF,
+                      my_pass, online_as_asked, partner_scans, sign_in, start_camera, tampered, verdict_of)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from passresot.visits.models import Scan
 from .helpers import AGENT, SEASONAL, STAFF, live_database, my_pass, open_scanner, paste, shot, sign_in
 
 
-
 # The page's clock, shifted by localStorage["test-clock-shift"] milliseconds (read at each load).
 SHIFTED_DATE = """(() => {
   const shift = Number(localStorage.getItem("test-clock-shift") || 0);

@@ -10,7 +10,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .fake_camera import CONDITIONS, camera_args, film, write_y4m_images
-from .helpers import AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FORCED_DARK_ARGS, STAFF, sign_in, start_camera, verdict_of
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FORCED_DARK_ARGS, STAFF, sign_in,
+                      start_camera, verdict_of)
 
 FILMED = [name for name in CONDITIONS if name != "face-on"]  # face-on: test_scanner_camera.py
 

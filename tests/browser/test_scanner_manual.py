@@ -7,7 +7,8 @@ from collections import Counter
 
 from playwright.sync_api import expect
 
-from .helpers import AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan, sign_in, tampered
+from .helpers import (AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan,
+                      sign_in, tampered)
 
 
 def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff_site):

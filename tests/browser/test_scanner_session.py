@@ -10,8 +10,8 @@ from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.visits.models import Scan, Visit
 from werkzeug.security import generate_password_hash
-from .helpers import AGENT, DEMO_PASSWORD, SEASONAL, STAFF, live_database, my_pass, partner_scans, shot, sign_in
-
+from .helpers import (AGENT, DEMO_PASSWORD, SEASONAL, STAFF, live_database, my_pass, partner_scans, shot,
+                      sign_in)
 
 
 OTHER_STAFF = "accueil@autre-site.example"

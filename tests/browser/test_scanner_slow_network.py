@@ -7,8 +7,6 @@ from playwright.sync_api import expect
 from .helpers import SEASONAL, STAFF, my_pass, partner_scans, sign_in
 
 
-
-
 def test_a_silent_server_gets_the_offline_verdict_after_the_time_limit(page, live_server, staff_site):
     seasonal_qr = my_pass(live_server, SEASONAL)["qr"]
     live_server.stop()

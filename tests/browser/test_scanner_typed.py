@@ -7,8 +7,6 @@ from passresot.visits.models import Scan
 from .helpers import AGENT, SEASONAL, STAFF, live_database, my_pass, open_scanner, paste, shot, sign_in
 
 
-
-
 def made_at(live_server, site):
     with live_database(live_server):
         return [(s.pass_.holder.email, s.pass_number is not None, s.status.value, s.reason, s.override,

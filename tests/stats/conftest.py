@@ -11,7 +11,6 @@ from passresot.reports.models import Report, ReportKind, ReportStatus
 from passresot.visits.models import Scan, ScanStatus, Visit
 
 
-
 @pytest.fixture
 def network(make):
     alpha, beta = make.office("Office Alpha"), make.office("Office Beta")

@@ -15,7 +15,6 @@ from passresot.visits.models import Scan, Visit
 from .helpers import BUNDLE_URL as URL, another_holder, item, set_periods
 
 
-
 def admit(site, pass_, **extra):
     result = record_scans(site.staff, [item(pass_.token, **extra)])[0]
     db.session.commit()

@@ -13,7 +13,6 @@ from passresot.visits.models import Scan, Visit
 from .helpers import SCANS_URL as URL, another_holder, item, new_id
 
 
-
 def bearer_for(user):
     token = create_api_token(user, "test")[0]
     db.session.commit()
