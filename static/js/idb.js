@@ -1,5 +1,6 @@
 // IndexedDB, opened once per page (or service worker): the one helper of every database kept on
-// the device (scanner-outbox.js, reports-outbox.js, partners-db.js, sw.js), one transaction per step (`across` spans several stores when a step reads or
+// the device (scanner-outbox.js, reports-outbox.js, partners-db.js, offline-ready.js, sw.js), one
+// transaction per step (`across` spans several stores when a step reads or
 // writes more than one). A database another tab or the service worker deletes (sign-out) is let
 // go and opened again when needed.
 
@@ -57,12 +58,36 @@ export function deleteDatabase(name) {
   });
 }
 
-/** True when a page made database `name`: opening it here must not make an empty one. */
-export function databaseExists(name) {
+/** The database `name` if a page made it, else null: opening it here must not make an empty one. */
+function openExisting(name) {
   return new Promise((resolve) => {
     const request = indexedDB.open(name);
     request.onupgradeneeded = () => request.transaction.abort();
-    request.onsuccess = () => { request.result.close(); resolve(true); };
-    request.onerror = () => resolve(false);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(null);
   });
+}
+
+/** True when a page made database `name`. */
+export async function databaseExists(name) {
+  const db = await openExisting(name);
+  db?.close();
+  return Boolean(db);
+}
+
+/** The value at `key` in `storeName` of database `name`, or undefined; never makes the database. */
+export async function readIfExists(name, storeName, key) {
+  const db = await openExisting(name);
+  if (!db) return undefined;
+  try {
+    return await new Promise((resolve) => {
+      const get = db.transaction(storeName).objectStore(storeName).get(key);
+      get.onsuccess = () => resolve(get.result);
+      get.onerror = () => resolve(undefined);
+    });
+  } catch {
+    return undefined;  // the database is there without this store
+  } finally {
+    db.close();
+  }
 }

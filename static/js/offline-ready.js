@@ -1,6 +1,8 @@
 // « Disponible hors connexion » once the pass (or the scanner: its page, bundle and QR decoder) and
 // everything it needs are stored on this device; until then, ask the agent to keep the page open.
 // The service worker fetches what is missing when asked (each file retried on its own).
+import { readIfExists } from "./idb.js";
+
 const TEXT = {
   fr: { ready: "Disponible hors connexion",
         waiting: "Pas encore enregistré sur ce téléphone — gardez cette page ouverte une minute" },
@@ -21,26 +23,6 @@ async function nativeQrDecoder() {
   }
 }
 
-// Read without creating: the scanner page makes this database; an empty one here would hide its stores.
-function bundleStored() {
-  return new Promise((resolve) => {
-    const request = indexedDB.open(SCANNER_DB);
-    request.onupgradeneeded = () => request.transaction.abort();
-    request.onerror = () => resolve(false);
-    request.onsuccess = () => {
-      const db = request.result;
-      try {
-        const get = db.transaction("records").objectStore("records").get("bundle");
-        get.onsuccess = () => { db.close(); resolve(Boolean(get.result)); };
-        get.onerror = () => { db.close(); resolve(false); };
-      } catch {
-        db.close();
-        resolve(false);
-      }
-    };
-  });
-}
-
 async function askWorker(message) {
   const registration = await navigator.serviceWorker.ready;
   return new Promise((resolve) => {
@@ -54,7 +36,7 @@ async function askWorker(message) {
 export async function checkReadiness(scope) {
   if (scope !== "scanner") return askWorker({ type: "OFFLINE_READY", scope });
   const decoder = (await nativeQrDecoder()) ? "native" : "polyfill";
-  const [answer, bundle] = await Promise.all([askWorker({ type: "OFFLINE_READY", scope, decoder }), bundleStored()]);
+  const [answer, bundle] = await Promise.all([askWorker({ type: "OFFLINE_READY", scope, decoder }), readIfExists(SCANNER_DB, "records", "bundle").then(Boolean)]);
   return { ...answer, ready: answer.ready && bundle };
 }
 
