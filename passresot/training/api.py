@@ -9,7 +9,7 @@ from datetime import date
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, select
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Role, User
@@ -22,24 +22,11 @@ from ..timeutil import paris_today
 from . import certificates
 from .exceptions import CertificateRejected, InvalidTrainingEntry, InvalidWorkSettings, NotYourAgent
 from .models import Service, TrainingEntry, WorkSettings
+from .settings import administrative_ids, work_settings  # noqa: F401 - part of this module's interface
 
 #: One entry: a quarter of an hour to two working weeks (a training spread over days is one entry).
 MIN_MINUTES, MAX_MINUTES = 15, 70 * 60
 DECIMAL_HOURS = re.compile(r"(\d{1,2})[.,](\d{1,2})\s*h", re.IGNORECASE)
-
-
-def work_settings(agent_id: int) -> WorkSettings:
-    """The agent's settings, or the defaults (100 %, front desk, not administrative) when never set."""
-    return db.session.get(WorkSettings, agent_id) or WorkSettings(
-        user_id=agent_id, working_percent=100, service=Service.front_desk, administrative=False)
-
-
-def administrative_ids(user_ids: list[int]) -> set[int]:
-    """Which of these agents are purely administrative (out of the 14-hour partner-visit target)."""
-    if not user_ids:
-        return set()
-    return set(db.session.scalars(select(WorkSettings.user_id).where(
-        WorkSettings.user_id.in_(user_ids), WorkSettings.administrative.is_(True))))
 
 
 def set_work_settings(admin: User, agent: User, *, working_percent, service, administrative) -> WorkSettings:
