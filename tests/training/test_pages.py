@@ -30,7 +30,7 @@ def test_the_agent_records_a_training_with_its_pdf_and_sees_it_on_their_ledger(c
     assert (entry.minutes, entry.accredited, entry.recorded_by_id) == (210, True, agent.id)
     page = client.get("/training").get_data(as_text=True)
     assert "Accueil des clientèles anglophones" in page and "3\u00a0h\u00a030" in page
-    assert "En retard de" in page
+    assert "Il manque" in page
     certificate = client.get(f"/training/{entry.id}/certificate")
     assert certificate.status_code == 200 and certificate.mimetype == "application/pdf"
     assert certificate.data.startswith(b"%PDF-") and "no-store" in certificate.headers["Cache-Control"]
@@ -67,7 +67,7 @@ def test_the_office_admin_sees_who_is_behind_first_and_each_agents_evidence(clie
     login(client, admin.email)
     page = client.get("/office/training").get_data(as_text=True)
     assert page.index(f'data-agent="{behind.id}"') < page.index(f'data-agent="{done.id}"')
-    assert "148\u00a0h de retard" in page and "À jour" in page
+    assert "il manque 148\u00a0h" in page and "À jour" in page
     detail = client.get(f"/office/agents/{behind.id}/training").get_data(as_text=True)
     assert "Sentiers" in detail and "Attestation" in detail and "Justificatifs" in detail
     response = _post_training(client, f"/office/agents/{behind.id}/training", minutes="7 h")
