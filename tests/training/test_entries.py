@@ -171,3 +171,15 @@ def test_a_purely_administrative_agent_is_out_of_the_14_hour_target_not_behind(m
     assert agent_hours(desk.id, year).excluded_reason is None
     rows = {row["agent"].id: row for row in office_participation(office.id, year)}
     assert rows[clerk.id]["excluded_reason"] and rows[desk.id]["excluded_reason"] is None
+
+
+def test_the_yearly_sheet_and_export_say_not_concerned_for_an_administrative_agent(make):
+    from passresot.hours.office_year import hours_table, office_year
+
+    office = make.office()
+    admin, clerk = make.office_admin(office), make.agent(office)
+    set_work_settings(admin, clerk, working_percent=100, service="other", administrative=True)
+    db.session.commit()
+    data = office_year(office.id, paris_today().year)
+    assert [row.excluded for row in data.agents] == [True]
+    assert hours_table(data).rows[0][-1] == "non concerné (administratif)"
