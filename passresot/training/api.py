@@ -133,9 +133,17 @@ def _check_may_manage(actor: User, agent: User, admin_only: bool = False) -> Non
         raise NotYourAgent()
 
 
+def may_delete(actor: User, entry: TrainingEntry) -> bool:
+    """The OT admin deletes any entry of their office's agents; an agent only those they recorded."""
+    if actor.role is Role.office_admin:
+        return may_manage(actor, entry.agent)
+    return actor.id == entry.user_id == entry.recorded_by_id
+
+
 def delete_training(actor: User, entry: TrainingEntry) -> None:
     """Remove an entry recorded by mistake (the audit trail keeps what it said); its file goes on commit."""
-    _check_may_manage(actor, entry.agent)
+    if not may_delete(actor, entry):
+        raise NotYourAgent()
     record_event(actor, "training.deleted", "user", entry.user_id, training_id=entry.id, minutes=entry.minutes,
                  trained_on=entry.trained_on.isoformat(), title=entry.title, accredited=entry.accredited)
     if entry.certificate_file:

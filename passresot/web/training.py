@@ -13,7 +13,7 @@ from ..extensions import db
 from ..hours.api import agent_start
 from ..timeutil import paris_today
 from ..training import certificates
-from ..training.api import delete_training, may_manage, may_view, set_work_settings, record_training
+from ..training.api import delete_training, may_delete, may_view, set_work_settings, record_training
 from ..training.ledger import agent_ledger, office_ledger
 from ..training.models import CertificateKind, TrainingEntry
 from .access import agent_of_my_office_or_404, roles_required
@@ -110,7 +110,7 @@ def work_settings(agent_id):
 
 def _entry_or_404(entry_id, allowed) -> TrainingEntry:
     entry = db.session.get(TrainingEntry, entry_id)
-    if entry is None or not allowed(current_user, entry.agent):
+    if entry is None or not allowed(current_user, entry):
         abort(404)  # another office's or another agent's entry: not even its existence
     return entry
 
@@ -118,7 +118,7 @@ def _entry_or_404(entry_id, allowed) -> TrainingEntry:
 @bp.route("/training/<int:entry_id>/delete", methods=["POST"])
 @roles_required(Role.agent, Role.office_admin)
 def delete(entry_id):
-    entry = _entry_or_404(entry_id, may_manage)
+    entry = _entry_or_404(entry_id, may_delete)
     agent_id = entry.user_id
     delete_training(current_user, entry)
     db.session.commit()
@@ -131,7 +131,7 @@ def delete(entry_id):
 @bp.route("/training/<int:entry_id>/certificate")
 @login_required
 def certificate(entry_id):
-    entry = _entry_or_404(entry_id, may_view)
+    entry = _entry_or_404(entry_id, lambda viewer, entry: may_view(viewer, entry.agent))
     if not entry.certificate_file or not os.path.exists(certificates.path_of(entry.certificate_file)):
         abort(404)
     pdf = entry.certificate_kind is CertificateKind.pdf

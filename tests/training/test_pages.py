@@ -128,3 +128,20 @@ def test_an_administrative_agent_shows_as_excluded_not_behind_in_the_office_view
     login(client, clerk.email)
     page = client.get("/visits").get_data(as_text=True)
     assert "non concerné par les 14 h de visites" in page and "Encore" not in page
+
+
+def test_an_agent_deletes_only_what_they_recorded(client, make):
+    office = make.office()
+    admin, agent = make.office_admin(office), make.agent(office, contract_start=START)
+    by_admin = record_training(admin, agent, trained_on=date(2025, 5, 1), minutes=60, title="Par l'office",
+                               organisation="OT", accredited=False)
+    own = record_training(agent, agent, trained_on=date(2025, 5, 2), minutes=60, title="Par moi",
+                          organisation="OT", accredited=False)
+    db.session.commit()
+    login(client, agent.email)
+    page = client.get("/training").get_data(as_text=True)
+    assert f"/training/{own.id}/delete" in page and f"/training/{by_admin.id}/delete" not in page
+    token = csrf_token(client, "/training")
+    assert client.post(f"/training/{by_admin.id}/delete", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/training/{own.id}/delete", data={"csrf_token": token}).status_code == 302
+    assert [entry.id for entry in TrainingEntry.query.all()] == [by_admin.id]
