@@ -13,6 +13,7 @@ COURSES = [
     (300, 21 * 60, "Conseil en séjour et numérique", "ADT Pyrénées-Orientales (organisme agréé)", True),
     (120, 3 * 60 + 30, "Sentiers et sécurité en montagne", "OT de Perpignan (formation interne)", False),
     (40, 7 * 60, "Accessibilité : accueillir tous les publics", "CNFPT", True),
+    (10, 7 * 60, "L'offre du territoire pour la saison", "CCI Pyrénées-Orientales", True),
 ]
 
 
