@@ -22,7 +22,6 @@ from ..timeutil import paris_today
 from . import certificates
 from .exceptions import CertificateRejected, InvalidTrainingEntry, InvalidWorkSettings, NotYourAgent
 from .models import Service, TrainingEntry, WorkSettings
-from .settings import administrative_ids, work_settings  # noqa: F401 - part of this module's interface
 
 #: One entry: a quarter of an hour to two working weeks (a training spread over days is one entry).
 MIN_MINUTES, MAX_MINUTES = 15, 70 * 60
@@ -150,6 +149,17 @@ def delete_training(actor: User, entry: TrainingEntry) -> None:
         db.session.info.setdefault("certificates_to_remove", []).append(entry.certificate_file)
     db.session.delete(entry)
     db.session.flush()
+
+
+def forget_certificates(user_id: int) -> int:
+    """Anonymisation: the agent's certificate files (they name the agent) go on commit; the hours stay."""
+    entries = TrainingEntry.query.filter(TrainingEntry.user_id == user_id,
+                                         TrainingEntry.certificate_file.is_not(None)).all()
+    for entry in entries:
+        db.session.info.setdefault("certificates_to_remove", []).append(entry.certificate_file)
+        entry.certificate_file, entry.certificate_kind = None, None
+    db.session.flush()
+    return len(entries)
 
 
 def _on_rollback_remove(name: str) -> None:

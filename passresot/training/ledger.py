@@ -18,7 +18,7 @@ from ..hours.models import OtherVisit
 from ..partners.models import Partner
 from ..timeutil import PARIS
 from ..visits.models import Visit
-from .api import work_settings
+from .settings import work_settings
 from .models import Service, TrainingEntry, WorkSettings
 
 #: Full-time targets over 3 years (seed 003): front desk 150 h, half accredited; other services 75 h, accredited.

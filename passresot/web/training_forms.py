@@ -7,7 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectField, StringField
 
 from ..training import certificates
-from ..training.api import parse_duration, work_settings
+from ..training.api import parse_duration
+from ..training.settings import work_settings
 from ..training.models import SERVICE_LABELS
 from .forms import int_or_none
 from .uploads import uploaded_bytes

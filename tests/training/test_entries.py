@@ -183,3 +183,19 @@ def test_the_yearly_sheet_and_export_say_not_concerned_for_an_administrative_age
     data = office_year(office.id, paris_today().year)
     assert [row.excluded for row in data.agents] == [True]
     assert hours_table(data).rows[0][-1] == "non concerné (administratif)"
+
+
+def test_anonymising_an_agent_removes_their_certificates_and_keeps_the_hours(make):
+    from passresot.privacy.api import anonymise
+    from passresot.privacy.export import personal_data
+
+    agent = make.agent(contract_start=date(2024, 1, 1))
+    entry = record_training(agent, agent, **_fields(certificate=pdf_bytes("Attestation de Prénom Nom")))
+    db.session.commit()
+    exported = personal_data(agent)
+    assert exported["training"][0]["minutes"] == 420 and exported["training"][0]["certificate"] is True
+    path = certificates.path_of(entry.certificate_file)
+    anonymise(agent)
+    db.session.commit()
+    assert not os.path.exists(path)
+    assert entry.certificate_file is None and entry.minutes == 420
