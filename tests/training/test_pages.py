@@ -145,3 +145,14 @@ def test_an_agent_deletes_only_what_they_recorded(client, make):
     assert client.post(f"/training/{by_admin.id}/delete", data={"csrf_token": token}).status_code == 404
     assert client.post(f"/training/{own.id}/delete", data={"csrf_token": token}).status_code == 302
     assert [entry.id for entry in TrainingEntry.query.all()] == [by_admin.id]
+
+
+def test_the_agents_ledger_in_english(client, make):
+    agent = make.agent(contract_start=START)
+    login(client, agent.email)
+    token = csrf_token(client, "/training")
+    client.post("/language/en", data={"csrf_token": token, "next": "/training"})
+    page = client.get("/training").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Training over 3 years" in page and "still needed to reach the target" in page
+    assert "Formation sur 3 ans" not in page and "Il manque" not in page
