@@ -156,3 +156,12 @@ def test_the_agents_ledger_in_english(client, make):
     assert '<html lang="en">' in page
     assert "Training over 3 years" in page and "still needed to reach the target" in page
     assert "Formation sur 3 ans" not in page and "Il manque" not in page
+
+
+def test_a_certificate_past_the_upload_limit_is_refused_with_the_limit_said(client, make):
+    agent = make.agent(contract_start=START)
+    login(client, agent.email)
+    huge = _post_training(client, "/training", certificate=(io.BytesIO(b"%PDF-" + b"0" * (11 * 1024 * 1024)), "a.pdf"))
+    assert huge.status_code == 302 and huge.location.endswith("/training")
+    assert "attestation dépasse 10 Mo" in client.get("/training").get_data(as_text=True)
+    assert TrainingEntry.query.count() == 0
