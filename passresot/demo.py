@@ -14,6 +14,7 @@ from .extensions import db
 from .offices.models import Office
 from .partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from .passes.api import issue_pass
+from .training.demo import load_demo_training
 from .timeutil import paris_today
 
 DEMO_ACCOUNTS = (
@@ -115,7 +116,7 @@ def load_demo(password: str) -> None:
         return user
 
     person("reseau@demo.passresot66.fr", Role.network_admin, "Marie", "Castell")
-    person("ot@demo.passresot66.fr", Role.office_admin, "Isabelle", "Canigó", office_id=perpignan.id)
+    office_admin = person("ot@demo.passresot66.fr", Role.office_admin, "Isabelle", "Canigó", office_id=perpignan.id)
     person("partenaire@demo.passresot66.fr", Role.partner_staff, "Miquel", "Albert",
            partner_id=partners[0].id)
     agents = [
@@ -145,6 +146,7 @@ def load_demo(password: str) -> None:
     for agent in agents:
         issue_pass(None, agent)
     db.session.flush()
+    load_demo_training(office_admin, [agent for agent in agents if agent.office_id == perpignan.id], today)
 
 
 #: Approximate coordinates and INSEE codes of the demo communes.

@@ -13,3 +13,4 @@ from .ratelimit.models import RateLimit  # noqa: F401
 from .partners.job_models import PartnerImportJob, PartnerImportRow  # noqa: F401
 from .devices.models import EnrolmentCode, SitePin  # noqa: F401
 from .mailbox.models import OutgoingMail  # noqa: F401
+from .training.models import TrainingEntry, WorkSettings  # noqa: F401

@@ -27,11 +27,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 ALL_PAGES = {
     "": ["/login", "/help", "/privacy", "/offline", "/no-such-page"],
     "agent@demo.passresot66.fr": ["/pass", "/pass/card", "/partners", "/partners/{partner}", "/visits", "/reports",
-                                  "/me", "/help"],
+                                  "/me", "/help", "/training"],
     "partenaire@demo.passresot66.fr": ["/site", "/site/edit", "/scanner", "/scanner#verdict", "/site/admissions",
                                        "/help"],
     "ot@demo.passresot66.fr": ["/office/agents", "/office/agents/{agent}", "/office/agents/new", "/office/overview",
-                               "/office/agents/import"],
+                               "/office/agents/import", "/office/training"],
     "reseau@demo.passresot66.fr": ["/admin/stats", "/admin/offices", "/admin/offices/{office}", "/admin/partners",
                                    "/admin/partners/{partner}", "/admin/reports", "/admin/scans/conflicts"],
 }

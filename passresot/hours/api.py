@@ -19,6 +19,7 @@ from ..extensions import db
 from ..i18n import day_text
 from ..partners.models import Partner
 from ..timeutil import paris_today
+from ..training.settings import administrative_ids
 from ..visits.models import Visit
 from .exceptions import InvalidOtherVisit
 from .models import OtherVisit
@@ -29,6 +30,8 @@ TARGET_MINUTES = 14 * 60
 DEFAULT_VISIT_MINUTES = 60
 #: Other visits recorded for one agent on one day add up to 24 h at most.
 MAX_MINUTES_A_DAY = 24 * 60
+#: Why an agent set « purement administratif » (training/) is out of the 14-hour target (seed 003).
+EXCLUDED_REASON = _l("Personnel purement administratif : non concerné par les 14 h de visites.")
 
 
 @dataclass
@@ -38,6 +41,8 @@ class YearHours:
     year: int
     visits: list = field(default_factory=list)  # (Visit, minutes, estimated)
     other_visits: list = field(default_factory=list)  # OtherVisit
+    #: Why the agent is out of the 14-hour target (purely administrative staff), else None.
+    excluded_reason: Optional[str] = None
 
     @property
     def pass_minutes(self) -> int:
@@ -80,7 +85,8 @@ def agent_hours(agent_id: int, year: int) -> YearHours:
               .filter(OtherVisit.user_id == agent_id, OtherVisit.visited_on >= date(year, 1, 1),
                       OtherVisit.visited_on <= date(year, 12, 31))
               .order_by(OtherVisit.visited_on, OtherVisit.id).all())
-    return YearHours(year, [(visit, *visit_minutes(visit.partner)) for visit in visits], others)
+    return YearHours(year, [(visit, *visit_minutes(visit.partner)) for visit in visits], others,
+                     EXCLUDED_REASON if administrative_ids([agent_id]) else None)
 
 
 def partners_not_visited(agent_id: int, year: int) -> list[Partner]:
@@ -154,7 +160,8 @@ def delete_other_visit(admin: User, other: OtherVisit) -> None:
 
 def office_participation(office_id: int, year: int) -> list[dict]:
     """Each active agent of the office with this year's visits and minutes: {agent, visits, pass_minutes,
-    other_minutes, total_minutes}, by name. Three queries whatever the number of agents."""
+    other_minutes, total_minutes, excluded_reason}, by name. Four queries whatever the number of agents;
+    `excluded_reason` is set for purely administrative agents, who are out of the 14-hour target."""
     agents = (User.query.filter(User.office_id == office_id, User.role == Role.agent, User.active.is_(True))
               .all())
     agents = by_name(agents, "last_name", "first_name")
@@ -169,10 +176,12 @@ def office_participation(office_id: int, year: int) -> list[dict]:
         select(OtherVisit.user_id, func.sum(OtherVisit.minutes))
         .where(OtherVisit.user_id.in_(ids), OtherVisit.visited_on >= date(year, 1, 1),
                OtherVisit.visited_on <= date(year, 12, 31)).group_by(OtherVisit.user_id)).tuples().all())
+    administrative = administrative_ids(ids)
     rows = []
     for agent in agents:
         count, pass_minutes = visits.get(agent.id, (0, 0))
         other = int(others.get(agent.id) or 0)
         rows.append({"agent": agent, "visits": count, "pass_minutes": int(pass_minutes or 0),
-                     "other_minutes": other, "total_minutes": int(pass_minutes or 0) + other})
+                     "other_minutes": other, "total_minutes": int(pass_minutes or 0) + other,
+                     "excluded_reason": EXCLUDED_REASON if agent.id in administrative else None})
     return rows

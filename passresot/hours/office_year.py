@@ -17,6 +17,7 @@ from ..extensions import db
 from ..partners.models import Partner
 from ..timeutil import PARIS
 from ..visits.models import Visit
+from ..training.settings import administrative_ids
 from .api import TARGET_MINUTES, visit_minutes
 from .models import OtherVisit
 
@@ -41,6 +42,8 @@ class AgentYear:
     visits: int = 0  # with the pass
     pass_minutes: int = 0
     other_minutes: int = 0
+    #: Purely administrative (training/ settings): out of the 14-hour target, shown as « non concerné ».
+    excluded: bool = False
 
     @property
     def total_minutes(self) -> int:
@@ -59,7 +62,7 @@ class OfficeYear:
 
     @property
     def reached(self) -> int:
-        return sum(1 for row in self.agents if row.total_minutes >= TARGET_MINUTES)
+        return sum(1 for row in self.agents if row.total_minutes >= TARGET_MINUTES and not row.excluded)
 
     @property
     def visits(self) -> int:
@@ -88,7 +91,8 @@ def office_year(office_id: int, year: int) -> OfficeYear:
     recorded = select(OtherVisit.user_id).where(OtherVisit.visited_on.between(first, last))
     agents = User.query.filter(User.office_id == office_id, User.role == Role.agent,
                                or_(User.active.is_(True), User.id.in_(visited), User.id.in_(recorded))).all()
-    by_id = {agent.id: AgentYear(agent) for agent in agents}
+    excluded = administrative_ids([agent.id for agent in agents])
+    by_id = {agent.id: AgentYear(agent, excluded=agent.id in excluded) for agent in agents}
     lines = []
     rows = db.session.execute(select(Visit, Partner).join(Partner, Partner.id == Visit.partner_id)
                               .where(Visit.year == year, Visit.user_id.in_(list(by_id)))).all()
@@ -125,7 +129,8 @@ def hours_table(data: OfficeYear) -> Table:
     rows = [(row.agent.last_name, row.agent.first_name, row.agent.email, str(row.agent.kind.label),
              _("ouvert") if row.agent.active else _("fermé"), row.visits, _hours(row.pass_minutes),
              _hours(row.other_minutes), _hours(row.total_minutes),
-             _("atteint") if row.total_minutes >= TARGET_MINUTES else _("pas encore"))
+             _("non concerné (administratif)") if row.excluded
+             else _("atteint") if row.total_minutes >= TARGET_MINUTES else _("pas encore"))
             for row in data.agents]
     return Table(_("Heures %(year)s", year=data.year), columns, rows)
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..passes.models import Pass, PassStatus
 from ..timeutil import utcnow
 from ..visits.models import Scan
+from ..training.api import forget_certificates
 from .exceptions import InvalidRetention
 
 #: Anonymised accounts get an address in this reserved domain (RFC 2606): it marks them as done.
@@ -126,6 +127,7 @@ def anonymise(user: User) -> None:
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     for model in (AgentPhoto, SetupLink, ApiToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    forget_certificates(user.id)  # training certificates name the agent; the hours stay
     user.email = f"anonyme-{user.id}@{ANONYMOUS_DOMAIN}"
     user.first_name, user.last_name = "Compte", "anonymisé"
     user.password_hash, user.locale, user.contract_start = None, None, None

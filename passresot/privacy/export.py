@@ -12,6 +12,7 @@ from ..hours.models import OtherVisit
 from ..passes.models import Pass
 from ..reports.models import Report
 from ..timeutil import utcnow
+from ..training.models import TrainingEntry, WorkSettings
 from ..visits.models import Scan, Visit
 from .api import history_of
 
@@ -30,6 +31,9 @@ def personal_data(user: User) -> dict:
         "scans_of_my_passes": [_scan(s) for s in _rows(Scan, Scan.pass_id.in_(pass_ids), Scan.scanned_at)],
         "other_visits": [_other_visit(o) for o in _rows(OtherVisit, OtherVisit.user_id == user.id,
                                                         OtherVisit.visited_on)],
+        "training": [_training(t) for t in _rows(TrainingEntry, TrainingEntry.user_id == user.id,
+                                                  TrainingEntry.trained_on)],
+        "work_settings": _work_settings(user.id),
         "reports": [_report(r) for r in _rows(Report, Report.user_id == user.id, Report.received_at)],
         "api_tokens": [_token(t) for t in _rows(ApiToken, ApiToken.user_id == user.id, ApiToken.created_at)],
         "setup_links": [{"created_at": _when(link.created_at), "expires_at": _when(link.expires_at),
@@ -95,6 +99,20 @@ def _scan(s: Scan) -> dict:
 def _other_visit(o: OtherVisit) -> dict:
     return {"id": o.id, "partner": o.partner.name, "visited_on": _when(o.visited_on), "minutes": o.minutes,
             "note": o.note, "recorded_at": _when(o.recorded_at)}
+
+
+def _training(t: TrainingEntry) -> dict:
+    return {"id": t.id, "trained_on": _when(t.trained_on), "minutes": t.minutes, "title": t.title,
+            "organisation": t.organisation, "accredited": t.accredited, "certificate": t.certificate_file is not None,
+            "recorded_at": _when(t.recorded_at)}
+
+
+def _work_settings(user_id: int):
+    settings = db.session.get(WorkSettings, user_id)
+    if settings is None:
+        return None
+    return {"working_percent": settings.working_percent, "service": settings.service.value,
+            "administrative": settings.administrative}
 
 
 def _report(r: Report) -> dict:

@@ -45,3 +45,6 @@ def register_web_blueprints(app):
     app.register_blueprint(help_bp)
     from .health import bp as health_bp  # GET /healthz for the proxy and monitoring (DEPLOY.md)
     app.register_blueprint(health_bp)
+    from .training import bp as training_bp, office_bp as training_office_bp  # the training ledger
+    app.register_blueprint(training_bp)
+    app.register_blueprint(training_office_bp)

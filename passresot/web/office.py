@@ -15,6 +15,7 @@ from ..privacy.api import record_agent_viewed
 from .access import agent_of_my_office_or_404, roles_required
 from .forms import ActionForm, ActiveForm, AgentForm, PhotoForm
 from .links import issue_and_show_setup_link
+from .training_forms import work_settings_form
 from .uploads import allow_larger_uploads
 from .validation import apply_domain_error, form_status
 
@@ -98,7 +99,7 @@ def _agent_page(agent, form, photo_form=None):
                            has_photo=agents.agent_photo(agent.id) is not None,
                            pass_=pass_, pass_status=pass_.effective_status() if pass_ else None,
                            missing=missing_for_pass(agent), history=agent_history(agent),
-                           action_form=ActionForm(formdata=None))
+                           action_form=ActionForm(formdata=None), work_form=work_settings_form(agent))
 
 
 @bp.route("/agents/<int:agent_id>/photo", methods=["POST"])

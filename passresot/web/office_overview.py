@@ -36,7 +36,7 @@ def overview():
     return render_template(
         "office/overview.html", year=year, rows=rows, target=TARGET_MINUTES,
         participating=sum(1 for row in rows if row["visits"]),
-        reached=sum(1 for row in rows if row["total_minutes"] >= TARGET_MINUTES),
+        reached=sum(1 for row in rows if row["total_minutes"] >= TARGET_MINUTES and not row["excluded_reason"]),
         ending=passes_ending_soon(current_user.office_id, now), now=now, days=ENDING_WITHIN.days,
         action_form=ActionForm(), years=year_choices(), exports=year_tables.TABLES)
 

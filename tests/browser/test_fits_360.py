@@ -24,6 +24,9 @@ def page_width(phone) -> int:
     ("reseau@demo.passresot66.fr", "/admin/partners"),
     ("reseau@demo.passresot66.fr", "/admin/agents?q=demo"),
     ("reseau@demo.passresot66.fr", "/admin/agents/{agent}"),
+    ("agent@demo.passresot66.fr", "/training"),  # issue 17: the training ledger
+    ("ot@demo.passresot66.fr", "/office/training"),
+    ("ot@demo.passresot66.fr", "/office/agents/{agent}/training"),
 ])
 def test_no_sideways_scrolling_at_360(phone, live_server, email, path):
     with live_database(live_server):

@@ -16,7 +16,7 @@ from passresot.visits.api import record_scans
 from tests.helpers import login
 
 TOP_KEYS = {"generated_at", "profile", "photo_jpeg_base64", "passes", "visits", "scans_of_my_passes",
-            "other_visits", "reports", "api_tokens", "setup_links", "failed_sign_ins",
+            "other_visits", "training", "work_settings", "reports", "api_tokens", "setup_links", "failed_sign_ins",
             "audit_events_about_me", "audit_events_by_me"}
 
 

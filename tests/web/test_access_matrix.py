@@ -27,6 +27,7 @@ from passresot.partners.job_models import JobStatus, PartnerImportJob
 from passresot.passes.api import issue_pass
 from passresot.reports.api import record_report
 from passresot.timeutil import utcnow
+from passresot.training.api import record_training
 from passresot.visits.api import record_scans
 from tests import factories
 from tests.helpers import FAST_HASH, login, page_csrf_token
@@ -275,6 +276,17 @@ ROUTES = {
     "privacy.data_download": Route(("GET",), allowed=SIGNED_IN),
     "office_overview.delete_agent_visit": Route(("POST",), lambda w: {"visit_id": w.other_visit_id},
                                                 **THIS_OFFICE_ONLY),
+    # Issue 17: the training ledger. The agent's own page; their entry's certificate for them, their
+    # OT admin and the network admin; deleting it for them and their OT admin; 404 for anyone else.
+    "training.ledger": Route(("GET", "POST"), allowed=AGENTS),
+    "training.certificate": Route(("GET",), lambda w: {"entry_id": w.training_id},
+                                  allowed=frozenset({NETWORK, OFFICE, AGENT}), not_found=OTHER_PEOPLE),
+    "training.delete": Route(("POST",), lambda w: {"entry_id": w.training_id},
+                             allowed=frozenset({OFFICE, AGENT}),
+                             not_found=frozenset({OTHER_OFFICE, OTHER_AGENT})),
+    "training_office.office": Route(("GET",), allowed=OFFICE_ADMINS),
+    "training_office.agent": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    "training_office.work_settings": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
 }
 
 COOKIE, BEARER = "session", "bearer"
@@ -336,6 +348,8 @@ def _world(make):
                                                     "kind": "other", "text": "Matrice"})
     other_visit = record_other_visit(people[OFFICE], people[AGENT], partner_id=partner.id,
                                      visited_on=date.today(), minutes=60)
+    training = record_training(people[AGENT], people[AGENT], trained_on=date.today(), minutes=60, title="Matrice",
+                               organisation="CCI", accredited=True, certificate=jpeg_bytes(size=(60, 80)))
     import_job = PartnerImportJob(filename="flux.zip", status=JobStatus.ready, counts={}, result={},
                                   errors=[], info={})
     db.session.add(import_job)
@@ -346,7 +360,7 @@ def _world(make):
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
         scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, photo_batch_id=photo_batch_id, other_visit_id=other_visit.id,
         agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
-        device_id=device.id, enrol_code=enrol_code)
+        device_id=device.id, enrol_code=enrol_code, training_id=training.id)
 
 
 def _empty_every_table():
@@ -369,17 +383,24 @@ def sqlite_world(app, tmp_path_factory):
         db.session.remove()
         snapshot = sqlite3.connect(":memory:")
         _copy_database(db.engine, to=snapshot)
-        files = tmp_path_factory.mktemp("matrix") / "photo-batches"
-        shutil.copytree(batches_folder(), files)  # the photo batch lives on disk beside the database
+        files = tmp_path_factory.mktemp("matrix")
+        for folder in disk_folders():  # the photo batch and the certificate live on disk beside the database
+            shutil.copytree(folder, files / os.path.basename(folder))
     yield world, snapshot, files
     with app.app_context():
         _empty_every_table()
-        shutil.rmtree(batches_folder(), ignore_errors=True)
+        for folder in disk_folders():
+            shutil.rmtree(folder, ignore_errors=True)
     snapshot.close()
 
 
 def batches_folder() -> str:
     return os.path.join(current_app.instance_path, "photo-batches")  # agents/photo_batch.py
+
+
+def disk_folders() -> list:
+    """The world's files outside the database: photo batches, training certificates (training/certificates.py)."""
+    return [batches_folder(), os.path.join(current_app.instance_path, "training-certificates")]
 
 
 def _copy_database(engine, *, to=None, back_from=None):
@@ -404,8 +425,9 @@ def world(app, sqlite_world, request):
     with app.app_context():
         db.session.remove()
         _copy_database(db.engine, back_from=snapshot)
-        shutil.rmtree(batches_folder(), ignore_errors=True)
-        shutil.copytree(files, batches_folder())
+        for folder in disk_folders():
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(files / os.path.basename(folder), folder)
 
 
 @pytest.fixture
