@@ -48,3 +48,5 @@ def register_web_blueprints(app):
     from .training import bp as training_bp, office_bp as training_office_bp  # the training ledger
     app.register_blueprint(training_bp)
     app.register_blueprint(training_office_bp)
+    from .audit_pack import bp as audit_pack_bp  # the audit evidence pack and the indicator review
+    app.register_blueprint(audit_pack_bp)

@@ -1,0 +1,98 @@
+"""The pack as files: a PDF summary (cover, then one table a section) and a ZIP of CSVs, the PDF and a README."""
+import io
+import zipfile
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+
+from ..exports import _csv_text, table_csv
+from ..pdf import FONT, new_document, to_bytes
+from ..timeutil import PARIS
+
+
+def _now_paris() -> datetime:
+    return datetime.now(timezone.utc).astimezone(PARIS).replace(tzinfo=None)
+
+
+def pack_pdf(office_name: str, period_text: str, author: str, sections: list) -> bytes:
+    """A4 PDF: a cover with the office, the period, when and by whom, then each section's table."""
+    document = new_document(_("Dossier de preuves Qualité Tourisme — %(office)s", office=office_name))
+    document.add_page()
+    document.set_font(FONT, "B", 20)
+    document.ln(40)
+    document.multi_cell(0, 10, _("Dossier de preuves pour l'audit Qualité Tourisme"), align="C", new_x="LMARGIN", new_y="NEXT")
+    document.ln(8)
+    document.set_font(FONT, "B", 16)
+    document.multi_cell(0, 9, office_name, align="C", new_x="LMARGIN", new_y="NEXT")
+    document.set_font(FONT, "", 12)
+    document.ln(6)
+    generated = _now_paris().strftime("%d/%m/%Y %H:%M")
+    for line in (_("Période : %(period)s", period=period_text),
+                 _("Généré le %(when)s (heure de Paris) par %(who)s", when=generated, who=author),
+                 _("Réseau RESOT66 — PassResOT66")):
+        document.multi_cell(0, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    document.ln(12)
+    document.set_font(FONT, "B", 12)
+    document.cell(0, 8, _("Sommaire"), new_x="LMARGIN", new_y="NEXT")
+    document.set_font(FONT, "", 11)
+    for number, section in enumerate(sections, 1):
+        document.multi_cell(0, 6, f"{number}. {section.title} — {section.intro}", new_x="LMARGIN", new_y="NEXT")
+        document.ln(1)
+    for number, section in enumerate(sections, 1):
+        _section_page(document, number, section)
+    return to_bytes(document)
+
+
+def _section_page(document, number: int, section) -> None:
+    document.add_page(orientation="L")
+    document.set_font(FONT, "B", 14)
+    document.multi_cell(0, 8, f"{number}. {section.title}", new_x="LMARGIN", new_y="NEXT")
+    document.set_font(FONT, "", 10)
+    document.multi_cell(0, 5, section.intro, new_x="LMARGIN", new_y="NEXT")
+    document.ln(3)
+    rows = list(section.table.rows)
+    if not rows:
+        document.multi_cell(0, 6, _("Aucune ligne pour cette période."), new_x="LMARGIN", new_y="NEXT")
+        return
+    document.set_font(FONT, "", 7)
+    with document.table(col_widths=section.widths, line_height=3.6, text_align="LEFT", first_row_as_headings=True,
+                        repeat_headings=1) as table:
+        table.row([str(label) for label in section.table.columns])
+        for values in rows:
+            table.row([_csv_text(value) for value in values])
+
+
+def readme(office_name: str, period_text: str, sections: list) -> str:
+    lines = [_("Dossier de preuves Qualité Tourisme — %(office)s — %(period)s", office=office_name,
+               period=period_text), "",
+             _("dossier.pdf : la synthèse imprimable (couverture puis une partie par fichier ci-dessous)."),
+             _("Les fichiers CSV sont en UTF-8 avec séparateur « ; » et virgule décimale : ils s'ouvrent "
+               "directement dans Excel."), ""]
+    for section in sections:
+        lines.append(f"{section.filename} : {section.title}. {section.intro}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def add_to_zip(archive: zipfile.ZipFile, folder: str, office_name: str, period_text: str, author: str,
+               sections: list) -> None:
+    """One office's pack under `folder` ("" for the top) in an open ZIP."""
+    archive.writestr(folder + "README.txt", readme(office_name, period_text, sections).encode("utf-8"))
+    archive.writestr(folder + "dossier.pdf", pack_pdf(office_name, period_text, author, sections))
+    for section in sections:
+        archive.writestr(folder + section.filename, table_csv(section.table))
+
+
+def pack_zip(packs: list, author: str, period_text: str) -> bytes:
+    """`packs` is [(office name, sections)]; one office: files at the top; several: a folder each."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for office_name, sections in packs:
+            folder = "" if len(packs) == 1 else _folder(office_name)
+            add_to_zip(archive, folder, office_name, period_text, author, sections)
+    return buffer.getvalue()
+
+
+def _folder(name: str) -> str:
+    import unicodedata
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return "".join(ch if ch.isalnum() else "_" for ch in plain).strip("_") + "/"

@@ -1,0 +1,211 @@
+"""The pack's sections for one office and a period: each a title, a table for the PDF and a CSV file.
+
+Eductours, training and certificates are added by appending more `Section`s in `office_sections`.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..agents.listing import french_key
+from ..exports import Table
+from ..extensions import db
+from ..hours.api import TARGET_MINUTES, visit_minutes
+from ..hours.models import OtherVisit
+from ..partners.models import Partner
+from ..reports.deadlines import handling_deadline
+from ..reports.models import Report
+from ..timeutil import PARIS
+from ..training.settings import administrative_ids
+from ..visits.models import Scan, Visit
+
+
+@dataclass
+class Period:
+    since: date
+    until: date
+    #: "2026" or "3 ans glissants": in titles and file names.
+    label: str
+
+    def years(self) -> list[int]:
+        return list(range(self.since.year, self.until.year + 1))
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
+
+
+def rolling_period(today: date) -> Period:
+    """The three years ending today (today's date three years ago excluded)."""
+    since = today.replace(year=today.year - 3) + timedelta(days=1)
+    return Period(since, today, f"{since.isoformat()}_{today.isoformat()}")
+
+
+@dataclass
+class Section:
+    title: str
+    #: The CSV's name in the ZIP, e.g. "2_visites_avec_le_pass.csv".
+    filename: str
+    table: Table
+    #: One sentence under the title in the PDF: what the rows prove.
+    intro: str = ""
+    #: Relative column widths in the PDF (None: equal).
+    widths: Optional[tuple] = None
+    totals: dict = field(default_factory=dict)
+
+
+def _paris(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc).astimezone(PARIS).replace(tzinfo=None)
+
+
+def _hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def _name(agent: User) -> tuple:
+    return french_key(agent.last_name), french_key(agent.first_name), agent.id
+
+
+def office_agents(office_id: int, period: Period) -> list[User]:
+    """Agents of the office: every one open today, or whose account or contract touched the period."""
+    agents = User.query.filter(User.office_id == office_id, User.role == Role.agent).all()
+    return sorted(agents, key=_name)
+
+
+def exclusion(agent: User, year: int, administrative: set) -> str:
+    """Why an agent is out of the 14-hour target of `year` ("" when in it)."""
+    if agent.id in administrative:
+        return _("personnel purement administratif")
+    if agent.contract_end and agent.contract_end < date(year, 1, 1) or \
+            agent.contract_start and agent.contract_start > date(year, 12, 31):
+        return _("contrat hors de l'année")
+    if not agent.active:
+        return _("compte fermé")
+    return ""
+
+
+def pass_visits(agent_ids: list[int], period: Period) -> list[tuple]:
+    """(visit, partner, scan or None) of the period, one query: the scan is the server's receipt."""
+    rows = db.session.execute(
+        select(Visit, Partner, Scan).join(Partner, Partner.id == Visit.partner_id)
+        .outerjoin(Scan, Scan.visit_id == Visit.id)
+        .where(Visit.user_id.in_(agent_ids), Visit.year.between(period.since.year, period.until.year))).all()
+    return [row for row in rows if period.since <= _paris(row[0].admitted_at).date() <= period.until]
+
+
+def other_visits(agent_ids: list[int], period: Period) -> list[tuple]:
+    return db.session.execute(
+        select(OtherVisit, Partner).join(Partner, Partner.id == OtherVisit.partner_id)
+        .where(OtherVisit.user_id.in_(agent_ids), OtherVisit.visited_on.between(period.since, period.until))).all()
+
+
+def office_sections(office_id: int, period: Period) -> list[Section]:
+    """Every section of the office's pack, in the PDF's order."""
+    agents = office_agents(office_id, period)
+    by_id = {agent.id: agent for agent in agents}
+    ids = list(by_id)
+    visits, others = pass_visits(ids, period), other_visits(ids, period)
+    recorders = {user.id: user for user in User.query.filter(
+        User.id.in_({other.recorded_by_id for other, _p in others})).all()} if others else {}
+    sections = [agents_section(agents, period, visits, others),
+                pass_visits_section(by_id, visits),
+                other_visits_section(by_id, others, recorders),
+                reports_section(by_id, period)]
+    # Issue 17 parts 1–3 at merge: sections += [eductours_section(...), training_section(...), certificates_section(...)]
+    return sections
+
+
+def agents_section(agents, period, visits, others) -> Section:
+    administrative = administrative_ids([agent.id for agent in agents])
+    minutes: dict = {}
+    for visit, partner, _scan in visits:
+        key = (visit.user_id, _paris(visit.admitted_at).year)
+        minutes.setdefault(key, [0, 0, 0])[0] += visit_minutes(partner)[0]
+        minutes[key][2] += 1
+    for other, _partner in others:
+        minutes.setdefault((other.user_id, other.visited_on.year), [0, 0, 0])[1] += other.minutes
+    rows, reached, concerned = [], 0, 0
+    for year in period.years():
+        for agent in agents:
+            done = minutes.get((agent.id, year), [0, 0, 0])
+            reason = exclusion(agent, year, administrative)
+            if reason and not any(done):
+                if not (agent.id in administrative or agent.active):
+                    continue  # an old account with nothing in the year: not part of the office's staff then
+            total = done[0] + done[1]
+            status = _("exclu") if reason else _("atteint") if total >= TARGET_MINUTES else _("non atteint")
+            concerned += not reason
+            reached += bool(not reason and total >= TARGET_MINUTES)
+            rows.append((year, agent.last_name, agent.first_name, str(agent.kind.label) if agent.kind else "",
+                         done[2], _hours(done[0]), _hours(done[1]), _hours(total), status, reason))
+    columns = [_("Année"), _("Nom"), _("Prénom"), _("Contrat"), _("Visites avec le pass"), _("Heures avec le pass"),
+               _("Heures d'autres visites"), _("Heures au total"), _("Objectif 14 h"), _("Exclu de l'objectif : motif")]
+    return Section(_("Heures de visites des agents (objectif 14 h par an)"), "1_agents_heures.csv",
+                   Table(_("Agents"), columns, rows),
+                   _("%(reached)s agent(s) sur %(concerned)s concernés ont atteint 14 h.",
+                     reached=reached, concerned=concerned),
+                   (6, 14, 12, 9, 7, 7, 7, 7, 9, 22), {"reached": reached, "concerned": concerned})
+
+
+def pass_visits_section(by_id, visits) -> Section:
+    rows = []
+    for visit, partner, scan in visits:
+        agent = by_id[visit.user_id]
+        rows.append((_paris(visit.admitted_at).date(), agent.last_name, agent.first_name, partner.name,
+                     partner.commune, _hours(visit_minutes(partner)[0]),
+                     _paris(scan.received_at) if scan else None,
+                     scan.id if scan else _("sans scan enregistré par le serveur")))
+    rows.sort(key=lambda row: (row[0], french_key(row[1]), french_key(row[2])))
+    columns = [_("Date"), _("Nom"), _("Prénom"), _("Site partenaire"), _("Commune"), _("Heures"),
+               _("Scan reçu par le serveur le"), _("Identifiant du scan")]
+    return Section(_("Visites avec le pass et scans enregistrés par le serveur"), "2_visites_avec_le_pass.csv",
+                   Table(_("Visites avec le pass"), columns, rows),
+                   _("Chaque visite avec l'heure à laquelle le serveur a reçu le scan du site (heure de Paris) "
+                     "et l'identifiant unique de ce scan."), (8, 11, 9, 16, 10, 5, 12, 25))
+
+
+def other_visits_section(by_id, others, recorders) -> Section:
+    rows = []
+    for other, partner in others:
+        agent, who = by_id[other.user_id], recorders.get(other.recorded_by_id)
+        rows.append((other.visited_on, agent.last_name, agent.first_name, partner.name, partner.commune,
+                     _hours(other.minutes), who.full_name if who else "", _paris(other.recorded_at), other.note or ""))
+    rows.sort(key=lambda row: (row[0], french_key(row[1]), french_key(row[2])))
+    columns = [_("Date"), _("Nom"), _("Prénom"), _("Site partenaire"), _("Commune"), _("Heures"),
+               _("Saisie par"), _("Saisie le"), _("Note")]
+    return Section(_("Autres visites saisies par l'office (sans le pass)"), "3_autres_visites.csv",
+                   Table(_("Autres visites"), columns, rows),
+                   _("Visites sans scan : qui les a saisies et quand."), (8, 11, 9, 15, 10, 5, 13, 11, 18))
+
+
+def report_row(report: Report, agent: User, partner: Partner, now: datetime) -> tuple:
+    """One report with its handling time against 3 working days (French public holidays counted)."""
+    due = handling_deadline(report.received_at, public_holidays=True)
+    if report.handled_at is not None:
+        verdict = _("oui") if report.handled_at <= due else _("non")
+    else:
+        verdict = _("non (en retard)") if now > due else _("en cours")
+    return (_paris(report.received_at), agent.last_name, agent.first_name, partner.name, str(report.kind.label), _paris(due),
+            _paris(report.handled_at) if report.handled_at else None, verdict)
+
+
+def reports_section(by_id, period: Period, now: Optional[datetime] = None) -> Section:
+    start = datetime(period.since.year, period.since.month, period.since.day, tzinfo=PARIS)
+    end = datetime(period.until.year, period.until.month, period.until.day, tzinfo=PARIS) + timedelta(days=1)
+    utc = lambda moment: moment.astimezone(timezone.utc).replace(tzinfo=None)  # noqa: E731
+    rows = db.session.execute(select(Report, Partner).join(Partner, Partner.id == Report.partner_id)
+                              .where(Report.user_id.in_(list(by_id)), Report.received_at >= utc(start),
+                                     Report.received_at < utc(end)).order_by(Report.received_at)).all()
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    lines = [report_row(report, by_id[report.user_id], partner, now) for report, partner in rows]
+    within = sum(1 for line in lines if line[-1] == _("oui"))
+    columns = [_("Reçu le"), _("Nom"), _("Prénom"), _("Site partenaire"), _("Type"), _("Échéance (3 jours ouvrés)"),
+               _("Pris en charge le"), _("Dans le délai")]
+    return Section(_("Signalements de dysfonctionnement et délai de traitement"), "4_signalements.csv",
+                   Table(_("Signalements"), columns, lines),
+                   _("%(within)s signalement(s) sur %(total)s pris en charge en 3 jours ouvrés au plus "
+                     "(week-ends et jours fériés exclus).", within=within, total=len(lines)),
+                   (12, 11, 9, 16, 12, 12, 12, 9), {"within": within, "total": len(lines)})
