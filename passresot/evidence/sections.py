@@ -70,7 +70,7 @@ def _name(agent: User) -> tuple:
 
 
 def office_agents(office_id: int, period: Period) -> list[User]:
-    """Agents of the office: every one open today, or whose account or contract touched the period."""
+    """Every agent account of the office, open or closed: closed ones appear as excluded, with the reason."""
     agents = User.query.filter(User.office_id == office_id, User.role == Role.agent).all()
     return sorted(agents, key=_name)
 
@@ -132,9 +132,6 @@ def agents_section(agents, period, visits, others) -> Section:
         for agent in agents:
             done = minutes.get((agent.id, year), [0, 0, 0])
             reason = exclusion(agent, year, administrative)
-            if reason and not any(done):
-                if not (agent.id in administrative or agent.active):
-                    continue  # an old account with nothing in the year: not part of the office's staff then
             total = done[0] + done[1]
             status = _("exclu") if reason else _("atteint") if total >= TARGET_MINUTES else _("non atteint")
             concerned += not reason
