@@ -54,12 +54,52 @@ def _section_page(document, number: int, section) -> None:
     if not rows:
         document.multi_cell(0, 6, _("Aucune ligne pour cette période."), new_x="LMARGIN", new_y="NEXT")
         return
+    widths = _widths(document, section)
+    _header(document, section.table.columns, widths)
     document.set_font(FONT, "", 7)
-    with document.table(col_widths=section.widths, line_height=3.6, text_align="LEFT", first_row_as_headings=True,
-                        repeat_headings=1) as table:
-        table.row([str(label) for label in section.table.columns])
-        for values in rows:
-            table.row([_csv_text(value) for value in values])
+    for values in rows:
+        if document.will_page_break(ROW_HEIGHT):  # the header again on each page
+            document.add_page(orientation="L")
+            _header(document, section.table.columns, widths)
+            document.set_font(FONT, "", 7)
+        for width, value in zip(widths, values):
+            document.cell(width, ROW_HEIGHT, _fit(document, _csv_text(value), width), border=1)
+        document.ln(ROW_HEIGHT)
+
+
+#: One line a row: fpdf2's table() wraps cells but takes ~2 ms a row; 6,000 rows must stay fast.
+ROW_HEIGHT = 4.2
+
+
+def _widths(document, section) -> list:
+    shares = section.widths or [1] * len(section.table.columns)
+    return [document.epw * share / sum(shares) for share in shares]
+
+
+def _header(document, columns, widths) -> None:
+    """Bold labels on a tinted band, up to three lines each."""
+    document.set_font(FONT, "B", 7)
+    document.set_fill_color(230, 236, 242)
+    top, left, height = document.get_y(), document.l_margin, HEADER_HEIGHT
+    for width, label in zip(widths, columns):
+        document.rect(left, top, width, height, style="DF")
+        document.set_xy(left, top + 0.4)
+        document.multi_cell(width, 3.2, str(label), border=0, align="L", max_line_height=3.2)
+        left += width
+    document.set_xy(document.l_margin, top + height)
+
+
+HEADER_HEIGHT = 10.4
+
+
+def _fit(document, text: str, width: float) -> str:
+    """The text cut with … so that it fits its column (a cell never wraps)."""
+    room = width - 2 * document.c_margin
+    if document.get_string_width(text) <= room:
+        return text
+    while text and document.get_string_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
 
 
 def readme(office_name: str, period_text: str, sections: list) -> str:

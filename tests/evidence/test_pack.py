@@ -1,5 +1,6 @@
 """The audit evidence pack: its sections match the database, the PDF and the CSVs say the same, who may download."""
 import csv
+import os
 import io
 import uuid
 import zipfile
@@ -101,7 +102,9 @@ def test_pdf_and_zip_say_the_same(world, app, tmp_path):
                      "sans scan enregistré par le serveur", "compte fermé", "1 signalement(s) sur 2"):
         assert expected in text.replace("\r", "").replace("\n", " ") or expected in text, expected
     for number, page in enumerate(document):
-        page.render(scale=1.5).to_pil().save(tmp_path / f"page{number}.png")
+        page.render(scale=1.5).to_pil().save(tmp_path / f"page{number}.png")  # AUDIT_PNG_DIR keeps them to look at
+        if os.environ.get("AUDIT_PNG_DIR"):
+            page.render(scale=1.5).to_pil().save(os.path.join(os.environ["AUDIT_PNG_DIR"], f"page{number}.png"))
     assert sorted(archive.namelist()) == ["1_agents_heures.csv", "2_visites_avec_le_pass.csv", "3_autres_visites.csv",
                                           "4_signalements.csv", "README.txt", "dossier.pdf"]
     raw = archive.read("2_visites_avec_le_pass.csv")
