@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 from .accounts.models import AgentKind, Role, User
 from .agents.models import AgentPhoto
 from .agents.photos import reencode_photo
+from .evidence.demo import load_demo_evidence
 from .extensions import db
 from .offices.models import Office
 from .partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
@@ -117,7 +118,7 @@ def load_demo(password: str) -> None:
 
     person("reseau@demo.passresot66.fr", Role.network_admin, "Marie", "Castell")
     office_admin = person("ot@demo.passresot66.fr", Role.office_admin, "Isabelle", "Canigó", office_id=perpignan.id)
-    person("partenaire@demo.passresot66.fr", Role.partner_staff, "Miquel", "Albert",
+    staff = person("partenaire@demo.passresot66.fr", Role.partner_staff, "Miquel", "Albert",
            partner_id=partners[0].id)
     agents = [
         person("agent@demo.passresot66.fr", Role.agent, "Amélie", "Rigaud", office_id=perpignan.id,
@@ -147,6 +148,8 @@ def load_demo(password: str) -> None:
         issue_pass(None, agent)
     db.session.flush()
     load_demo_training(office_admin, [agent for agent in agents if agent.office_id == perpignan.id], today)
+    load_demo_evidence(office_admin, staff, [agent for agent in agents if agent.office_id == perpignan.id],
+                       partners, today)
 
 
 #: Approximate coordinates and INSEE codes of the demo communes.
