@@ -1,5 +1,6 @@
 """The pack as files: a PDF summary (cover, then one table a section) and a ZIP of CSVs, the PDF and a README."""
 import io
+import unicodedata
 import zipfile
 from datetime import datetime, timezone
 
@@ -133,6 +134,5 @@ def pack_zip(packs: list, author: str, period_text: str) -> bytes:
 
 
 def _folder(name: str) -> str:
-    import unicodedata
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return "".join(ch if ch.isalnum() else "_" for ch in plain).strip("_") + "/"

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
-from ..evidence.indicators import parse_half, review
+from ..evidence.indicators import current_half, parse_half, review
 from ..evidence.pack import pack_pdf, pack_zip
 from ..evidence.sections import office_sections, rolling_period, year_period
 from ..offices.models import Office
@@ -94,7 +94,7 @@ def indicators():
 
 
 def _recent_halves(today):
-    from ..evidence.indicators import current_half
+    """The current half-year and the seven before it, for the selector."""
     half, found = current_half(today), []
     for _i in range(8):
         found.append(half)
