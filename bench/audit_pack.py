@@ -21,7 +21,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from passresot import create_app  # noqa: E402
 from passresot.accounts.models import AgentKind, Role, User  # noqa: E402
 from passresot.evidence.pack import pack_pdf, pack_zip  # noqa: E402
-from passresot.evidence.sections import office_sections, year_period  # noqa: E402
+from passresot.evidence.base import year_period  # noqa: E402
+from passresot.evidence.sections import office_sections  # noqa: E402
 from passresot.extensions import db  # noqa: E402
 from passresot.hours.models import OtherVisit  # noqa: E402
 from passresot.offices.models import Office  # noqa: E402

@@ -121,6 +121,8 @@ def add_to_zip(archive: zipfile.ZipFile, folder: str, office_name: str, period_t
     archive.writestr(folder + "dossier.pdf", pack_pdf(office_name, period_text, author, sections))
     for section in sections:
         archive.writestr(folder + section.filename, table_csv(section.table))
+        for name, path in section.attachments:
+            archive.write(path, folder + name)
 
 
 def pack_zip(packs: list, author: str, period_text: str) -> bytes:

@@ -2,7 +2,6 @@
 
 Eductours, training and certificates are added by appending more `Section`s in `office_sections`.
 """
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
@@ -18,51 +17,11 @@ from ..hours.models import OtherVisit
 from ..partners.models import Partner
 from ..reports.deadlines import handling_deadline
 from ..reports.models import Report
-from ..timeutil import PARIS
+from ..timeutil import PARIS, paris_today
 from ..training.settings import administrative_ids
 from ..visits.models import Scan, Visit
-
-
-@dataclass
-class Period:
-    since: date
-    until: date
-    #: "2026" or "3 ans glissants": in titles and file names.
-    label: str
-
-    def years(self) -> list[int]:
-        return list(range(self.since.year, self.until.year + 1))
-
-
-def year_period(year: int) -> Period:
-    return Period(date(year, 1, 1), date(year, 12, 31), str(year))
-
-
-def rolling_period(today: date) -> Period:
-    """The three years ending today (today's date three years ago excluded)."""
-    since = today.replace(year=today.year - 3) + timedelta(days=1)
-    return Period(since, today, f"{since.isoformat()}_{today.isoformat()}")
-
-
-@dataclass
-class Section:
-    title: str
-    #: The CSV's name in the ZIP, e.g. "2_visites_avec_le_pass.csv".
-    filename: str
-    table: Table
-    #: One sentence under the title in the PDF: what the rows prove.
-    intro: str = ""
-    #: Relative column widths in the PDF (None: equal).
-    widths: Optional[tuple] = None
-    totals: dict = field(default_factory=dict)
-
-
-def _paris(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc).astimezone(PARIS).replace(tzinfo=None)
-
-
-def _hours(minutes: int) -> float:
-    return round(minutes / 60, 2)
+from .base import Period, Section, _hours, _paris
+from .training_sections import training_sections
 
 
 def _name(agent: User) -> tuple:
@@ -114,7 +73,7 @@ def office_sections(office_id: int, period: Period) -> list[Section]:
                 pass_visits_section(by_id, visits),
                 other_visits_section(by_id, others, recorders),
                 reports_section(by_id, period)]
-    # Issue 17 parts 1–3 at merge: sections += [eductours_section(...), training_section(...), certificates_section(...)]
+    sections += training_sections(office_id, min(period.until, paris_today()))
     return sections
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..evidence.indicators import current_half, parse_half, review
 from ..evidence.pack import pack_pdf, pack_zip
-from ..evidence.sections import office_sections, rolling_period, year_period
+from ..evidence.base import rolling_period, year_period
+from ..evidence.sections import office_sections
 from ..offices.models import Office
 from ..stats.api import parse_year
 from ..timeutil import paris_today

@@ -11,11 +11,14 @@ import pytest
 
 from passresot.evidence.indicators import Half, half_indicators
 from passresot.evidence.pack import pack_pdf, pack_zip
-from passresot.evidence.sections import office_sections, year_period
+from passresot.evidence.base import year_period
+from passresot.evidence.sections import office_sections
+from passresot import pdf
 from passresot.extensions import db
 from passresot.hours.models import OtherVisit
 from passresot.reports.deadlines import french_public_holidays, handling_deadline
 from passresot.reports.models import Report, ReportKind
+from passresot.training.api import record_training
 from passresot.visits.models import Scan, ScanStatus, Visit
 from tests.helpers import login
 
@@ -75,7 +78,7 @@ def test_three_working_days_skip_the_weekend_and_public_holidays():
 
 def test_sections_match_the_database(world):
     sections = office_sections(world["office"].id, year_period(2026))
-    agents, passes, others, reports = (section.table for section in sections)
+    agents, passes, others, reports = (section.table for section in sections[:4])
     alice = next(row for row in agents.rows if row[1] == "Aubry")
     # 2 h (castle) + 1 h estimated (museum) + 12 h recorded = 15 h: reached.
     assert alice[4:9] == (2, 3.0, 12.0, 15.0, "atteint")
@@ -106,7 +109,8 @@ def test_pdf_and_zip_say_the_same(world, app, tmp_path):
         if os.environ.get("AUDIT_PNG_DIR"):
             page.render(scale=1.5).to_pil().save(os.path.join(os.environ["AUDIT_PNG_DIR"], f"page{number}.png"))
     assert sorted(archive.namelist()) == ["1_agents_heures.csv", "2_visites_avec_le_pass.csv", "3_autres_visites.csv",
-                                          "4_signalements.csv", "README.txt", "dossier.pdf"]
+                                          "4_signalements.csv", "5_formation_3_ans.csv", "6_formations.csv",
+                                          "README.txt", "dossier.pdf"]
     raw = archive.read("2_visites_avec_le_pass.csv")
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -114,6 +118,33 @@ def test_pdf_and_zip_say_the_same(world, app, tmp_path):
     assert rows[2][7] == "sans scan enregistré par le serveur"
     assert "4_signalements.csv" in archive.read("README.txt").decode("utf-8")
     assert archive.read("dossier.pdf").startswith(b"%PDF")
+
+
+def test_the_training_ledger_and_its_certificates_are_in_the_pack(world, app):
+    alice, admin = world["alice"], world["admin"]
+    alice.contract_start = date(2024, 1, 1)
+    with app.test_request_context():
+        document = pdf.new_document("Attestation")
+        document.add_page()
+        document.cell(text="Attestation de formation")
+        certificate = pdf.to_bytes(document)
+    entry = record_training(admin, alice, trained_on=date(2026, 3, 2), minutes=7 * 60, title="Accueil en anglais",
+                            organisation="CCI Pyrénées-Orientales", accredited=True, certificate=certificate,
+                            today=date(2026, 6, 1))
+    db.session.commit()
+    sections = office_sections(world["office"].id, year_period(2026))
+    ledger, trainings = sections[4], sections[5]
+    row = next(row for row in ledger.table.rows if row[0] == "Aubry")
+    # 7 h of accredited training, 15 h of partner visits (2 h + 1 h estimated + 12 h recorded).
+    assert row[4:8] == (7.0, 15.0, 0.0, 22.0) and row[9] == 7.0
+    assert [other[0] for other in ledger.table.rows] == ["Aubry"]  # closed accounts and other offices: not there
+    name = f"attestations/formation-{entry.id}.pdf"
+    assert list(trainings.table.rows) == [(date(2026, 3, 2), "Aubry", "Alice", "Accueil en anglais",
+                                           "CCI Pyrénées-Orientales", "oui", 7.0, name)]
+    with app.test_request_context():
+        archive = zipfile.ZipFile(io.BytesIO(pack_zip([("Office de Céret", sections)], "Anne Directrice",
+                                                      "année 2026")))
+    assert archive.read(name) == certificate
 
 
 def test_office_admin_gets_their_pack_only(world, client, make):
