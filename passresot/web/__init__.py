@@ -48,3 +48,5 @@ def register_web_blueprints(app):
     from .training import bp as training_bp, office_bp as training_office_bp  # the training ledger
     app.register_blueprint(training_bp)
     app.register_blueprint(training_office_bp)
+    from .eductours import bp as eductours_bp  # eductour programmes: planning, roll call, the agent's list
+    app.register_blueprint(eductours_bp)
