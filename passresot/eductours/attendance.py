@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..audit.api import record_event
 from ..extensions import db
 from ..partners.models import Partner
+from ..passes.models import Pass, PassStatus
 from ..timeutil import paris_today
 from .exceptions import InvalidProgramme, NotInvited, NotOrganiser
 from .models import Attendance, AttendanceSource, Invitation, Programme, Stop
@@ -131,3 +132,22 @@ def todays_stops(partner_id: int, today: date) -> list[Stop]:
     """Today's stops at the site, of programmes not cancelled: what the scanner bundle carries."""
     return (Stop.query.join(Programme).filter(Stop.partner_id == partner_id, Programme.day == today,
                                               Programme.cancelled_at.is_(None)).order_by(Stop.starts_at).all())
+
+
+def scanner_stops(partner_id: int, today: date) -> list[dict]:
+    """Today's programme stops at the site with the pass ids of the invited agents (their active
+    passes): what the scanner bundle should carry to judge « Éductour » offline. Ids and the
+    programme's title only, no names."""
+    stops = todays_stops(partner_id, today)
+    if not stops:
+        return []
+    invited = db.session.execute(
+        select(Invitation.programme_id, Pass.id).join(Pass, Pass.user_id == Invitation.user_id)
+        .where(Invitation.programme_id.in_({stop.programme_id for stop in stops}),
+               Pass.status == PassStatus.active).order_by(Pass.id)).all()
+    passes = defaultdict(list)
+    for programme_id, pass_id in invited:
+        passes[programme_id].append(pass_id)
+    return [{"stop_id": stop.id, "programme_id": stop.programme_id, "title": stop.programme.title,
+             "starts_at": stop.starts_at.strftime("%H:%M"), "ends_at": stop.ends_at.strftime("%H:%M"),
+             "pass_ids": passes[stop.programme_id]} for stop in stops]

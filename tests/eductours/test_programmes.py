@@ -160,3 +160,19 @@ def test_attended_stops_count_in_hours_but_not_when_cancelled_or_out_of_range(wo
     programme.cancelled_at = programme.created_at
     db.session.commit()
     assert agent_hours(agents[0].id, DAY.year).eductour_minutes == 0
+
+
+def test_scanner_stops_list_todays_stops_with_the_invited_passes(world):
+    from passresot.eductours.attendance import scanner_stops
+    from passresot.passes.api import issue_pass
+
+    admin, agents, sites = world
+    passes = [issue_pass(None, agent) for agent in agents[:2]]
+    db.session.commit()
+    programme = _plan(admin, agents[:2], sites[:2])
+    [stop] = scanner_stops(sites[1].id, DAY)
+    assert (stop["stop_id"], stop["title"], stop["starts_at"], stop["ends_at"]) == \
+        (programme.stops[1].id, "Côte Vermeille", "11:00", "12:30")
+    assert stop["pass_ids"] == sorted(p.id for p in passes)
+    assert scanner_stops(sites[1].id, DAY + timedelta(days=1)) == []
+    assert scanner_stops(sites[2].id, DAY) == []
