@@ -16,6 +16,7 @@ from .offices.models import Office
 from .partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from .passes.api import issue_pass
 from .training.demo import load_demo_training
+from .eductours.demo import load_demo_eductours
 from .timeutil import paris_today
 
 DEMO_ACCOUNTS = (
@@ -150,6 +151,8 @@ def load_demo(password: str) -> None:
     load_demo_training(office_admin, [agent for agent in agents if agent.office_id == perpignan.id], today)
     load_demo_evidence(office_admin, staff, [agent for agent in agents if agent.office_id == perpignan.id],
                        partners, today)
+    load_demo_eductours(office_admin, [agent for agent in agents if agent.office_id == perpignan.id],
+                        [partner for partner in partners if partner.active][:5], today)
 
 
 #: Approximate coordinates and INSEE codes of the demo communes.

@@ -14,3 +14,4 @@ from .partners.job_models import PartnerImportJob, PartnerImportRow  # noqa: F40
 from .devices.models import EnrolmentCode, SitePin  # noqa: F401
 from .mailbox.models import OutgoingMail  # noqa: F401
 from .training.models import TrainingEntry, WorkSettings  # noqa: F401
+from .eductours.models import Attendance, Invitation, Programme, Stop  # noqa: F401

@@ -1,7 +1,5 @@
-"""The pack's sections for one office and a period: each a title, a table for the PDF and a CSV file.
-
-Eductours, training and certificates are added by appending more `Section`s in `office_sections`.
-"""
+"""The pack's sections for one office and a period: each a title, a table for the PDF and a CSV file
+(the training and eductour sections are in their own modules)."""
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
@@ -11,6 +9,7 @@ from sqlalchemy import select
 from ..accounts.models import Role, User
 from ..agents.listing import french_key
 from ..exports import Table
+from ..eductours.attendance import attended_stops
 from ..extensions import db
 from ..hours.api import TARGET_MINUTES, visit_minutes
 from ..hours.models import OtherVisit
@@ -21,6 +20,7 @@ from ..timeutil import PARIS, paris_today
 from ..training.settings import administrative_ids
 from ..visits.models import Scan, Visit
 from .base import Period, Section, _hours, _paris
+from .eductour_sections import eductour_section
 from .training_sections import training_sections
 
 
@@ -69,41 +69,45 @@ def office_sections(office_id: int, period: Period) -> list[Section]:
     visits, others = pass_visits(ids, period), other_visits(ids, period)
     recorders = {user.id: user for user in User.query.filter(
         User.id.in_({other.recorded_by_id for other, _p in others})).all()} if others else {}
-    sections = [agents_section(agents, period, visits, others),
+    eductours = attended_stops(ids, period.since, period.until)
+    sections = [agents_section(agents, period, visits, others, eductours),
                 pass_visits_section(by_id, visits),
                 other_visits_section(by_id, others, recorders),
                 reports_section(by_id, period)]
     sections += training_sections(office_id, min(period.until, paris_today()))
+    sections.append(eductour_section(by_id, eductours))
     return sections
 
 
-def agents_section(agents, period, visits, others) -> Section:
+def agents_section(agents, period, visits, others, eductours) -> Section:
     administrative = administrative_ids([agent.id for agent in agents])
     minutes: dict = {}
     for visit, partner, _scan in visits:
         key = (visit.user_id, _paris(visit.admitted_at).year)
-        minutes.setdefault(key, [0, 0, 0])[0] += visit_minutes(partner)[0]
+        minutes.setdefault(key, [0, 0, 0, 0])[0] += visit_minutes(partner)[0]
         minutes[key][2] += 1
     for other, _partner in others:
-        minutes.setdefault((other.user_id, other.visited_on.year), [0, 0, 0])[1] += other.minutes
+        minutes.setdefault((other.user_id, other.visited_on.year), [0, 0, 0, 0])[1] += other.minutes
+    for stop in eductours:
+        minutes.setdefault((stop.user_id, stop.day.year), [0, 0, 0, 0])[3] += stop.minutes
     rows, reached, concerned = [], 0, 0
     for year in period.years():
         for agent in agents:
-            done = minutes.get((agent.id, year), [0, 0, 0])
+            done = minutes.get((agent.id, year), [0, 0, 0, 0])
             reason = exclusion(agent, year, administrative)
-            total = done[0] + done[1]
+            total = done[0] + done[1] + done[3]
             status = _("exclu") if reason else _("atteint") if total >= TARGET_MINUTES else _("non atteint")
             concerned += not reason
             reached += bool(not reason and total >= TARGET_MINUTES)
             rows.append((year, agent.last_name, agent.first_name, str(agent.kind.label) if agent.kind else "",
-                         done[2], _hours(done[0]), _hours(done[1]), _hours(total), status, reason))
+                         done[2], _hours(done[0]), _hours(done[1]), _hours(done[3]), _hours(total), status, reason))
     columns = [_("Année"), _("Nom"), _("Prénom"), _("Contrat"), _("Visites avec le pass"), _("Heures avec le pass"),
-               _("Heures d'autres visites"), _("Heures au total"), _("Objectif 14 h"), _("Exclu de l'objectif : motif")]
+               _("Heures d'autres visites"), _("Heures d'éductours"), _("Heures au total"), _("Objectif 14 h"), _("Exclu de l'objectif : motif")]
     return Section(_("Heures de visites des agents (objectif 14 h par an)"), "1_agents_heures.csv",
                    Table(_("Agents"), columns, rows),
                    _("%(reached)s agent(s) sur %(concerned)s concernés ont atteint 14 h.",
                      reached=reached, concerned=concerned),
-                   (6, 14, 12, 9, 7, 7, 7, 7, 9, 22), {"reached": reached, "concerned": concerned})
+                   (6, 13, 11, 9, 7, 7, 7, 7, 7, 8, 20), {"reached": reached, "concerned": concerned})
 
 
 def pass_visits_section(by_id, visits) -> Section:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..collation import by_name
+from ..eductours.attendance import attended_stops
 from ..extensions import db
 from ..i18n import day_text
 from ..partners.models import Partner
@@ -43,6 +44,8 @@ class YearHours:
     other_visits: list = field(default_factory=list)  # OtherVisit
     #: Why the agent is out of the 14-hour target (purely administrative staff), else None.
     excluded_reason: Optional[str] = None
+    #: Eductour stops attended (eductours.attendance.AttendedStop), each counting its programme times.
+    eductours: list = field(default_factory=list)
 
     @property
     def pass_minutes(self) -> int:
@@ -53,8 +56,12 @@ class YearHours:
         return sum(other.minutes for other in self.other_visits)
 
     @property
+    def eductour_minutes(self) -> int:
+        return sum(stop.minutes for stop in self.eductours)
+
+    @property
     def total_minutes(self) -> int:
-        return self.pass_minutes + self.other_minutes
+        return self.pass_minutes + self.other_minutes + self.eductour_minutes
 
     @property
     def has_estimate(self) -> bool:
@@ -86,7 +93,8 @@ def agent_hours(agent_id: int, year: int) -> YearHours:
                       OtherVisit.visited_on <= date(year, 12, 31))
               .order_by(OtherVisit.visited_on, OtherVisit.id).all())
     return YearHours(year, [(visit, *visit_minutes(visit.partner)) for visit in visits], others,
-                     EXCLUDED_REASON if administrative_ids([agent_id]) else None)
+                     EXCLUDED_REASON if administrative_ids([agent_id]) else None,
+                     eductours=attended_stops([agent_id], date(year, 1, 1), date(year, 12, 31)))
 
 
 def partners_not_visited(agent_id: int, year: int) -> list[Partner]:
@@ -160,7 +168,8 @@ def delete_other_visit(admin: User, other: OtherVisit) -> None:
 
 def office_participation(office_id: int, year: int) -> list[dict]:
     """Each active agent of the office with this year's visits and minutes: {agent, visits, pass_minutes,
-    other_minutes, total_minutes, excluded_reason}, by name. Four queries whatever the number of agents;
+    other_minutes, eductour_minutes, total_minutes, excluded_reason}, by name. Five queries whatever the
+    number of agents;
     `excluded_reason` is set for purely administrative agents, who are out of the 14-hour target."""
     agents = (User.query.filter(User.office_id == office_id, User.role == Role.agent, User.active.is_(True))
               .all())
@@ -176,12 +185,16 @@ def office_participation(office_id: int, year: int) -> list[dict]:
         select(OtherVisit.user_id, func.sum(OtherVisit.minutes))
         .where(OtherVisit.user_id.in_(ids), OtherVisit.visited_on >= date(year, 1, 1),
                OtherVisit.visited_on <= date(year, 12, 31)).group_by(OtherVisit.user_id)).tuples().all())
+    eductours = {}
+    for stop in attended_stops(ids, date(year, 1, 1), date(year, 12, 31)):
+        eductours[stop.user_id] = eductours.get(stop.user_id, 0) + stop.minutes
     administrative = administrative_ids(ids)
     rows = []
     for agent in agents:
         count, pass_minutes = visits.get(agent.id, (0, 0))
-        other = int(others.get(agent.id) or 0)
+        other, eductour = int(others.get(agent.id) or 0), eductours.get(agent.id, 0)
         rows.append({"agent": agent, "visits": count, "pass_minutes": int(pass_minutes or 0),
-                     "other_minutes": other, "total_minutes": int(pass_minutes or 0) + other,
+                     "other_minutes": other, "eductour_minutes": eductour,
+                     "total_minutes": int(pass_minutes or 0) + other + eductour,
                      "excluded_reason": EXCLUDED_REASON if agent.id in administrative else None})
     return rows

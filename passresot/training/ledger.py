@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Role, User
 from ..collation import by_name
+from ..eductours.attendance import attended_stops
 from ..extensions import db
 from ..hours.api import agent_start, visit_minutes
 from ..hours.models import OtherVisit
@@ -155,15 +156,13 @@ def other_visit_lines(user_ids: list[int], since: date, until: date) -> list[Lin
 
 
 def eductour_lines(user_ids: list[int], since: date, until: date) -> list[Line]:
-    """Eductour stops attended (passresot/eductours, another branch): add to SOURCES once merged."""
-    from ..eductours.api import attended_stops  # noqa: PLC0415 - the module arrives with its branch
-
+    """Eductour stops attended, each counting its programme times (passresot/eductours)."""
     return [Line(stop.user_id, stop.day, EDUCTOUR, stop.partner_name, stop.minutes, detail=stop.programme_title)
             for stop in attended_stops(user_ids, since, until)]
 
 
-#: Where the ledger's hours come from. At merge: SOURCES.append(eductour_lines) — or add it to this tuple.
-SOURCES: list[Callable[[list, date, date], list]] = [training_lines, visit_lines, other_visit_lines]
+#: Where the ledger's hours come from.
+SOURCES: list[Callable[[list, date, date], list]] = [training_lines, visit_lines, other_visit_lines, eductour_lines]
 
 
 def _ledgers(agents: list[User], today: date) -> list[Ledger]:

@@ -50,3 +50,5 @@ def register_web_blueprints(app):
     app.register_blueprint(training_office_bp)
     from .audit_pack import bp as audit_pack_bp  # the audit evidence pack and the indicator review
     app.register_blueprint(audit_pack_bp)
+    from .eductours import bp as eductours_bp  # eductour programmes: planning, roll call, the agent's list
+    app.register_blueprint(eductours_bp)

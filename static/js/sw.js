@@ -7,7 +7,7 @@
 // files (with the 1.1 MB QR decoder) only on a device that scans: when the scanner asks, and at
 // each update of a device that held them. Each precached file has its own revision: an update
 // copies the unchanged ones from the previous version's cache and fetches only those that changed.
-// Pages an agent or a scanner needs at the door (/pass, /partners, /visits, /reports, /help,
+// Pages an agent or a scanner needs at the door (/pass, /partners, /visits, /reports, /help, /my/eductours,
 // /scanner, and "/" which opens the saved pass): stale-while-revalidate. The saved copy answers at
 // once, marked <html data-offline-copy="<saved at>">; the network answer is stored in the
 // background and the page asks for its outcome (static/js/page-copy.js). A reload, or an opening
@@ -27,7 +27,8 @@ const REVISION_HEADER = "X-PassResOT-Revision";  // on a stored copy: the revisi
 const NETWORK_TIMEOUT_MS = 4000;  // API answers only: pages never wait for the network
 const RETRY_DELAYS_MS = [1000, 3000, 8000];  // a file that fails is fetched again, alone
 
-const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports", "/help"]);
+const OFFLINE_PAGES = new Set(["/pass", "/pass/card", "/partners", "/scanner", "/visits", "/reports", "/help",
+  "/my/eductours"]);
 const PARTNER_PAGE = /^\/partners\/\d+\/?$/;  // answered by the /partners shell (partners.js)
 const PARTNERS_SHELL = "/partners";
 const PARTNERS_DB = "passresot-partners";  // static/js/partners-db.js

@@ -4,11 +4,13 @@ import os
 import io
 import uuid
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pypdfium2
 import pytest
 
+from passresot.eductours.api import plan_programme
+from passresot.eductours.attendance import mark_present
 from passresot.evidence.indicators import Half, half_indicators
 from passresot.evidence.pack import pack_pdf, pack_zip
 from passresot.evidence.base import year_period
@@ -81,9 +83,9 @@ def test_sections_match_the_database(world):
     agents, passes, others, reports = (section.table for section in sections[:4])
     alice = next(row for row in agents.rows if row[1] == "Aubry")
     # 2 h (castle) + 1 h estimated (museum) + 12 h recorded = 15 h: reached.
-    assert alice[4:9] == (2, 3.0, 12.0, 15.0, "atteint")
+    assert alice[4:10] == (2, 3.0, 12.0, 0.0, 15.0, "atteint")
     bruno = next(row for row in agents.rows if row[1] == "Bernard")
-    assert bruno[8:] == ("exclu", "compte fermé")
+    assert bruno[9:] == ("exclu", "compte fermé")
     assert all(row[1] != "Ailleurs" for row in agents.rows)  # another office's agent
     assert [(row[3], row[7]) for row in passes.rows] == [
         ("Château de Salses", world["scan"].id), ("Musée d'art moderne", "sans scan enregistré par le serveur")]
@@ -110,7 +112,7 @@ def test_pdf_and_zip_say_the_same(world, app, tmp_path):
             page.render(scale=1.5).to_pil().save(os.path.join(os.environ["AUDIT_PNG_DIR"], f"page{number}.png"))
     assert sorted(archive.namelist()) == ["1_agents_heures.csv", "2_visites_avec_le_pass.csv", "3_autres_visites.csv",
                                           "4_signalements.csv", "5_formation_3_ans.csv", "6_formations.csv",
-                                          "README.txt", "dossier.pdf"]
+                                          "7_eductours.csv", "README.txt", "dossier.pdf"]
     raw = archive.read("2_visites_avec_le_pass.csv")
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -145,6 +147,20 @@ def test_the_training_ledger_and_its_certificates_are_in_the_pack(world, app):
         archive = zipfile.ZipFile(io.BytesIO(pack_zip([("Office de Céret", sections)], "Anne Directrice",
                                                       "année 2026")))
     assert archive.read(name) == certificate
+
+
+def test_an_eductour_stop_attended_counts_in_the_agents_hours_and_is_listed(world):
+    alice, admin, castle = world["alice"], world["admin"], world["castle"]
+    programme = plan_programme(admin, title="Éductour de la côte", day=date(2026, 5, 4), agent_ids=[alice.id],
+                               stops=[{"partner_id": castle.id, "starts_at": time(9), "ends_at": time(11, 30)}],
+                               today=date(2026, 5, 1))
+    mark_present(admin, programme.stops[0], alice.id, today=date(2026, 5, 4))
+    db.session.commit()
+    sections = office_sections(world["office"].id, year_period(2026))
+    row = next(row for row in sections[0].table.rows if row[1] == "Aubry")
+    assert row[4:10] == (2, 3.0, 12.0, 2.5, 17.5, "atteint")
+    assert list(sections[6].table.rows) == [(date(2026, 5, 4), "Aubry", "Alice", "Éductour de la côte",
+                                             "Château de Salses", 2.5, "appel de l'organisateur", "")]
 
 
 def test_office_admin_gets_their_pack_only(world, client, make):

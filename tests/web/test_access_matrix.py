@@ -3,7 +3,7 @@ import os
 import shutil
 import sqlite3
 import uuid
-from datetime import date
+from datetime import date, time, timedelta
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -16,6 +16,7 @@ from passresot.accounts.models import ApiToken, Role, SignInKind
 from passresot.accounts.sessions import open_sign_in
 from passresot.accounts.tokens import create_api_token
 from passresot.devices.api import create_enrolment_code, enrol_device
+from passresot.eductours.api import plan_programme
 from passresot.agents.models import AgentPhoto
 from passresot.agents.photo_batch import Incoming, prepare as prepare_photos, stage as stage_photos
 from passresot.agents.setup_links import create_link_batch
@@ -292,6 +293,19 @@ ROUTES = {
     "training_office.office": Route(("GET",), allowed=OFFICE_ADMINS),
     "training_office.agent": Route(("GET", "POST"), AGENT_ARGS, **THIS_OFFICE_ONLY),
     "training_office.work_settings": Route(("POST",), AGENT_ARGS, **THIS_OFFICE_ONLY),
+    # Issue 17: eductour programmes. Admins plan; a programme is seen by the network admin and its
+    # offices' admins (404 to other offices); the agent's own list.
+    "eductours.index": Route(("GET",), allowed=NETWORK_ONLY | OFFICE_ADMINS),
+    "eductours.new": Route(("GET", "POST"), allowed=NETWORK_ONLY | OFFICE_ADMINS),
+    "eductours.show": Route(("GET",), lambda w: {"programme_id": w.programme_id},
+                            allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "eductours.edit": Route(("GET", "POST"), lambda w: {"programme_id": w.programme_id},
+                            allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "eductours.cancel": Route(("POST",), lambda w: {"programme_id": w.programme_id},
+                              allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "eductours.roll_call": Route(("POST",), lambda w: {"programme_id": w.programme_id, "stop_id": w.stop_id},
+                                 allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "eductours.mine": Route(("GET",), allowed=AGENTS),
 }
 
 COOKIE, BEARER = "session", "bearer"
@@ -355,6 +369,9 @@ def _world(make):
                                      visited_on=date.today(), minutes=60)
     training = record_training(people[AGENT], people[AGENT], trained_on=date.today(), minutes=60, title="Matrice",
                                organisation="CCI", accredited=True, certificate=jpeg_bytes(size=(60, 80)))
+    programme = plan_programme(people[OFFICE], title="Matrice", day=date.today() + timedelta(days=1),
+                               stops=[{"partner_id": partner.id, "starts_at": time(9), "ends_at": time(10)}],
+                               agent_ids=[people[AGENT].id])
     import_job = PartnerImportJob(filename="flux.zip", status=JobStatus.ready, counts={}, result={},
                                   errors=[], info={})
     db.session.add(import_job)
@@ -365,7 +382,8 @@ def _world(make):
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
         scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, photo_batch_id=photo_batch_id, other_visit_id=other_visit.id,
         agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
-        device_id=device.id, enrol_code=enrol_code, training_id=training.id)
+        device_id=device.id, enrol_code=enrol_code, training_id=training.id,
+        programme_id=programme.id, stop_id=programme.stops[0].id)
 
 
 def _empty_every_table():
