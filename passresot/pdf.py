@@ -4,6 +4,7 @@ The fonts are DejaVu Sans from npm (`make vendor` copies them to static/vendor/f
 fonts cannot write every French character (œ, « », the narrow no-break space).
 """
 import io
+import logging
 import os
 
 import qrcode
@@ -11,6 +12,9 @@ from flask import current_app
 from fpdf import FPDF
 
 FONT = "DejaVu"
+
+# fpdf2 subsets the fonts through fontTools, which logs every glyph table at INFO: not for the app's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class FontsMissing(RuntimeError):
