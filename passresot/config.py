@@ -87,6 +87,8 @@ def load_config(instance_path: str) -> dict:
         #: Days without sync after which the scanner's own verdicts become "à vérifier" (0: never).
         "SCANNER_VERIFY_AFTER_DAYS": int(env("SCANNER_VERIFY_AFTER_DAYS", "0") or 0),
         "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),
+        #: The public certificate check, per address: enough for an auditor, not for guessing serials.
+        "VERIFY_RATE_LIMIT": env("VERIFY_RATE_LIMIT", "60/60"),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "SETUP_LINK_DAYS": 7,

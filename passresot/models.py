@@ -15,3 +15,4 @@ from .devices.models import EnrolmentCode, SitePin  # noqa: F401
 from .mailbox.models import OutgoingMail  # noqa: F401
 from .training.models import TrainingEntry, WorkSettings  # noqa: F401
 from .eductours.models import Attendance, Invitation, Programme, Stop  # noqa: F401
+from .certificates.models import Certificate  # noqa: F401

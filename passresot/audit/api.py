@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "other_visit.deleted": _l("Visite sans pass supprimée"),
     "training.recorded": _l("Formation enregistrée"),
     "training.deleted": _l("Formation supprimée"),
+    "certificate.issued": _l("Attestation de présence délivrée"),
     "work_settings.changed": _l("Temps de travail ou service modifié"),
     "pass.issued": _l("Pass délivré"),
     "pass.renewed": _l("Pass renouvelé"),

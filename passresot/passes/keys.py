@@ -100,6 +100,13 @@ class KeyRing:
         return {key.kid: self._load(key).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
                 for key in self.active()}
 
+    def verifying_key(self, kid: str):
+        """The public key of `kid`, active or retired (a signed certificate outlives a rotation), or None."""
+        for key in self.active() + self.retired():
+            if key.kid == kid:
+                return self._load(key).public_key()
+        return None
+
     def public_jwks(self) -> list[dict]:
         """The active public keys in the shape of ``GET /api/v1/keys``, oldest first."""
         return [{"kid": kid, "alg": "Ed25519",

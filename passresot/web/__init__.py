@@ -52,3 +52,5 @@ def register_web_blueprints(app):
     app.register_blueprint(audit_pack_bp)
     from .eductours import bp as eductours_bp  # eductour programmes: planning, roll call, the agent's list
     app.register_blueprint(eductours_bp)
+    from .certificates import bp as certificates_bp  # attendance certificates and their public check
+    app.register_blueprint(certificates_bp)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
+from ..certificates.api import certificates_of, programme_certificates
 from ..eductours.api import (can_manage, cancel_programme, mark_present, plan_programme, programme_attendance,
                              programmes_for_admin, programmes_for_agent, unmark_present, update_programme)
 from ..eductours.models import Programme, Stop
@@ -86,7 +87,8 @@ def show(programme_id):
     present = {(a.user_id, a.partner_id): a.source for stops in programme_attendance(programme).values()
                for a in stops}
     return render_template("eductours/show.html", programme=programme, present=present, today=paris_today(),
-                           can_manage=can_manage(current_user, programme))
+                           can_manage=can_manage(current_user, programme),
+                           certificates=programme_certificates(programme))
 
 
 @bp.route("/eductours/<int:programme_id>/stops/<int:stop_id>/roll-call", methods=["POST"])
@@ -112,6 +114,8 @@ def roll_call(programme_id, stop_id):
 @roles_required(Role.agent)
 def mine():
     return render_template("eductours/mine.html", programmes=programmes_for_agent(current_user.id, paris_today()),
+                           certificates=sorted(certificates_of(current_user.id).values(), key=lambda c: c.day,
+                                               reverse=True),
                            rendered_at=utcnow().isoformat() + "Z")
 
 

@@ -16,6 +16,7 @@ from passresot.accounts.models import ApiToken, Role, SignInKind
 from passresot.accounts.sessions import open_sign_in
 from passresot.accounts.tokens import create_api_token
 from passresot.devices.api import create_enrolment_code, enrol_device
+from passresot.certificates.api import issue_certificate
 from passresot.eductours.api import plan_programme
 from passresot.agents.models import AgentPhoto
 from passresot.agents.photo_batch import Incoming, prepare as prepare_photos, stage as stage_photos
@@ -306,6 +307,14 @@ ROUTES = {
     "eductours.roll_call": Route(("POST",), lambda w: {"programme_id": w.programme_id, "stop_id": w.stop_id},
                                  allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
     "eductours.mine": Route(("GET",), allowed=AGENTS),
+    # Attendance certificates: issued by the programme's admins; the PDF for the holder, their OT admin and
+    # the network admin (404 to anyone else); the verification page is public.
+    "certificates.issue": Route(("POST",), lambda w: {"programme_id": w.programme_id},
+                                allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
+    "certificates.download": Route(("GET",), lambda w: {"serial": w.certificate_serial},
+                                   allowed=frozenset({NETWORK, OFFICE, AGENT}), not_found=OTHER_PEOPLE),
+    "certificates.verify": Route(("GET",), lambda w: {"serial": w.certificate_serial, "s": w.certificate_signature},
+                                 public=True),
 }
 
 COOKIE, BEARER = "session", "bearer"
@@ -372,6 +381,8 @@ def _world(make):
     programme = plan_programme(people[OFFICE], title="Matrice", day=date.today() + timedelta(days=1),
                                stops=[{"partner_id": partner.id, "starts_at": time(9), "ends_at": time(10)}],
                                agent_ids=[people[AGENT].id])
+    certificate = issue_certificate(people[OFFICE], people[AGENT], programme_id=None, title="Matrice",
+                                    day=date.today(), lines=["09:00–10:00 · Site"], minutes=60, issuer_label="Office")
     import_job = PartnerImportJob(filename="flux.zip", status=JobStatus.ready, counts={}, result={},
                                   errors=[], info={})
     db.session.add(import_job)
@@ -383,7 +394,8 @@ def _world(make):
         scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, photo_batch_id=photo_batch_id, other_visit_id=other_visit.id,
         agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
         device_id=device.id, enrol_code=enrol_code, training_id=training.id,
-        programme_id=programme.id, stop_id=programme.stops[0].id)
+        programme_id=programme.id, stop_id=programme.stops[0].id,
+        certificate_serial=certificate.serial, certificate_signature=certificate.signature)
 
 
 def _empty_every_table():
