@@ -2,7 +2,7 @@
 public page, which says « authentique » with what the certificate states and nothing more, and
 « inconnue ou altérée » when the link or the stored row was changed."""
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pypdfium2
 import pytest
