@@ -88,6 +88,9 @@ SCHEMAS = {
         "closed": {"type": "string", "enum": ["returned", "revoked", "replaced"], "nullable": True,
                    "description": "For revoked: how the pass was closed (returned to the office, revoked, "
                                   "replaced by a newer pass)."},
+        "eductour": {**_obj({"stop_id": INT, "title": STR, "starts_at": STR, "ends_at": STR}), "nullable": True,
+                     "description": "The holder attends an eductour programme at this site today: admitted "
+                                    "as « Éductour », present at the stop, without using the free entry."},
         "error": _obj({"code": {"type": "string", "enum": ["invalid_scan", "scan_id_taken"]},
                        "message": STR, "fields": {"type": "object", "additionalProperties": STR}})}),
     "Report": _obj({
@@ -110,6 +113,11 @@ SCHEMAS = {
                        "description": "Keyed by pass id; a holder appears under each pass that may still verify."},
         "admissions_removed": {"type": "array", "items": _obj({"pass_id": INT, "user_id": INT}),
                                "description": "Undone since `since`: drop these first, then add `admissions`."},
+        "eductours": {"type": "array", "items": _obj({
+            "stop_id": INT, "programme_id": INT, "title": STR, "day": DATE, "starts_at": STR, "ends_at": STR,
+            "pass_ids": {"type": "array", "items": INT}}),
+            "description": "Eductour stops at the site from today to a week on, with the invited agents' "
+                           "active passes; replaced whole at each sync."},
         "server_time": TIME, "max_age": {"type": "integer", "description": "Seconds; warn past it."},
         "verify_after_days": {"type": "integer", "nullable": True, "minimum": 1,
                               "description": "Past this many days without sync, the device's own admissions "

@@ -2,7 +2,7 @@
 contract the training ledger, certificates and audit pack read: `attended_stops`."""
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, Optional
 
 from flask_babel import lazy_gettext as _l
@@ -128,17 +128,37 @@ def record_scan_attendance(stop: Stop, user_id: int, scan_id: str, scanned_by_id
     return attendance
 
 
-def todays_stops(partner_id: int, today: date) -> list[Stop]:
-    """Today's stops at the site, of programmes not cancelled: what the scanner bundle carries."""
-    return (Stop.query.join(Programme).filter(Stop.partner_id == partner_id, Programme.day == today,
-                                              Programme.cancelled_at.is_(None)).order_by(Stop.starts_at).all())
+def forget_scan_attendance(scan_id: str) -> None:
+    """The scan behind an attendance was undone at the door (« Annuler cette entrée »)."""
+    Attendance.query.filter_by(scan_id=scan_id).delete()
 
 
-def scanner_stops(partner_id: int, today: date) -> list[dict]:
-    """Today's programme stops at the site with the pass ids of the invited agents (their active
-    passes): what the scanner bundle should carry to judge « Éductour » offline. Ids and the
-    programme's title only, no names."""
-    stops = todays_stops(partner_id, today)
+def todays_stops(partner_id: int, today: date, until: Optional[date] = None) -> list[Stop]:
+    """The stops at the site from `today` to `until` (default: today), of programmes not cancelled."""
+    return (Stop.query.join(Programme).filter(Stop.partner_id == partner_id, Programme.day >= today,
+                                              Programme.day <= (until or today),
+                                              Programme.cancelled_at.is_(None))
+            .order_by(Programme.day, Stop.starts_at).all())
+
+
+def invited_stops(partner_id: int, user_ids, days) -> dict[tuple[int, date], Stop]:
+    """{(agent, day): the stop at the site} for these agents invited to a programme (not
+    cancelled) with a stop at the site on one of these days: what makes a scan an eductour one."""
+    if not user_ids or not days:
+        return {}
+    rows = db.session.execute(
+        select(Invitation.user_id, Programme.day, Stop).join(Programme, Programme.id == Invitation.programme_id)
+        .join(Stop, Stop.programme_id == Programme.id)
+        .where(Stop.partner_id == partner_id, Invitation.user_id.in_(set(user_ids)),
+               Programme.day.in_(set(days)), Programme.cancelled_at.is_(None))).all()
+    return {(user_id, day): stop for user_id, day, stop in rows}
+
+
+def scanner_stops(partner_id: int, today: date, days_ahead: int = 7) -> list[dict]:
+    """The programme stops at the site from today to `days_ahead` days on, with the pass ids of the
+    invited agents (their active passes): what the scanner bundle carries to say « Éductour »
+    offline, even on a day the device cannot sync. Ids, times and the programme's title only, no names."""
+    stops = todays_stops(partner_id, today, today + timedelta(days=days_ahead))
     if not stops:
         return []
     invited = db.session.execute(
@@ -149,5 +169,6 @@ def scanner_stops(partner_id: int, today: date) -> list[dict]:
     for programme_id, pass_id in invited:
         passes[programme_id].append(pass_id)
     return [{"stop_id": stop.id, "programme_id": stop.programme_id, "title": stop.programme.title,
-             "starts_at": stop.starts_at.strftime("%H:%M"), "ends_at": stop.ends_at.strftime("%H:%M"),
-             "pass_ids": passes[stop.programme_id]} for stop in stops]
+             "day": stop.programme.day.isoformat(), "starts_at": stop.starts_at.strftime("%H:%M"),
+             "ends_at": stop.ends_at.strftime("%H:%M"), "pass_ids": passes[stop.programme_id]}
+            for stop in stops]

@@ -13,6 +13,7 @@ from typing import Optional
 from ..accounts.models import SITE_ROLES, User
 from ..audit.api import record_event
 from ..devices.exceptions import DeviceRevoked
+from ..eductours.attendance import forget_scan_attendance
 from ..extensions import db
 from ..partners.models import Partner
 from ..timeutil import utcnow
@@ -116,6 +117,9 @@ def undo_admission(staff: User, scan_id, now: Optional[datetime] = None) -> Scan
                        admitted_at=visit.admitted_at.isoformat())
         scan.visit_id = None
         db.session.delete(visit)  # the (holder, site, year) slot is free again
+    if scan.eductour_stop_id is not None:
+        details.update(eductour_stop_id=scan.eductour_stop_id)
+        forget_scan_attendance(scan.id)  # the holder is no longer marked present at the stop
     scan.undone_at, scan.undone_by_id = now, staff.id
     record_event(staff, "scan.undone", "partner", partner.id, **details)
     db.session.flush()

@@ -17,6 +17,7 @@ from typing import Optional
 
 from ..accounts.models import User
 from ..audit.api import record_event
+from ..eductours.attendance import record_scan_attendance
 from ..partners.models import Partner
 from ..passes.api import SYNC_OVERLAP
 from ..passes.models import PassStatus
@@ -65,7 +66,7 @@ def record_items(staff: User, partner: Partner, items: list[ScanItem], received_
     if fresh:
         judge = load_judge(partner, keys, [i.qr for i in fresh if i.qr is not None],
                            [i.pass_number for i in fresh if i.pass_number is not None],
-                           {paris_moment(_moment(i, received_at)).year for i in fresh})
+                           {paris_date(_moment(i, received_at)) for i in fresh})
         planned = plan_scans(judge, fresh, received_at)
         outcomes.update(_write(staff, partner, planned, received_at))
     return outcomes
@@ -126,8 +127,10 @@ def _write_kept(staff, partner, planned: list[Planned], received_at) -> dict:
             raced.append(plan)
             continue
         row = rows[plan.item.id]
-        outcomes[plan.item.id] = new_result(row, plan.verdict.pass_)
+        outcomes[plan.item.id] = new_result(row, plan.verdict.pass_, plan.verdict.eductour)
         _log_and_audit(staff, partner, row, plan)
+        if row["eductour_stop_id"] is not None:
+            record_scan_attendance(plan.verdict.eductour, plan.verdict.pass_.user_id, row["id"], staff.id)
     if raced:
         outcomes.update(_raced(partner, raced, written))
     return outcomes
@@ -177,18 +180,26 @@ def scan_result(scan: Scan, *, replayed: bool = False, sent_id: Optional[str] = 
         "identity_withheld": scan.identity_withheld,
         "visited_on": scan.visited_on.isoformat() if scan.visited_on else None,
         "closed": closed_as(scan.reason, scan.pass_),
+        "eductour": eductour_answer(scan.eductour_stop) if scan.eductour_stop_id is not None else None,
     }
 
 
-def new_result(row: dict, pass_) -> dict:
-    """scan_result() for a scan just written from `row`."""
+def eductour_answer(stop) -> dict:
+    """What the verdict screen says of an eductour stop: the programme and the group's times here."""
+    return {"stop_id": stop.id, "title": stop.programme.title, "starts_at": stop.starts_at.strftime("%H:%M"),
+            "ends_at": stop.ends_at.strftime("%H:%M")}
+
+
+def new_result(row: dict, pass_, stop=None) -> dict:
+    """scan_result() for a scan just written from `row` (`stop`: its eductour stop, if any)."""
     shown = _row_names_holder(row)
     return {"id": row["id"], "status": row["status"].value, "reason": row["reason"], "replayed": False,
             "conflict": row["conflict"], "override": row["override"], "undone": False,
             "holder": _holder(pass_) if shown and row["pass_id"] is not None else None,
             "identity_withheld": row["identity_withheld"],
             "visited_on": row["visited_on"].isoformat() if row["visited_on"] else None,
-            "closed": closed_as(row["reason"], pass_)}
+            "closed": closed_as(row["reason"], pass_),
+            "eductour": eductour_answer(stop) if row["eductour_stop_id"] is not None else None}
 
 
 def closed_as(reason, pass_) -> Optional[str]:
@@ -267,6 +278,7 @@ def _scan_row(staff, partner, plan: Planned, received_at, written: dict) -> dict
     if item.offline_verdict is ScanStatus.refused and verdict.admitted:
         reason = item.offline_reason  # turned away at the door: no admission behind the staff's back
     visit_id = written.get((plan.visit.user_id, plan.visit.year)) if plan.visit is not None else None
+    eductour = verdict.eductour if status is ScanStatus.admitted and not override else None
     return {"id": item.id, "partner_id": partner.id, "scanned_by_id": staff.id, "device_id": item.device_id,
             "qr": item.qr[:QR_KEPT_CHARS] if item.qr is not None else None,
             "pass_number": _typed_number(item.pass_number), "scanned_at": item.scanned_at,
@@ -275,7 +287,8 @@ def _scan_row(staff, partner, plan: Planned, received_at, written: dict) -> dict
             "conflict": conflict, "override": override,
             "visited_on": paris_date(verdict.earlier.admitted_at) if verdict.earlier else None,
             "pass_id": verdict.pass_.id if verdict.pass_ is not None else None, "visit_id": visit_id,
-            "undone_at": None, "undone_by_id": None, "identity_withheld": plan.identity_withheld}
+            "undone_at": None, "undone_by_id": None, "identity_withheld": plan.identity_withheld,
+            "eductour_stop_id": eductour.id if eductour is not None else None}
 
 
 def _typed_number(typed: Optional[str]) -> Optional[str]:
@@ -309,5 +322,6 @@ def _makes_visit(plan: Planned) -> bool:
     # An offline admission the server refuses (a conflict) counts nowhere until the network admin
     # accepts it (review.py); a forged or unreadable code names no one.
     status, conflict, _override = outcome(plan.verdict, plan.item)
+    # An eductour attendance is no free entry: it books no slot.
     return (status is ScanStatus.admitted and not conflict and plan.verdict.pass_ is not None
-            and plan.verdict.reason != "already_visited")
+            and plan.verdict.reason != "already_visited" and plan.verdict.eductour is None)

@@ -6,6 +6,10 @@ then `admissions` added. Admissions are keyed by pass id: each admitted holder i
 every pass of theirs that can still pass the earlier checks (the live one and the one shown), so a
 holder whose pass was renewed since is still recognised. Nothing beyond what a verdict needs: ids,
 dates, the site's settings; no names, photos or e-mails.
+
+`eductours` lists the programme stops at the site from today to a week on, with the pass ids of
+the invited agents: replaced whole at each sync, so that a device that synced the evening before
+says « Éductour » at the door with no signal.
 """
 from datetime import datetime, timedelta
 from typing import Optional
@@ -13,6 +17,7 @@ from typing import Optional
 from flask import current_app
 from sqlalchemy import or_, select
 
+from ..eductours.attendance import scanner_stops
 from ..extensions import db
 from ..partners.models import Partner
 from ..passes.api import SYNC_OVERLAP, revocations_since
@@ -40,6 +45,7 @@ def scanner_bundle(staff, since: Optional[datetime] = None, now: Optional[dateti
         "year": year,
         "admissions": admissions(partner.id, year, cutoff),
         "admissions_removed": removed_admissions(partner.id, year, cutoff) if cutoff else [],
+        "eductours": scanner_stops(partner.id, paris_date(now)),
         "server_time": now.isoformat() + "Z",
         "max_age": MAX_AGE_SECONDS,
         "tolerance_seconds": TOLERANCE_SECONDS,

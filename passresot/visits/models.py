@@ -83,6 +83,8 @@ class Scan(db.Model):
         CheckConstraint("review IS NULL OR conflict", name="review_is_of_a_conflict"),
         CheckConstraint("(review IS NULL) = (reviewed_at IS NULL)", name="review_has_date"),
         CheckConstraint("qr IS NOT NULL OR pass_number IS NOT NULL", name="has_code"),
+        CheckConstraint("eductour_stop_id IS NULL OR (status = 'admitted' AND visit_id IS NULL)",
+                        name="eductour_admits_without_visit"),
         Index("ix_scans_partner_received", "partner_id", "received_at"),
         Index("ix_scans_pass_id", "pass_id"),
         # What the network admin reviews: few rows among many.
@@ -132,6 +134,9 @@ class Scan(db.Model):
     #: The admission this scan made; None when refused, when the slot was taken, or once undone.
     visit_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("visits.id", ondelete="SET NULL"), unique=True)
+    #: Attendance at an eductour stop (the holder is invited to a programme at this site that day):
+    #: admitted without using the holder's free entry of the year, so never with a visit.
+    eductour_stop_id: Mapped[Optional[int]] = mapped_column(ForeignKey("eductour_stops.id", ondelete="SET NULL"))
     undone_at: Mapped[Optional[datetime]]
     undone_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
 
@@ -140,6 +145,7 @@ class Scan(db.Model):
     scanned_by: Mapped[User] = relationship(foreign_keys=[scanned_by_id])
     reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
     visit: Mapped[Optional[Visit]] = relationship()
+    eductour_stop = relationship("Stop")
 
     def __repr__(self):
         return f"<Scan {self.id} {self.status.value} {self.reason}>"

@@ -176,8 +176,9 @@ def _uncounted_scans_in(partner_id: int, period: Period):
     low, high = period.utc_bounds()
     moment = _scan_moment()
     # received_at is never before the moment: it lets the (partner_id, received_at) index help.
+    # Admissions that made no visit: undone, conflicts, overrides; eductour attendances are no entry.
     return (Scan.partner_id == partner_id, Scan.status == ScanStatus.admitted, Scan.visit_id.is_(None),
-            Scan.received_at >= low, moment >= low, moment < high)
+            Scan.eductour_stop_id.is_(None), Scan.received_at >= low, moment >= low, moment < high)
 
 
 @dataclass(frozen=True)

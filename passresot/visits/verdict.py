@@ -3,6 +3,10 @@
 decodes → prefix/version → key id known → signature → revoked → validity window → already admitted
 at this site this calendar year (Europe/Paris) → accepted period of the site. The first failing
 step gives the reason, one of passes.exceptions.REFUSAL_REASONS.
+
+A holder invited to an eductour programme with a stop at this site that day (Europe/Paris) is
+admitted as « Éductour » once the pass itself holds (signature, revocation, window): their free
+entry of the year is neither checked nor used, and the site's accepted periods do not apply.
 """
 import math
 from collections.abc import Iterable, Mapping
@@ -12,6 +16,8 @@ from typing import Optional
 
 from flask import current_app
 
+from ..eductours.attendance import invited_stops
+from ..eductours.models import Stop
 from ..partners.api import accepts_on
 from ..partners.models import Partner
 from ..passes.ed25519_policy import signature_holds, usable_key
@@ -39,6 +45,8 @@ class Verdict:
     #: admission's receipt, the site's last change): a device synced after it knew. None: no bundle
     #: did, or the device cannot know (a signature, a date, an admission of this very batch).
     known_since: Optional[datetime] = None
+    #: The eductour stop the holder attends here today: admitted without using the free entry.
+    eductour: Optional[Stop] = None
 
     @property
     def admitted(self) -> bool:
@@ -67,13 +75,15 @@ class Judge:
     """
 
     def __init__(self, partner: Partner, keys: "_PublicKeys", passes: Iterable[Pass], visits: Iterable[Visit],
-                 signed: Optional[dict] = None):
+                 signed: Optional[dict] = None, eductours: Optional[dict] = None):
         self.partner, self.keys = partner, keys if isinstance(keys, _PublicKeys) else _PublicKeys(keys)
         self.passes = {pass_.id: pass_ for pass_ in passes}
         self.numbers = {pass_.number: pass_ for pass_ in self.passes.values()}
         self.slots = {(visit.user_id, visit.year): visit for visit in visits}
         #: qr -> its payload once the signature held, or the refusal.
         self._signed: dict[str, PassPayload | TokenRefused] = dict(signed or {})
+        #: (holder, Paris day) -> the eductour stop at this site (eductours.invited_stops).
+        self.eductours = dict(eductours or {})
 
     def on_code(self, qr, now: datetime) -> Verdict:
         """The verdict on `qr` at `now` (naive UTC); never raises for any input."""
@@ -91,6 +101,9 @@ class Judge:
         if outside:
             return Verdict(outside, pass_)
         local = paris_moment(now)
+        stop = self.eductours.get((pass_.user_id, local.date()))
+        if stop is not None:
+            return Verdict(None, pass_, eductour=stop)
         earlier = self.slots.get((pass_.user_id, local.year))
         if earlier is not None:
             return Verdict("already_visited", pass_, earlier, known_since=_admission_known_since(earlier, pass_))
@@ -126,22 +139,25 @@ class Judge:
 
 
 def load_judge(partner: Partner, keys: Mapping, codes: Iterable, numbers: Iterable,
-               years: Iterable[int]) -> Judge:
-    """A Judge for these codes and typed numbers in these years: two queries. Only the passes of
-    codes whose signature holds are read (a forged code names no one)."""
+               days: Iterable[date]) -> Judge:
+    """A Judge for these codes and typed numbers on these (Paris) days: three queries (the passes,
+    the holders' admissions at the site in those years, their eductour stops here on those days).
+    Only the passes of codes whose signature holds are read (a forged code names no one)."""
     public_keys = _PublicKeys(keys)
     signed = {qr: _check_signature(qr, public_keys) for qr in codes if isinstance(qr, str)}
     pass_ids = {found.pass_id for found in signed.values() if isinstance(found, PassPayload)}
     typed = {number for number in map(_number, numbers) if number}
     passes = passes_named(pass_ids, typed)
-    visits = admissions_at(partner.id, {pass_.user_id for pass_ in passes}, years)
-    return Judge(partner, public_keys, passes, visits, signed)
+    days = set(days)
+    holders = {pass_.user_id for pass_ in passes}
+    visits = admissions_at(partner.id, holders, {day.year for day in days})
+    return Judge(partner, public_keys, passes, visits, signed, invited_stops(partner.id, holders, days))
 
 
 def decide(qr, partner: Partner, now: datetime, *, keys: Mapping | None = None) -> Verdict:
     """The verdict on `qr` scanned at `partner` at `now` (naive UTC); never raises for any input."""
     keys = current_keys() if keys is None else keys
-    return load_judge(partner, keys, [qr], [], [paris_moment(now).year]).on_code(qr, now)
+    return load_judge(partner, keys, [qr], [], [paris_date(now)]).on_code(qr, now)
 
 
 def decide_pass_number(number, partner: Partner, now: datetime, *,
@@ -151,7 +167,7 @@ def decide_pass_number(number, partner: Partner, now: datetime, *,
     A number that does not check out or names no pass is `malformed`.
     """
     keys = current_keys() if keys is None else keys
-    return load_judge(partner, keys, [], [number], [paris_moment(now).year]).on_number(number, now)
+    return load_judge(partner, keys, [], [number], [paris_date(now)]).on_number(number, now)
 
 
 def _number(typed) -> Optional[str]:

@@ -42,6 +42,9 @@ def page_texts() -> dict:
                    "replaced": _("Ce pass a été remplacé par un pass plus récent : demandez au titulaire "
                                  "d'afficher son pass à jour.")},
         "admitted": _("Entrée gratuite accordée"),
+        "eductour": _("Éductour : présence enregistrée"),
+        "eductour_reason": _("« %(title)s » : le groupe est attendu ici de %(starts)s à %(ends)s. L'entrée "
+                             "gratuite de l'année n'est pas utilisée."),
         "refused": _("Entrée refusée"),
         "to_check": _("À vérifier"),
         "pending_reasons": {

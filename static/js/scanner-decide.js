@@ -1,9 +1,11 @@
 // The scanner's offline verdict, in the order of DESIGN.md §3: decodes → prefix/version → key id
 // known → signature → revoked → validity window (verify.js) → already admitted at this site this
 // year (the bundle's admissions plus this device's own outbox) → accepted period of the site.
+// A holder the bundle lists at one of today's eductour stops here is admitted as « Éductour » once
+// the pass holds (signature, revocation, window): the free entry is neither checked nor used.
 // The server applies the same rules (passresot/visits/verdict.py); when it answers, it wins.
 //
-// decideOffline() never throws: { status: "admitted" | "refused", reason, payload, visitedOn }.
+// decideOffline() never throws: { status: "admitted" | "refused", reason, payload, visitedOn, eductour }.
 // A typed pass number cannot be checked offline (the device holds no numbers): the page queues it
 // "à vérifier" (TO_CHECK) and the server decides.
 
@@ -59,6 +61,8 @@ async function decide(text, { bundle, outbox, now, ed25519 }) {
   const payload = checked.payload;
   const day = parisDay(now);
   const year = Number(day.slice(0, 4));
+  const eductour = eductourStop(payload.passId, day, bundle);
+  if (eductour) return { status: "admitted", reason: null, payload, eductour };
   const earlier = earlierAdmission(payload.passId, year, bundle, outbox);
   if (earlier) return { status: "refused", reason: "already_visited", payload, visitedOn: earlier };
   if (bundle?.site && acceptsOn(siteRules(bundle.site), day) === false) {
@@ -67,14 +71,20 @@ async function decide(text, { bundle, outbox, now, ed25519 }) {
   return { status: "admitted", reason: null, payload };
 }
 
-/** The day ("YYYY-MM-DD") this pass was already admitted here this year, or null. */
+/** The bundle's eductour stop here on `day` ("YYYY-MM-DD") whose programme invites this pass's holder, or null. */
+export function eductourStop(passId, day, bundle) {
+  return (bundle?.eductours ?? []).find((stop) => stop.day === day && (stop.pass_ids ?? []).includes(passId)) ?? null;
+}
+
+/** The day ("YYYY-MM-DD") this pass was already admitted here this year, or null (eductour
+ * attendances in the outbox are no admission). */
 export function earlierAdmission(passId, year, bundle, outbox = []) {
   if (bundle && Number(bundle.year) === year) {
     const found = (bundle.admissions ?? []).find((a) => a.pass_id === passId);
     if (found) return found.visited_on;
   }
   for (const scan of outbox) {
-    if (scan.passId !== passId || scan.offlineVerdict?.status !== "admitted") continue;
+    if (scan.passId !== passId || scan.offlineVerdict?.status !== "admitted" || scan.offlineVerdict.eductour) continue;
     const day = parisDay(new Date(scan.scannedAt));
     if (Number(day.slice(0, 4)) === year) return day;
   }

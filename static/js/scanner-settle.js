@@ -14,7 +14,8 @@ export function settle(batch, results) {
     const scan = batch.find((s) => s.id === result?.id);
     if (!scan || !result.status) continue;
     acknowledged.push(scan.id);
-    if (result.status === "admitted" && !result.undone) admitted.push({ passId: scan.passId, visitedOn: result.visited_on ?? today() });
+    // An eductour attendance is no admission: the holder's free entry stays unused.
+    if (result.status === "admitted" && !result.undone && !result.eductour) admitted.push({ passId: scan.passId, visitedOn: result.visited_on ?? today() });
   }
   return settleAnswers({ acknowledged, admitted });
 }

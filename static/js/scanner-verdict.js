@@ -1,4 +1,5 @@
-// The scanner's full-screen verdict: green "Entrée gratuite accordée" or red with the reason in
+// The scanner's full-screen verdict: green "Entrée gratuite accordée" (or « Éductour : présence
+// enregistrée » for a holder of today's programme here, data-reason="eductour") or red with the reason in
 // plain French, the holder's name, office and photo when the server gave them, a sound and a
 // vibration, announced to screen readers (aria-live). It offers "Annuler cette entrée" after an
 // admission the server recorded, "Accepter quand même" outside the site's accepted periods, and
@@ -28,8 +29,11 @@ function localDate(day) {
 }
 
 /** Why a refusal, in the staff's words. */
-export function reasonText(texts, { status, reason, visitedOn, closed }) {
+export function reasonText(texts, { status, reason, visitedOn, closed, eductour }) {
   if (status === "pending") return texts.pending_reasons?.[reason] ?? "";
+  if (status === "admitted" && eductour) {
+    return format(texts.eductour_reason, { title: eductour.title, starts: eductour.starts_at, ends: eductour.ends_at });
+  }
   if (status === "admitted") return "";
   if (reason === "already_visited" && visitedOn) return format(texts.visited_on, { date: localDate(visitedOn) });
   if (reason === "revoked" && texts.closed?.[closed]) return texts.closed[closed];  // rendu, révoqué, remplacé
@@ -59,8 +63,8 @@ export class VerdictScreen {
     const admitted = status === "admitted";
     this.current = verdict;
     this.box.dataset.verdict = status === "pending" ? "pending" : admitted ? "admitted" : "refused";
-    this.box.dataset.reason = reason ?? "";
-    this.part("title").textContent = admitted ? this.texts.admitted
+    this.box.dataset.reason = admitted && verdict.eductour ? "eductour" : reason ?? "";
+    this.part("title").textContent = admitted ? (verdict.eductour ? this.texts.eductour : this.texts.admitted)
       : status === "pending" ? this.texts.to_check : this.texts.refused;
     this.part("reason").textContent = reasonText(this.texts, verdict);
     const name = holder ? `${holder.first_name ?? ""} ${holder.last_name ?? ""}`.trim() : payload?.displayName ?? "";

@@ -207,7 +207,8 @@ async function offlineVerdict(scan, text, { bundle, scans, now, override, typed 
   }
   scan.passId = offline.payload?.passId;
   scan.awaitingStaff = offline.status === "pending" || undefined;
-  scan.offlineVerdict = { status: offline.status, reason: REASONS.includes(offline.reason) ? offline.reason : null };
+  scan.offlineVerdict = { status: offline.status, reason: REASONS.includes(offline.reason) ? offline.reason : null,
+    ...(offline.eductour && { eductour: offline.eductour.stop_id }) };
   if (offline.status === "refused" && !scan.offlineVerdict.reason) delete scan.offlineVerdict;  // unverifiable here
   return offline;
 }
@@ -243,7 +244,7 @@ async function serverVerdict(scan, result) {
   }
   const after = await settle([scan], [result]);
   return { verdict: { status: result.status, reason: result.reason, holder: result.holder, visitedOn: result.visited_on,
-    closed: result.closed, recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] }, after };
+    closed: result.closed, eductour: result.eductour, recorded: true, notes: result.identity_withheld ? [texts.identity_withheld] : [] }, after };
 }
 
 /** "Accepter" / "Refuser" when the device could not decide alone: the staff's choice is the offline verdict. */

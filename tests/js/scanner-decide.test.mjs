@@ -119,3 +119,33 @@ test("a closed pass in the bundle says how it was closed", async () => {
   const unknown = await decideOffline(VALID.qr, { bundle: bundle({ revocations: [{ pass_id: 1001 }] }), now: NOW });
   assert.equal(unknown.closed, undefined);
 });
+
+// ---- eductours: a holder of today's programme here ------------------------------------------------
+const STOP = { stop_id: 7, programme_id: 3, title: "Côte Vermeille", day: "2026-06-15", starts_at: "10:30",
+  ends_at: "12:00", pass_ids: [1001] };
+
+test("a holder invited to today's stop here is « Éductour », even after their free entry and outside the periods", async () => {
+  const verdict = await decideOffline(VALID.qr, {
+    bundle: bundle({ eductours: [STOP], admissions: [{ pass_id: 1001, visited_on: "2026-03-12" }],
+      site: { accepts_all_year: false, periods: [{ starts_on: "2026-01-01", ends_on: "2026-01-31", recurring: false }] } }),
+    now: NOW,
+  });
+  assert.deepEqual([verdict.status, verdict.reason, verdict.eductour?.stop_id], ["admitted", null, 7]);
+});
+
+test("another day's stop, another holder's, or a revoked pass: the usual verdict", async () => {
+  const otherDay = await decideOffline(VALID.qr, { bundle: bundle({ eductours: [{ ...STOP, day: "2026-06-16" }] }), now: NOW });
+  assert.equal(otherDay.eductour, undefined);
+  const otherHolder = await decideOffline(VALID.qr, { bundle: bundle({ eductours: [{ ...STOP, pass_ids: [2002] }] }), now: NOW });
+  assert.equal(otherHolder.eductour, undefined);
+  const revoked = await decideOffline(VALID.qr, {
+    bundle: bundle({ eductours: [STOP], revocations: [{ pass_id: 1001 }] }), now: NOW });
+  assert.deepEqual([revoked.status, revoked.reason], ["refused", "revoked"]);
+});
+
+test("an eductour attendance in the outbox is no admission: the free entry is still there tomorrow", () => {
+  const outbox = [{ passId: 1001, scannedAt: "2026-06-15T09:00:00Z", offlineVerdict: { status: "admitted", eductour: 7 } }];
+  assert.equal(earlierAdmission(1001, 2026, bundle(), outbox), null);
+  const free = [{ ...outbox[0], offlineVerdict: { status: "admitted" } }];
+  assert.equal(earlierAdmission(1001, 2026, bundle(), free), "2026-06-15");
+});

@@ -44,7 +44,7 @@ def test_an_admission_is_recorded_with_its_visit_and_the_documented_result(site)
     result = record(site, sent)[0]
     assert result == {
         "id": sent["id"], "status": "admitted", "reason": None, "replayed": False, "conflict": False,
-        "override": False, "undone": False, "visited_on": None, "identity_withheld": False, "closed": None,
+        "override": False, "undone": False, "visited_on": None, "identity_withheld": False, "closed": None, "eductour": None,
         "holder": {"first_name": "Amélie", "last_name": "Roca", "office": "Office de Tourisme de Collioure"}}
     scan = db.session.get(Scan, sent["id"])
     visit = Visit.query.one()
