@@ -3,6 +3,7 @@ import re
 
 from flask import current_app, has_request_context, request, session
 from flask_babel import LazyString, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 
@@ -62,3 +63,15 @@ def register_template_helpers(app):
 
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
                 "request_path": request.path}
+
+
+def duration_text(minutes) -> str:
+    """Hours as every page, PDF and export writes them: 90 → « 1 h 30 », 60 → « 1 h », 45 → « 45 min »,
+    with no-break spaces so that « 9 h 15 » never breaks across lines (the `duration` filter)."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        text = _("%(m)s min", m=rest)
+    else:
+        text = _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
+    return text.replace(" ", "\u00a0")

@@ -4,6 +4,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import pdf
+from ..i18n import duration_text
 from .models import Certificate
 
 
@@ -15,13 +16,11 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     document.set_font(pdf.FONT, "", 12)
     document.cell(0, 8, _("Éductour du réseau RESOT66"), new_x="LMARGIN", new_y="NEXT", align="C")
     document.ln(10)
-    hours, rest = divmod(certificate.minutes, 60)
-    duration = f"{hours}\u00a0h\u00a0{rest:02d}" if rest else f"{hours}\u00a0h"
     document.multi_cell(0, 7, _("%(issuer)s atteste que %(holder)s a participé à l'éductour « %(title)s » du "
                                 "%(day)s, soit %(duration)s de visites de partenaires :",
                                 issuer=certificate.issuer_label, holder=certificate.holder_name,
                                 title=certificate.title, day=format_date(certificate.day, "EEEE d MMMM y"),
-                                duration=duration), new_x="LMARGIN", new_y="NEXT")
+                                duration=duration_text(certificate.minutes)), new_x="LMARGIN", new_y="NEXT")
     document.ln(3)
     for line in certificate.lines:
         document.cell(8)

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from ..exports import Table
+from ..i18n import duration_text
 from ..training import certificates
 from ..training.ledger import EDUCTOUR, OTHER_VISIT, TRAINING, VISIT, office_ledger
 from ..training.models import CertificateKind
@@ -30,7 +31,7 @@ def _ledger_section(ledgers, until: date) -> Section:
                      + ledger.minutes_of(OTHER_VISIT)), _hours(ledger.minutes_of(EDUCTOUR)),
                      _hours(ledger.total_minutes), _hours(ledger.target_minutes), _hours(ledger.accredited_minutes),
                      _hours(ledger.accredited_target_minutes),
-                     _("à jour") if ledger.on_track else _("il manque %(h)s", h=_hours_text(ledger.missing_minutes))))
+                     _("à jour") if ledger.on_track else _("il manque %(h)s", h=duration_text(ledger.missing_minutes))))
     behind = sum(not ledger.on_track for ledger in ledgers)
     columns = [_("Nom"), _("Prénom"), _("Service"), _("Temps de travail (%)"), _("Heures de formation"),
                _("Heures de visites"), _("Heures d'éductours"), _("Heures au total"), _("Objectif (heures)"),
@@ -44,12 +45,6 @@ def _ledger_section(ledgers, until: date) -> Section:
                      since=since.strftime("%d/%m/%Y"), until=until.strftime("%d/%m/%Y"), behind=behind,
                      count=len(ledgers)),
                    (10, 9, 15, 6, 7, 7, 7, 7, 7, 8, 7, 11), {"behind": behind, "agents": len(ledgers)})
-
-
-def _hours_text(minutes: int) -> str:
-    """« 6 h 54 », « 7 h »: as the ledger pages write hours."""
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}\u00a0h\u00a0{rest:02d}" if rest else f"{hours}\u00a0h"
 
 
 def _entries_section(ledgers) -> Section:

@@ -138,13 +138,23 @@ def record_other_visit(admin: User, agent: User, *, partner_id, visited_on, minu
 def _check_day(agent: User, visited_on, today: date, fields: dict) -> None:
     """A visit day between the agent's start (contract, else account) and today: past years'
     figures cannot be rewritten with days the agent was not there."""
-    if not isinstance(visited_on, date):
-        fields["visited_on"] = _l("Date invalide.")
-    elif visited_on > today:
-        fields["visited_on"] = _l("La visite ne peut pas être dans le futur.")
-    elif visited_on < agent_start(agent):
-        fields["visited_on"] = _l("La visite ne peut pas précéder l'arrivée de l'agent (%(start)s).",
-                                  start=day_text(agent_start(agent), "d MMM y"))
+    problem = day_in_service_error(
+        agent, visited_on, today, invalid=_l("Date invalide."), future=_l("La visite ne peut pas être dans le futur."),
+        before_start=lambda start: _l("La visite ne peut pas précéder l'arrivée de l'agent (%(start)s).", start=start))
+    if problem:
+        fields["visited_on"] = problem
+
+
+def day_in_service_error(agent: User, day, today: date, *, invalid, future, before_start):
+    """The message for a day that is no date, in the future, or before the agent's start
+    (`before_start(start_text)`); None for a day the agent was on staff. Visits and training alike."""
+    if not isinstance(day, date):
+        return invalid
+    if day > today:
+        return future
+    if day < agent_start(agent):
+        return before_start(day_text(agent_start(agent), "d MMM y"))
+    return None
 
 
 def agent_start(agent: User) -> date:

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import Role, User
 from ..audit.api import record_event
 from ..extensions import db
-from ..hours.api import agent_start
-from ..i18n import day_text
+from ..hours.api import day_in_service_error
 from ..partners.listing import DURATION
 from ..timeutil import paris_today
 from . import certificates
@@ -95,13 +94,13 @@ def record_training(actor: User, agent: User, *, trained_on, minutes, title, org
 
 def _check_entry(agent, trained_on, minutes, title, organisation, today) -> dict:
     fields = {}
-    if not isinstance(trained_on, date):
-        fields["trained_on"] = _l("Date invalide : choisissez le jour de la formation.")
-    elif trained_on > today:
-        fields["trained_on"] = _l("La formation ne peut pas être dans le futur.")
-    elif trained_on < agent_start(agent):
-        fields["trained_on"] = _l("La formation ne peut pas précéder l'arrivée de l'agent (%(start)s).",
-                                  start=day_text(agent_start(agent), "d MMM y"))
+    problem = day_in_service_error(
+        agent, trained_on, today, invalid=_l("Date invalide : choisissez le jour de la formation."),
+        future=_l("La formation ne peut pas être dans le futur."),
+        before_start=lambda start: _l("La formation ne peut pas précéder l'arrivée de l'agent (%(start)s).",
+                                      start=start))
+    if problem:
+        fields["trained_on"] = problem
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         fields["minutes"] = _l("Durée entre 15 min et 70 h, par exemple 7 h ou 3h30.")
     for name, value in (("title", title), ("organisation", organisation)):

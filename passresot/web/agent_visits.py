@@ -15,6 +15,7 @@ from ..collation import by_name
 from ..errors import DomainError
 from ..extensions import db
 from ..hours.api import DEFAULT_VISIT_MINUTES, agent_hours, partners_not_visited
+from ..i18n import duration_text
 from ..partners.models import Partner
 from ..ratelimit.api import hit, limit_from_config
 from ..reports.api import (is_late, mark_answers_seen, record_report, reports_of, unseen_answer_ids,
@@ -29,16 +30,7 @@ bp = Blueprint("agent_visits", __name__)
 agent_only = roles_required(Role.agent)
 
 
-@bp.app_template_filter("duration")
-def duration(minutes) -> str:
-    """90 → "1 h 30", 60 → "1 h", 45 → "45 min"."""
-    minutes = int(minutes or 0)
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        text = _("%(m)s min", m=rest)
-    else:
-        text = _("%(h)s h %(m)02d", h=hours, m=rest) if rest else _("%(h)s h", h=hours)
-    return text.replace(" ", "\u00a0")  # "9 h 15" never breaks across lines
+bp.add_app_template_filter(duration_text, "duration")  # 90 → « 1 h 30 » (i18n.duration_text)
 
 
 @bp.app_context_processor

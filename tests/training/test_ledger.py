@@ -1,15 +1,16 @@
 """The 3-year training ledger: pro rata of working time and of contract days, the window's edges,
 the accredited half, every source counted, the office's agents behind first."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
 from passresot.accounts.models import AgentKind
+from passresot.eductours.api import mark_present, plan_programme
 from passresot.extensions import db
 from passresot.hours.api import record_other_visit
-from passresot.training import ledger as ledger_module
 from passresot.training.api import record_training, set_work_settings
-from passresot.training.ledger import Line, agent_ledger, office_ledger, window
+from passresot.training.ledger import agent_ledger, office_ledger, window
+from passresot.training.models import TrainingEntry
 from passresot.visits.models import Visit
 
 TODAY = date(2026, 6, 30)
@@ -82,7 +83,7 @@ def test_a_seasonal_contract_counts_only_its_own_days(make):
 def test_the_windows_edges_first_day_in_day_before_out(make):
     agent = make.agent(contract_start=LONG_AGO)
     for day in (date(2023, 6, 30), date(2023, 7, 1), TODAY):
-        db.session.add(ledger_module.TrainingEntry(user_id=agent.id, trained_on=day, minutes=60, title="x",
+        db.session.add(TrainingEntry(user_id=agent.id, trained_on=day, minutes=60, title="x",
                                                    organisation="y", accredited=True, recorded_by_id=agent.id))
     db.session.commit()
     ledger = agent_ledger(agent, TODAY)
@@ -108,17 +109,25 @@ def test_visits_and_other_visits_count_as_hours_counts_them(make):
     assert [line.estimated for line in ledger.lines if line.kind == "visit"] == [True, False, True]
 
 
-def test_another_source_adds_its_lines(make, monkeypatch):
-    """How eductours plug in: one more function in SOURCES."""
-    agent = make.agent(contract_start=LONG_AGO)
-
-    def eductours(user_ids, since, until):
-        return [Line(user_id, date(2025, 11, 4), "eductour", "Château de Salses", 150, detail="Éductour de novembre")
-                for user_id in user_ids]
-
-    monkeypatch.setattr(ledger_module, "SOURCES", [*ledger_module.SOURCES, eductours])
+def test_eductour_stops_attended_count_their_programme_hours(make):
+    """The eductour source: each stop the agent attended (roll call or scan) counts its times; a stop
+    missed, another agent's and a cancelled programme's count nothing."""
+    office = make.office()
+    admin = make.office_admin(office)
+    agent, other = make.agent(office, contract_start=LONG_AGO), make.agent(office, contract_start=LONG_AGO)
+    day = date(2025, 11, 4)
+    sites = [make.partner(name="Château de Salses"), make.partner(name="Fort de Bellegarde")]
+    programme = plan_programme(admin, title="Éductour de novembre", day=day, today=day, agent_ids=[agent.id, other.id],
+                               stops=[{"partner_id": sites[0].id, "starts_at": time(9), "ends_at": time(11, 30)},
+                                      {"partner_id": sites[1].id, "starts_at": time(14), "ends_at": time(15)}])
+    mark_present(admin, programme.stops[0], agent.id, today=day)
+    mark_present(admin, programme.stops[1], other.id, today=day)
+    db.session.commit()
     ledger = agent_ledger(agent, TODAY)
     assert ledger.minutes_of("eductour") == ledger.total_minutes == 150
+    [line] = [line for line in ledger.lines if line.kind == "eductour"]
+    assert (line.day, line.minutes) == (day, 150) and "Château de Salses" in f"{line.title} {line.detail}"
+    assert agent_ledger(other, TODAY).minutes_of("eductour") == 60
 
 
 def test_the_office_ledger_lists_those_behind_first(make):
