@@ -18,6 +18,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import String
 
 from ..accounts.models import User
+from ..collation import french_key
 from ..errors import DomainError
 from ..extensions import db
 from ..offices.models import Office
@@ -148,6 +149,26 @@ def admissions_per_month(partner_id: int, period: Period,
     for day, count in per_day if per_day is not None else admissions_per_day(partner_id, period):
         counts[day.replace(day=1)] += count
     return sorted(counts.items())
+
+
+def admissions_by_office_and_month(partner_id: int, period: Period) -> list[tuple[str, list[int]]]:
+    """The site's yearly sheet: (office, admissions in each month of the period) for every office
+    whose agents were let in, offices by name. The holder's office is the pass's (else the agent's),
+    as in the list; the admissions are those that count, as everywhere on this page."""
+    months = period.months()
+    rows = db.session.execute(
+        select(Office.name, Visit.admitted_at)
+        .join(User, User.id == Visit.user_id)
+        .outerjoin(Pass, Pass.id == Visit.pass_id)
+        .outerjoin(Office, Office.id == func.coalesce(Pass.office_id, User.office_id))
+        .where(*_visits_in(partner_id, period))).all()
+    counts: dict[str, dict[date, int]] = {}
+    for office, admitted_at in rows:
+        month = admitted_at.replace(tzinfo=timezone.utc).astimezone(PARIS).date().replace(day=1)
+        per_month = counts.setdefault(office or "", dict.fromkeys(months, 0))
+        per_month[month] += 1
+    return [(office, [per_month[month] for month in months])
+            for office, per_month in sorted(counts.items(), key=lambda item: french_key(item[0]))]
 
 
 def _scan_moment():

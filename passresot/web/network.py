@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..accounts import api as accounts
 from ..accounts.models import Role, User
 from ..collation import by_name
+from ..exports import FORMATS
 from ..errors import DomainError
 from ..extensions import db
 from ..offices import api as offices
@@ -13,9 +14,11 @@ from ..offices.models import Office
 from ..partners import api as partners
 from ..partners.admin_list import STATES, PartnerQuery, partner_page
 from ..partners.models import CATEGORY_LABELS, Partner
+from ..stats.api import parse_year
 from .access import roles_required
 from ..audit.api import events_for
 from .forms import ActionForm, ActiveForm, OfficeForm, PersonForm, SiteStaffForm
+from .partner_admissions import network_sheet
 from .partner_forms import PartnerForm
 from .links import issue_and_show_setup_link
 from .validation import apply_domain_error, form_status
@@ -140,6 +143,16 @@ def partner_edit(partner_id):
             flash(_("Modifications enregistrées."), "success")
             return redirect(url_for("network.partner_edit", partner_id=partner.id))
     return _partner_page(partner, form, SiteStaffForm(prefix="staff")), form_status(form)
+
+
+@bp.route("/partners/<int:partner_id>/sheet.<fmt>")
+@network_only
+def partner_sheet(partner_id, fmt):
+    """The site's yearly sheet (admissions per office and month) as the site downloads it."""
+    if fmt not in FORMATS:
+        abort(404)
+    partner = db.get_or_404(Partner, partner_id)
+    return network_sheet(partner.id, fmt, parse_year(request.args.get("year")))
 
 
 @bp.route("/partners/<int:partner_id>/active", methods=["POST"])

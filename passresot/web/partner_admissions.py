@@ -17,7 +17,7 @@ bp = Blueprint("partner_admissions", __name__, url_prefix="/site")
 
 #: How many lines of the list the page shows; the exports always hold them all.
 LIST_ON_PAGE = 300
-TABLES = ("days", "months", "list")
+TABLES = ("days", "months", "offices", "list")
 
 
 def _page(period, errors, status=200, **figures):
@@ -56,6 +56,7 @@ def admissions():
     rows = site_stats.admission_list(partner_id, period)
     return _page(period, {}, per_day=per_day,
                  per_month=site_stats.admissions_per_month(partner_id, period, per_day),
+                 per_office=_offices_table(partner_id, period),
                  totals=site_stats.admission_totals(partner_id, period),
                  rows=rows[::-1][:LIST_ON_PAGE], row_count=len(rows))
 
@@ -94,6 +95,23 @@ def _months_table(partner_id, period) -> Table:
                  [(format_date(month, "MMMM y"), count) for month, count in rows])
 
 
+def _offices_table(partner_id, period) -> Table:
+    """The site's yearly sheet: admissions per office (rows) and month (columns), with the totals."""
+    months = period.months()
+    rows = site_stats.admissions_by_office_and_month(partner_id, period)
+    columns = [_("Office")] + [format_date(month, "MMM y") for month in months] + [_("Total")]
+    body = [(office or _("Sans office"), *counts, sum(counts)) for office, counts in rows]
+    totals = [sum(counts[index] for _office, counts in rows) for index in range(len(months))]
+    body.append((_("Total"), *totals, sum(totals)))
+    return Table(_("Entrées par office et par mois"), columns, body)
+
+
+def network_sheet(partner_id, fmt, year):
+    """The same yearly sheet of any site, for the network admin (web/network.py)."""
+    period = site_stats.Period(date(year, 1, 1), date(year, 12, 31))
+    return table_response(_offices_table(partner_id, period), fmt, f"entrees-offices-site-{partner_id}-{year}")
+
+
 def _list_table(partner_id, period) -> Table:
     yes, no = _("oui"), _("non")
     columns = [_("Date"), _("Heure"), _("Titulaire"), _("Office"), _("Hors connexion"), _("Conflit"),
@@ -105,4 +123,4 @@ def _list_table(partner_id, period) -> Table:
     return Table(_("Liste des entrées"), columns, rows)
 
 
-_TABLE_BUILDERS = {"days": _days_table, "months": _months_table, "list": _list_table}
+_TABLE_BUILDERS = {"days": _days_table, "months": _months_table, "offices": _offices_table, "list": _list_table}

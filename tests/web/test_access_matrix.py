@@ -145,6 +145,9 @@ ROUTES = {
                                   allowed=NETWORK_ONLY),
     "network.partner_staff_new": Route(("POST",), lambda w: {"partner_id": w.partner_id},
                                        allowed=NETWORK_ONLY),
+    # Any site's yearly sheet (admissions per office and month) for the network admin only.
+    "network.partner_sheet": Route(("GET",), lambda w: {"partner_id": w.partner_id, "fmt": "csv"},
+                                   allowed=NETWORK_ONLY),
     # The partner directory: agents and admins browse it; partner staff have their own site.
     "api.partners_directory": Route(("GET",), allowed=SIGNED_IN - ENTRANCE),
     "api.my_visits": Route(("GET",), allowed=AGENTS),

@@ -199,3 +199,58 @@ def test_todays_admissions_come_first_whatever_the_period(client, make):
     assert today < html.index("period-card")  # above the year and period filters
     card = html[today:html.index("period-card")]
     assert 'data-today-count="2"' in card and "Anna" in card and "Bruno" in card
+
+
+# --- the site's yearly sheet: admissions per office and month --------------------------------------
+
+def test_the_yearly_sheet_counts_each_offices_agents_month_by_month(client, data):
+    # One more office at site A: Prades's agent in August, and site B's visits never count here.
+    db.session.add(Visit(user_id=data.stranger.id, partner_id=data.site_a.id, year=2026,
+                         admitted_at=admissions_data.JULY_2 + timedelta(days=40)))
+    db.session.commit()
+    login(client, data.staff_a.email)
+    rows = _csv_rows(client.get(URL + "/offices.csv?year=2026"))
+    assert rows[0][0] == "Office" and rows[0][-1] == "Total" and len(rows[0]) == 14
+    assert rows[0][1:4] == ["janv. 2026", "févr. 2026", "mars 2026"]
+    by_office = {row[0]: row[1:] for row in rows[1:]}
+    # Céret: 1 January (00:30 in Paris on New Year's Day), 1 March, 2 June, 1 July (00:30 in Paris).
+    assert by_office["Office de Tourisme de Céret"] == ["1", "0", "1", "0", "0", "2", "1", "0", "0", "0", "0", "0", "5"]
+    assert by_office["Office de Tourisme de Prades"] == ["0"] * 7 + ["1", "0", "0", "0", "0", "1"]
+    assert by_office["Total"] == ["1", "0", "1", "0", "0", "2", "1", "1", "0", "0", "0", "0", "6"]
+    assert [row[0] for row in rows[1:]] == ["Office de Tourisme de Céret", "Office de Tourisme de Prades", "Total"]
+
+    page = client.get(URL + "?year=2026").get_data(as_text=True)
+    assert 'data-table="offices"' in page and "Par office et par mois" in page
+    xlsx = _xlsx_rows(client.get(URL + "/offices.xlsx?year=2026"))
+    assert xlsx[1][0] == "Office de Tourisme de Céret" and xlsx[1][-1] == 5 and xlsx[-1][-1] == 6
+
+
+def test_the_yearly_sheet_of_a_year_without_entries_says_so(client, data):
+    login(client, data.staff_a.email)
+    page = client.get(URL + "?year=2024").get_data(as_text=True)
+    assert "Aucune entrée sur cette période." in page
+    rows = _csv_rows(client.get(URL + "/offices.csv?year=2024"))
+    assert rows[1:] == [["Total"] + ["0"] * 13]
+
+
+def test_an_office_name_cannot_become_a_spreadsheet_formula(client, data):
+    data.office.name = "=HYPERLINK(\"http://evil\")"
+    db.session.commit()
+    login(client, data.staff_a.email)
+    rows = _csv_rows(client.get(URL + "/offices.csv?year=2026"))
+    assert rows[1][0].startswith("'=")
+
+
+def test_the_network_admin_downloads_any_sites_sheet(client, make, data):
+    admin = make.network_admin()
+    login(client, admin.email)
+    rows = _csv_rows(client.get(f"/admin/partners/{data.site_b.id}/sheet.csv?year=2026"))
+    assert {row[0]: row[-1] for row in rows[1:]} == {"Office de Tourisme de Céret": "1",
+                                                     "Office de Tourisme de Prades": "1", "Total": "2"}
+    assert _xlsx_rows(client.get(f"/admin/partners/{data.site_b.id}/sheet.xlsx?year=2026"))[-1][-1] == 2
+    page = client.get(f"/admin/partners/{data.site_b.id}").get_data(as_text=True)
+    assert f"/admin/partners/{data.site_b.id}/sheet.xlsx?year=" in page
+    assert client.get(f"/admin/partners/{data.site_b.id}/sheet.pdf?year=2026").status_code == 404
+    assert client.get("/admin/partners/999999/sheet.csv?year=2026").status_code == 404
+    bad = client.get(f"/admin/partners/{data.site_b.id}/sheet.csv?year=1850")
+    assert bad.status_code == 400 and "Année invalide" in bad.get_data(as_text=True)
