@@ -43,14 +43,15 @@ test-sqlite: setup
 	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
 
-# The role × URL matrix (1,300 requests, the same decisions on any engine) runs on SQLite only here;
-# `make test-postgres` runs it on PostgreSQL too.
+# The role × URL matrix (1,300 requests, the same decisions on any engine) runs on SQLite only here,
+# and so do the tests that never touch the test database (DATABASE_TESTS_ONLY, tests/conftest.py):
+# they do the same on any engine. `make test-postgres` runs everything on PostgreSQL.
 test-postgres-lane: setup
 	@mkdir -p $(TEST_TMP)
 	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the database tests on PostgreSQL ($(TEST_PG_URL))"; \
-	  TEST_DATABASE_URL=$(TEST_PG_URL) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider \
-	    --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
+	  TEST_DATABASE_URL=$(TEST_PG_URL) DATABASE_TESTS_ONLY=1 $(BIN)/python -m pytest -q -m "not browser" \
+	    -p no:cacheprovider --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
 	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 
 # `make test` N times (`make test-repeat 5`, or N=5), its three lanes each time, stopping at the

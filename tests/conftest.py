@@ -11,6 +11,21 @@ from . import factories
 from .helpers import FAST_HASH, FakeSMTP
 
 
+def pytest_collection_modifyitems(config, items):
+    """DATABASE_TESTS_ONLY=1 (the PostgreSQL lane of `make test`) keeps only the tests that run on the
+    test database (they use the `app` fixture) or pick their engine themselves (marker `engine`): the
+    others do the same on any engine, and the SQLite lane runs them."""
+    if os.environ.get("DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        on_the_database = "app" in getattr(item, "fixturenames", ()) or item.get_closest_marker("engine")
+        (kept if on_the_database else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def _database_url(tmp_dir) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url.startswith("postgresql://"):

@@ -1,6 +1,9 @@
 """Helpers shared by the tests (not fixtures: those are in the conftest.py files)."""
+import hashlib
+import os
 import re
 
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct-horse-battery"
@@ -21,6 +24,15 @@ def page_csrf_token(client) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token on the landing page"
     return match.group(1)
+
+
+def session_csrf_token(client, app) -> str:
+    """A CSRF token for the client's session without loading a page, made as Flask-WTF's
+    generate_csrf makes one: a raw value kept in the session, signed with the app's key."""
+    raw = hashlib.sha1(os.urandom(64)).hexdigest()
+    with client.session_transaction() as session:
+        session["csrf_token"] = raw
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
 def login(client, email, password=PASSWORD):

@@ -100,10 +100,11 @@ def test_sqlite_backup_and_restore(tmp_path):
 def _postgres_url():
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url.startswith("postgresql"):
-        pytest.skip("PostgreSQL backups are tested under `make test-postgres`")
+        pytest.skip("PostgreSQL backups are tested in the PostgreSQL lane of `make test`")
     return make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
+@pytest.mark.engine
 def test_postgres_backup_and_restore(tmp_path):
     server = _postgres_url()
     admin = create_engine(server, isolation_level="AUTOCOMMIT")

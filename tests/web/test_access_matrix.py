@@ -32,7 +32,7 @@ from passresot.timeutil import utcnow
 from passresot.training.api import record_training
 from passresot.visits.api import record_scans
 from tests import factories
-from tests.helpers import FAST_HASH, login, page_csrf_token
+from tests.helpers import FAST_HASH, login, page_csrf_token, session_csrf_token
 from tests.factories import jpeg_bytes
 
 ANON = "anonymous"
@@ -369,6 +369,8 @@ def _world(make):
     pass_ = issue_pass(None, people[AGENT])
     issue_pass(None, people[OTHER_AGENT])
     api_tokens = {name: create_api_token(user, "matrix")[0] for name, user in people.items()}
+    # Each person's browser session, as the sign-in form opens it (web/auth.py start_session).
+    sessions = {name: open_sign_in(user, SignInKind.browser, "matrix")[0] for name, user in people.items()}
     enrol_code = create_enrolment_code(people[PARTNER], partner, "Caisse matrice")[0]
     device = enrol_device(create_enrolment_code(people[PARTNER], partner, "Caisse 1")[0], "192.0.2.1")
     api_tokens[DEVICE] = open_sign_in(device, SignInKind.device, device.first_name)[0]
@@ -392,10 +394,11 @@ def _world(make):
     db.session.commit()
     return SimpleNamespace(
         import_job_id=import_job.id, emails={name: user.email for name, user in people.items()}, api_tokens=api_tokens,
+        sessions=sessions,
         office_id=office.id, partner_id=partner.id, agent_id=people[AGENT].id, pass_id=pass_.id,
         target_user_id=target.id, setup_token=setup_token, spare_api_token=spare_api_token,
         scan_id=scan_id, report_id=report.id, link_batch_id=link_batch_id, photo_batch_id=photo_batch_id, other_visit_id=other_visit.id,
-        agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id).one().id,
+        agent_token_id=ApiToken.query.filter_by(user_id=people[AGENT].id, kind=SignInKind.token).one().id,
         device_id=device.id, enrol_code=enrol_code, training_id=training.id,
         programme_id=programme.id, stop_id=programme.stops[0].id,
         certificate_serial=certificate.serial, certificate_signature=certificate.signature)
@@ -515,17 +518,18 @@ def check_access(app, client, world, endpoint, method, principal, auth):
     headers = route.headers(world)
     if auth == BEARER:
         headers["Authorization"] = "Bearer " + world.api_tokens[principal]
-    elif principal == DEVICE:  # signed in by its enrolment: a device session, no password
-        with client.session_transaction() as session:
-            session["_user_id"] = "s:" + world.api_tokens[DEVICE]
     elif principal != ANON:
-        assert login(client, world.emails[principal]).status_code == 302
+        # The session cookie the sign-in form leaves (a device: its enrolment's); the form itself is
+        # tested in tests/accounts, and a request per case is saved.
+        secret = world.api_tokens[DEVICE] if principal == DEVICE else world.sessions[principal]
+        with client.session_transaction() as session:
+            session["_user_id"] = "s:" + secret
     with app.test_request_context():
         path = url_for(endpoint, **route.args(world))
     if method == "GET":
         response = client.get(path, headers=headers)
     else:
-        token = page_csrf_token(client) if auth == COOKIE else ""
+        token = session_csrf_token(client, app) if auth == COOKIE else ""
         headers.setdefault("X-CSRFToken", token)
         response = client.open(path, method=method, headers=headers, data={"csrf_token": token})
     check_outcome(route, route.expected(principal), response, path)
