@@ -30,10 +30,9 @@ test: setup
 	@$(MAKE) --no-print-directory -k -j3 --output-sync=target test-browser test-sqlite test-postgres-lane
 	node --test tests/js/
 
-# BROWSER_WORKERS=2 runs them in two pytest-xdist processes (each its own live server and Chromium, a
-# module at a time): about 16 % faster on 2 cores, but some scanner tests still depend on the order
-# of the modules before them on the same server (see the README), so one process stays the default.
-BROWSER_WORKERS ?= 1
+# The browser tests run in BROWSER_WORKERS pytest-xdist processes (each its own live server and
+# Chromium, a module at a time); BROWSER_WORKERS=1 runs them in one process, in file order.
+BROWSER_WORKERS ?= 2
 test-browser: setup
 	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m browser $(if $(filter-out 1,$(BROWSER_WORKERS)),-n $(BROWSER_WORKERS) --dist loadfile) \
