@@ -17,6 +17,7 @@ from .partners.models import Booking, Partner, PartnerCategory, PartnerPeriod
 from .passes.api import issue_pass
 from .training.demo import load_demo_training
 from .eductours.demo import load_demo_eductours
+from .surveys.demo import load_demo_survey
 from .timeutil import paris_today
 
 DEMO_ACCOUNTS = (
@@ -117,7 +118,7 @@ def load_demo(password: str) -> None:
         db.session.add(user)
         return user
 
-    person("reseau@demo.passresot66.fr", Role.network_admin, "Marie", "Castell")
+    network_admin = person("reseau@demo.passresot66.fr", Role.network_admin, "Marie", "Castell")
     office_admin = person("ot@demo.passresot66.fr", Role.office_admin, "Isabelle", "Canigó", office_id=perpignan.id)
     staff = person("partenaire@demo.passresot66.fr", Role.partner_staff, "Miquel", "Albert",
            partner_id=partners[0].id)
@@ -153,6 +154,7 @@ def load_demo(password: str) -> None:
                        partners, today)
     load_demo_eductours(office_admin, [agent for agent in agents if agent.office_id == perpignan.id],
                         [partner for partner in partners if partner.active][:5], today)
+    load_demo_survey(network_admin, [partner for partner in partners[1:] if partner.active][5:8], today.year)
 
 
 #: Approximate coordinates and INSEE codes of the demo communes.

@@ -15,4 +15,5 @@ from .devices.models import EnrolmentCode, SitePin  # noqa: F401
 from .mailbox.models import OutgoingMail  # noqa: F401
 from .training.models import TrainingEntry, WorkSettings  # noqa: F401
 from .eductours.models import Attendance, Invitation, Programme, Stop  # noqa: F401
+from .surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyReply  # noqa: F401
 from .certificates.models import Certificate  # noqa: F401

@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "eductour.present": _l("Présence à un éductour cochée"),
     "eductour.absent": _l("Présence à un éductour décochée"),
     "work_settings.changed": _l("Temps de travail ou service modifié"),
+    "survey.questions_set": _l("Questions de l'enquête partenaires enregistrées"),
+    "survey.answered": _l("Enquête partenaires : réponse du site"),
     "pass.issued": _l("Pass délivré"),
     "pass.renewed": _l("Pass renouvelé"),
     "pass.replaced": _l("Pass remplacé"),

@@ -54,3 +54,5 @@ def register_web_blueprints(app):
     app.register_blueprint(eductours_bp)
     from .certificates import bp as certificates_bp  # attendance certificates and their public check
     app.register_blueprint(certificates_bp)
+    from .surveys import bp as surveys_bp  # the yearly partner survey: questions, answers, results
+    app.register_blueprint(surveys_bp)

@@ -6,6 +6,7 @@ from ..accounts.models import Role, User
 from ..agents.api import agent_photo
 from ..extensions import db
 from ..partners.api import missing_information
+from ..surveys.api import open_survey_for_site
 from ..timeutil import paris_today
 from ..visits.site_stats import admissions_in_year
 from .access import can_view_agent_photo, roles_required
@@ -43,7 +44,8 @@ def partner():
     partner = current_user.partner
     year = paris_today().year
     return render_template("home/partner.html", partner=partner, missing=missing_information(partner),
-                           year=year, admissions=admissions_in_year(partner.id, year))
+                           year=year, admissions=admissions_in_year(partner.id, year),
+                           open_survey=open_survey_for_site(partner.id, year))
 
 
 @bp.route("/photos/agents/<int:agent_id>.jpg")

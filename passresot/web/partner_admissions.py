@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..accounts.models import Role
 from ..exports import FORMATS, Table, table_response
+from ..surveys.api import open_survey_for_site
 from ..timeutil import paris_today
 from ..visits import site_stats
 from .access import roles_required
@@ -67,8 +68,9 @@ def today():
     """Today's admissions at the site, the latest first: what the entrance needs, no export."""
     day = paris_today()
     rows = site_stats.admission_list(current_user.partner_id, site_stats.Period(day, day))
+    survey = open_survey_for_site(current_user.partner_id, day.year) if current_user.role is Role.entrance_staff else None
     return render_template("partner_site/today.html", partner=current_user.partner, day=day, rows=rows[::-1],
-                           counted=sum(1 for row in rows if row.counted))
+                           counted=sum(1 for row in rows if row.counted), open_survey=survey)
 
 
 @bp.route("/admissions/<table>.<fmt>")

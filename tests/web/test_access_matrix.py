@@ -14,6 +14,7 @@ from flask import current_app, url_for
 from passresot.accounts.api import create_setup_link
 from passresot.accounts.models import ApiToken, Role, SignInKind
 from passresot.accounts.sessions import open_sign_in
+from passresot.surveys.api import set_questions
 from passresot.accounts.tokens import create_api_token
 from passresot.devices.api import create_enrolment_code, enrol_device
 from passresot.certificates.api import issue_certificate
@@ -28,7 +29,7 @@ from passresot.offices.models import Office
 from passresot.partners.job_models import JobStatus, PartnerImportJob
 from passresot.passes.api import issue_pass
 from passresot.reports.api import record_report
-from passresot.timeutil import utcnow
+from passresot.timeutil import paris_today, utcnow
 from passresot.training.api import record_training
 from passresot.visits.api import record_scans
 from tests import factories
@@ -316,6 +317,12 @@ ROUTES = {
                                 allowed=frozenset({NETWORK, OFFICE}), not_found=frozenset({OTHER_OFFICE})),
     "certificates.download": Route(("GET",), lambda w: {"serial": w.certificate_serial},
                                    allowed=frozenset({NETWORK, OFFICE, AGENT}), not_found=OTHER_PEOPLE),
+    # Issue 17 part 5: the partner survey. A site's people (not its devices) answer for their own site;
+    # the network admin writes the questions and reads the answers.
+    "surveys.answer": Route(("GET", "POST"), allowed=PARTNERS | {ENTRANCE_STAFF}),
+    "surveys.results": Route(("GET",), allowed=NETWORK_ONLY),
+    "surveys.questions": Route(("GET", "POST"), allowed=NETWORK_ONLY),
+    "surveys.export": Route(("GET",), lambda w: {"fmt": "csv"}, allowed=NETWORK_ONLY),
     "certificates.verify": Route(("GET",), lambda w: {"serial": w.certificate_serial, "s": w.certificate_signature},
                                  public=True),
 }
@@ -388,6 +395,7 @@ def _world(make):
                                agent_ids=[people[AGENT].id])
     certificate = issue_certificate(people[OFFICE], people[AGENT], programme_id=None, title="Matrice",
                                     day=date.today(), lines=["09:00–10:00 · Site"], minutes=60, issuer_label="Office")
+    set_questions(people[NETWORK], paris_today().year, "", [{"text": "Accueil ?", "kind": "rating", "required": True}])
     import_job = PartnerImportJob(filename="flux.zip", status=JobStatus.ready, counts={}, result={},
                                   errors=[], info={})
     db.session.add(import_job)

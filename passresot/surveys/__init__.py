@@ -1,0 +1,1 @@
+"""The yearly partner satisfaction survey (Qualité Tourisme: « gestion de la satisfaction partenaires»)."""
