@@ -38,9 +38,12 @@ test-browser: setup
 	$(BIN)/python -m pytest -q -m browser $(if $(filter-out 1,$(BROWSER_WORKERS)),-n $(BROWSER_WORKERS) --dist loadfile) \
 	  -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
 
+# The database lanes run at a lower priority: the browser lane, whose waits make it the longest, gets
+# the processor when it needs it, and the database lanes fill the time it spends waiting.
+DB_LANE_NICE ?= nice -n 10
 test-sqlite: setup
 	@mkdir -p $(TEST_TMP)
-	$(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
+	$(DB_LANE_NICE) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
 
 # The role × URL matrix (1,300 requests, the same decisions on any engine) runs on SQLite only here,
 # and so do the tests that never touch the test database (DATABASE_TESTS_ONLY, tests/conftest.py):
@@ -49,7 +52,7 @@ test-postgres-lane: setup
 	@mkdir -p $(TEST_TMP)
 	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the database tests on PostgreSQL ($(TEST_PG_URL))"; \
-	  TEST_DATABASE_URL=$(TEST_PG_URL) DATABASE_TESTS_ONLY=1 $(BIN)/python -m pytest -q -m "not browser" \
+	  TEST_DATABASE_URL=$(TEST_PG_URL) DATABASE_TESTS_ONLY=1 $(DB_LANE_NICE) $(BIN)/python -m pytest -q -m "not browser" \
 	    -p no:cacheprovider --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
 	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 

@@ -96,6 +96,13 @@ def test_an_eductour_day_from_the_plan_to_the_audit_pack(page, phone, browser, l
         live_server.start()
     phone.reload()  # the outbox is sent on open
     expect(phone.locator("[data-waiting]")).to_have_attribute("data-count", "0")
+    # Online, the server says the same (one of the group shows the pass again): present once only.
+    phone.locator("[data-scanner][data-ready=true]").wait_for()
+    phone.fill("[data-code]", codes[1])
+    phone.get_by_role("button", name="Vérifier").click()
+    expect(phone.locator("[data-verdict-box]")).to_have_attribute("data-reason", "eductour")
+    expect(phone.locator("[data-verdict-undo]")).to_be_visible()  # recorded by the server
+    phone.locator("[data-verdict-close]").click()
 
     agent_ids = [agent_id for agent_id, _email, _name in group["agents"]]
     with live_database(live_server):
