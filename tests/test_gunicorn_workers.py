@@ -1,5 +1,5 @@
 """Several gunicorn workers share nothing in memory: the app under deploy/gunicorn.conf.py with 4
-workers, then 1, each on a scratch PostgreSQL database holding the demo, checked over real HTTP.
+workers, then 1, each on a scratch PostgreSQL copy of the demo (loaded once), checked over real HTTP.
 
 - the same scan (one UUID) sent at once over many connections is recorded once; different scans of
   one pass sent at once give one admission;
@@ -32,6 +32,7 @@ pytestmark = pytest.mark.gunicorn
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
 DATABASE = f"passresot_workers_{os.getpid()}"  # two runs at once must not drop each other's
+TEMPLATE = f"{DATABASE}_demo"  # the demo loaded once; each server starts from a copy
 PASSWORD = "workers-passresot66"
 STAFF, AGENT, SEASONAL = ("partenaire@demo.passresot66.fr", "agent@demo.passresot66.fr",
                           "saisonnier@demo.passresot66.fr")
@@ -64,15 +65,15 @@ def _free_port() -> int:
 class Gunicorn:
     """The app under gunicorn with `workers` workers on a fresh database; `.call()` over HTTP."""
 
-    def __init__(self, workdir: Path, workers: int):
+    def __init__(self, workdir: Path, workers: int, instance: Path, database: str = DATABASE):
         self.workers, self.port = workers, _free_port()
         self.log_path = workdir / "gunicorn.log"
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith(("PASSRESOT_", "FLASK_", "SMTP_")) and key not in (
                         "DATABASE_URL", "SECRET_KEY", "REDIS_URL")}
         self.env.update({
-            "DATABASE_URL": f"{PG_SERVER}/{DATABASE}",  # the plain scheme, as a host provides it
-            "PASSRESOT_INSTANCE_PATH": str(workdir / "instance"),  # secret key and pass keys: files
+            "DATABASE_URL": f"{PG_SERVER}/{database}",  # the plain scheme, as a host provides it
+            "PASSRESOT_INSTANCE_PATH": str(instance),  # secret key and pass keys: files, with the demo
             "DEMO_PASSWORD": PASSWORD,
             "TRUST_PROXY": "1",  # X-Forwarded-For picks the caller's address, as nginx sets it
             "SIGN_IN_RATE_LIMIT": f"{SIGN_IN_LIMIT}/{SIGN_IN_WINDOW}",
@@ -152,15 +153,33 @@ class Gunicorn:
         return {"Authorization": "Bearer " + json.loads(body)["token"]}
 
 
-@pytest.fixture(scope="module", params=[4, 1], ids=["4-workers", "1-worker"])
-def server(request, tmp_path_factory):
+def _recreate(database, template=None):
+    """An empty database, or a copy of `template` (PostgreSQL copies it file by file: fast)."""
     with _psycopg_connect("postgres") as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
-    server = Gunicorn(tmp_path_factory.mktemp(f"gunicorn{request.param}"), request.param)
+        admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {database}" + (f" TEMPLATE {template}" if template else ""))
+
+
+@pytest.fixture(scope="module")
+def demo_instance(tmp_path_factory):
+    """The demo migrated and loaded once into TEMPLATE, with the instance folder that holds its keys."""
+    instance = tmp_path_factory.mktemp("gunicorn-instance")
+    _recreate(TEMPLATE)
+    loader = Gunicorn(tmp_path_factory.mktemp("gunicorn-loader"), 1, instance, database=TEMPLATE)
     try:
-        server.flask("db", "upgrade")
-        server.flask("load-demo")
+        loader.flask("db", "upgrade")
+        loader.flask("load-demo")
+        yield instance
+    finally:
+        with _psycopg_connect("postgres") as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module", params=[4, 1], ids=["4-workers", "1-worker"])
+def server(request, tmp_path_factory, demo_instance):
+    _recreate(DATABASE, template=TEMPLATE)  # a fresh copy of the demo: nothing the other run wrote
+    server = Gunicorn(tmp_path_factory.mktemp(f"gunicorn{request.param}"), request.param, demo_instance)
+    try:
         server.start()
         RESULTS[request.param] = {}
         yield server
