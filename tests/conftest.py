@@ -8,7 +8,7 @@ from passresot import create_app
 from passresot.extensions import db
 
 from . import factories
-from .helpers import FAST_HASH, FakeSMTP
+from .helpers import FAST_HASH, FakeSMTP, empty_every_table
 
 
 def pytest_collection_modifyitems(config, items):
@@ -108,13 +108,7 @@ def _fast_sqlite(engine):
 def clean_db(app):
     """Empties every table after the test; `client`, `app_ctx` and `make` depend on it."""
     yield
-    with app.app_context():
-        db.session.remove()
-        tables = [t for t in reversed(db.metadata.sorted_tables)]
-        # DELETE beats TRUNCATE on PostgreSQL for tables this small.
-        with db.engine.begin() as connection:
-            for table in tables:
-                connection.execute(table.delete())
+    empty_every_table(app)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from passresot.offices.models import Office
 from passresot.partners.models import Partner
 from passresot.passes.api import latest_pass
 from passresot.passes.models import PassStatus
-from tests.helpers import login
+from tests.helpers import empty_every_table, login
 
 DEMO_PASSWORD = "demo-passresot66"
 ACCOUNTS = [
@@ -26,14 +26,21 @@ def counts(app):
         return (Office.query.count(), Partner.query.count(), User.query.count())
 
 
-@pytest.fixture
-def loaded(app, clean_db, monkeypatch):
-    monkeypatch.setitem(app.config, "DEMO_PASSWORD", DEMO_PASSWORD)
-    assert counts(app) == (0, 0, 0), "the test database should start empty"
-    result = app.test_cli_runner().invoke(args=["load-demo"])
-    assert result.exit_code == 0, result.output
-    assert "Démo chargée." in result.output
-    return result
+@pytest.fixture(scope="module")
+def loaded(app):
+    """The demo loaded once for the module (each test reads it, or loads it again to see nothing
+    added); every table emptied after the last test, as clean_db does after each."""
+    before = app.config.get("DEMO_PASSWORD")
+    app.config["DEMO_PASSWORD"] = DEMO_PASSWORD
+    try:
+        assert counts(app) == (0, 0, 0), "the test database should start empty"
+        result = app.test_cli_runner().invoke(args=["load-demo"])
+        assert result.exit_code == 0, result.output
+        assert "Démo chargée." in result.output
+        yield result
+    finally:
+        app.config["DEMO_PASSWORD"] = before
+        empty_every_table(app)
 
 
 def test_the_demo_has_a_dozen_offices_and_about_forty_partners(app, loaded):

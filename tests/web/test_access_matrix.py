@@ -33,7 +33,7 @@ from passresot.timeutil import paris_today, utcnow
 from passresot.training.api import record_training
 from passresot.visits.api import record_scans
 from tests import factories
-from tests.helpers import FAST_HASH, login, page_csrf_token, session_csrf_token
+from tests.helpers import FAST_HASH, empty_every_table, login, page_csrf_token, session_csrf_token
 from tests.factories import jpeg_bytes
 
 ANON = "anonymous"
@@ -412,13 +412,6 @@ def _world(make):
         certificate_serial=certificate.serial, certificate_signature=certificate.signature)
 
 
-def _empty_every_table():
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-
-
 @pytest.fixture(scope="class")
 def sqlite_world(app, tmp_path_factory):
     """On SQLite, the world is written once for the whole matrix and the database copied aside; each
@@ -436,8 +429,8 @@ def sqlite_world(app, tmp_path_factory):
         for folder in disk_folders():  # the photo batch and the certificate live on disk beside the database
             shutil.copytree(folder, files / os.path.basename(folder))
     yield world, snapshot, files
+    empty_every_table(app)
     with app.app_context():
-        _empty_every_table()
         for folder in disk_folders():
             shutil.rmtree(folder, ignore_errors=True)
     snapshot.close()
