@@ -81,7 +81,7 @@ def test_the_flux_index_alone_is_refused_with_advice(admin):
     assert "index (index.json) d'un flux" in str(preview.errors[0])
 
 
-def test_a_big_graph_is_parsed_as_a_stream(admin):
+def test_a_big_graph_is_parsed_as_a_stream():
     """30 MB of @graph: the parser's memory stays far below the file's size."""
     import tracemalloc
 
