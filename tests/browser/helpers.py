@@ -31,6 +31,29 @@ POISON = "PR1:\x00" + "6BFOXN*TS0BI$ZD4" * 4
 AXE = "/static/vendor/axe-core/axe.min.js"
 
 
+def wait_until(page, predicate: str, arg=None, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Waits until `predicate` (JavaScript, which may return a promise) gives a truthy value.
+
+    Playwright's wait_for_function takes a returned promise for a truthy value at once, so an
+    asynchronous check (the caches, IndexedDB, the worker's registration) never waited: a test went
+    on before the worker had kept the page, and failed on a busy machine. This evaluates again
+    until the promise resolves to something truthy."""
+    waited = 0
+    while not page.evaluate(predicate, arg):
+        if waited >= timeout_ms:
+            raise AssertionError(f"still false after {timeout_ms} ms: {predicate} ({arg!r})")
+        page.wait_for_timeout(100)
+        waited += 100
+
+
+def wait_until_kept(page, *urls: str) -> None:
+    """Waits until the service worker's caches hold every URL (a page, a photo)."""
+    wait_until(page, """async (urls) => {
+        for (const url of urls) if (!(await caches.match(url))) return false;
+        return true;
+    }""", list(urls))
+
+
 def sign_in(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real /login form; fails the test if the form refuses."""
     page.goto(f"{base_url}/login")
@@ -121,7 +144,7 @@ def open_scanner(page, live_server):
     page.goto(live_server.url + "/scanner")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
-    page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+    wait_until_kept(page, live_server.url + "/scanner")
 
 
 def open_list_online(phone, live_server):
@@ -130,7 +153,7 @@ def open_list_online(phone, live_server):
     phone.goto(live_server.url + "/partners")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-sync][data-state=fresh]").wait_for()
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/partners")
+    wait_until_kept(phone, live_server.url + "/partners")
 
 
 def shot(page, name):

@@ -3,7 +3,7 @@ information) from « Mes visites », and again with the server stopped; their ho
 « Éductours » line of the demo's past programme (two stops ticked at the roll call: 1 h 30 + 1 h)."""
 from playwright.sync_api import expect
 
-from .helpers import sign_in
+from .helpers import wait_until_kept, sign_in
 
 
 def test_the_agent_reads_their_programme_offline_and_sees_eductour_hours(phone, live_server):
@@ -16,7 +16,7 @@ def test_the_agent_reads_their_programme_offline_and_sees_eductour_hours(phone, 
     expect(programme.get_by_role("heading")).to_have_text("Éductour Conflent")
     expect(programme.locator("ol li")).to_have_count(3)
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/my/eductours")
+    wait_until_kept(phone, live_server.url + "/my/eductours")
 
     live_server.stop()
     phone.reload()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .faulty_proxy import FaultyProxy
-from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass,
+from .helpers import (wait_until_kept, AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass,
                       sign_in)
 from .live_server import LiveServer
 
@@ -62,7 +62,7 @@ def _open_scanner(page, url):
     page.goto(url + "/scanner")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
-    page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=url + "/scanner")
+    wait_until_kept(page, url + "/scanner")
 
 
 QUEUE_SCANS = """async ({ codes, days }) => {

@@ -1,7 +1,7 @@
 """The help page opens with the server stopped, once seen online: partner staff at an entrance
 with no signal can still read what a refusal means; reached from the user menu."""
 from playwright.sync_api import expect
-from .helpers import sign_in
+from .helpers import wait_until_kept, sign_in
 
 
 def test_help_from_the_menu_then_offline(phone, live_server):
@@ -10,7 +10,7 @@ def test_help_from_the_menu_then_offline(phone, live_server):
     phone.locator(".usermenu").get_by_role("link", name="Aide").click()
     expect(phone.locator("h1")).to_have_text("Aide")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/help")
+    wait_until_kept(phone, live_server.url + "/help")
 
     live_server.stop()
     phone.reload()

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from .faulty_proxy import FaultyProxy
-from .helpers import DEMO_PASSWORD, sign_in
+from .helpers import wait_until_kept, DEMO_PASSWORD, sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"
@@ -34,7 +34,7 @@ def keep_copies(page, base, paths):
     for path in paths:
         page.goto(base + path)
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        page.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=base + path)
+        wait_until_kept(page, base + path)
 
 
 def timed_goto(page, url):

@@ -12,7 +12,7 @@ from passresot.partners.models import Booking, Partner, PartnerCategory, Partner
 from passresot.partners.directory import sort_key
 from passresot.timeutil import paris_today
 from passresot.visits.models import Visit
-from .helpers import live_database, open_list_online
+from .helpers import live_database, open_list_online, wait_until
 
 
 AGENT = "agent@demo.passresot66.fr"
@@ -249,7 +249,7 @@ def test_signing_out_forgets_the_stored_list_and_visits(phone, live_server):
     with phone.expect_navigation():
         phone.get_by_role("button", name="Se déconnecter").click()
 
-    phone.wait_for_function("() => indexedDB.databases().then(dbs => !dbs.some(db => db.name === 'passresot-partners'))")
+    wait_until(phone, "() => indexedDB.databases().then(dbs => !dbs.some(db => db.name === 'passresot-partners'))")
     assert phone.evaluate("caches.match(location.origin + '/partners')") is None
 
 

@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from .helpers import DEMO_PASSWORD, sign_in
+from .helpers import DEMO_PASSWORD, sign_in, wait_until_kept
 
 
 AGENT = "agent@demo.passresot66.fr"
@@ -18,11 +18,7 @@ def open_pass_online(phone, live_server):
     phone.locator("[data-qr] svg").wait_for()
     photo = phone.locator("img.pass-photo")
     photo_url = photo.evaluate("img => img.src")
-    phone.wait_for_function(
-        """async (urls) => {
-            for (const url of urls) if (!(await caches.match(url))) return false;
-            return true;
-        }""", arg=[live_server.url + "/pass", photo_url])
+    wait_until_kept(phone, live_server.url + "/pass", photo_url)
     assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
     return photo_url
 

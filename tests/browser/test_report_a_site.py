@@ -5,13 +5,13 @@ from playwright.sync_api import expect
 from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.models import Report
-from .helpers import live_database, open_list_online
+from .helpers import wait_until_kept, live_database, open_list_online
 
 
 def test_reporting_a_site_from_its_page_with_no_signal(phone, live_server):
     open_list_online(phone, live_server)
     phone.goto(live_server.url + "/reports")  # seen once online, as any page the agent opens
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/reports")
+    wait_until_kept(phone, live_server.url + "/reports")
     with live_database(live_server):
         partner = db.session.query(Partner).filter_by(active=True).order_by(Partner.id.desc()).first()
         partner_id, name = partner.id, partner.name

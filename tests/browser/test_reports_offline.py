@@ -3,7 +3,7 @@ the network admin once the server is back, and the agent sees the admin's answer
 import re
 
 from playwright.sync_api import expect
-from .helpers import sign_in
+from .helpers import wait_until_kept, sign_in
 
 
 AGENT = "agent@demo.passresot66.fr"
@@ -15,7 +15,7 @@ def test_a_report_written_offline_reaches_the_admin_and_the_answer_comes_back(ph
     sign_in(phone, live_server.url, AGENT)
     phone.goto(live_server.url + "/reports")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/reports")
+    wait_until_kept(phone, live_server.url + "/reports")
 
     live_server.stop()
     phone.reload()
@@ -67,7 +67,7 @@ def test_the_visits_page_seen_once_opens_with_the_server_stopped(phone, live_ser
     sign_in(phone, live_server.url, AGENT)
     phone.goto(live_server.url + "/visits")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/visits")
+    wait_until_kept(phone, live_server.url + "/visits")
     online_total = phone.locator("[data-hours-total]").inner_text()
     sites = phone.locator("[data-todo-list] .visit-item").count()
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .fake_camera import camera_args, write_y4m
-from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF,
+from .helpers import (wait_until_kept, AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF,
                       my_pass, online_as_asked, partner_scans, sign_in, start_camera, tampered, verdict_of)
 
 
@@ -61,7 +61,7 @@ def test_camera_scans_online_then_offline_then_flushed(scanner_phone, live_serve
     phone.goto(live_server.url + "/scanner")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-scanner][data-ready=true]").wait_for()
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+    wait_until_kept(phone, live_server.url + "/scanner")
     start_camera(phone)
     assert phone.locator("[data-scanner]").get_attribute("data-detector") == "polyfill"
     assert verdict_of(phone) == ("admitted", "")

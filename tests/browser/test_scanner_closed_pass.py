@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from passresot.accounts.models import User
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
-from .helpers import SEASONAL, STAFF, live_database, my_pass, sign_in
+from .helpers import wait_until_kept, SEASONAL, STAFF, live_database, my_pass, sign_in
 
 
 REPLACED = "remplacé par un pass plus récent"
@@ -30,7 +30,7 @@ def test_the_old_code_of_a_renewed_pass_says_it_was_replaced(phone, live_server,
     phone.goto(live_server.url + "/scanner")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-scanner][data-ready=true]").wait_for()
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+    wait_until_kept(phone, live_server.url + "/scanner")
     assert REPLACED in verdict_text(phone, old_qr)
 
     live_server.stop()

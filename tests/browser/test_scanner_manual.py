@@ -7,7 +7,7 @@ from collections import Counter
 
 from playwright.sync_api import expect
 
-from .helpers import (AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan,
+from .helpers import (wait_until_kept, AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan,
                       sign_in, tampered)
 
 
@@ -21,7 +21,7 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     phone.goto(live_server.url + "/scanner")
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-scanner][data-ready=true]").wait_for()
-    phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=live_server.url + "/scanner")
+    wait_until_kept(phone, live_server.url + "/scanner")
     expect(phone.locator("[data-bundle-age]")).to_have_attribute("data-state", "fresh")
 
     phone.fill("[data-code]", agent_qr)

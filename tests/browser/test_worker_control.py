@@ -3,7 +3,7 @@ whose answer is lost is fetched again by the worker; one still missing after tho
 that install, and the open page registers again (instead of waiting for the next page load, when
 the agent may already be out of signal)."""
 from .faulty_proxy import FaultyProxy
-from .helpers import sign_in
+from .helpers import sign_in, wait_until, wait_until_kept
 
 AGENT = "agent@demo.passresot66.fr"
 
@@ -43,13 +43,12 @@ def test_a_page_whose_navigation_began_before_the_worker_was_active_is_taken_ove
         watcher = phone.context.new_page()  # a second tab of the site sees the worker's state
         watcher.goto(proxy.url + "/offline")
         # "activated" once activate() (which ends with clients.claim()) has finished.
-        watcher.wait_for_function(
-            "() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')",
-            timeout=30_000)
+        wait_until(watcher, "() => navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')",
+                   timeout_ms=30_000)
         let_help_through.set()
 
         phone.wait_for_url(proxy.url + "/help")
         phone.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
-        phone.wait_for_function("(url) => caches.match(url).then(Boolean)", arg=proxy.url + "/help")
+        wait_until_kept(phone, proxy.url + "/help")
     finally:
         proxy.close()
