@@ -18,6 +18,11 @@ def test_the_site_manager_answers_the_survey_on_a_phone(phone, page, live_server
         form = phone.locator("[data-survey]")
         expect(form).to_contain_text("Quatre questions, deux minutes")
         first = form.locator("fieldset").nth(0)
+        # A rating's five choices sit on one row at 360 px, each a finger wide.
+        boxes = first.locator(".rating-choice").evaluate_all(
+            "labels => labels.map((label) => label.getBoundingClientRect()).map((r) => [Math.round(r.top), r.width])")
+        assert len(boxes) == 5 and len({top for top, _ in boxes}) == 1 and min(w for _, w in boxes) >= 44, boxes
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         first.get_by_label("4").check()
         phone.get_by_role("button", name="Envoyer la réponse du site").click()
         # Two required ratings left empty: said beside each, the rating already chosen kept.
