@@ -46,6 +46,13 @@ def wait_until(page, predicate: str, arg=None, timeout_ms: int = DEFAULT_TIMEOUT
         waited += 100
 
 
+def expect_image_shown(image, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Waits until the <img> has loaded a picture (fails on a broken image or a timeout): visible is
+    not enough, the picture may still be on its way on a busy machine."""
+    image.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle(),
+                                 timeout=timeout_ms)
+
+
 def wait_until_kept(page, *urls: str) -> None:
     """Waits until the service worker's caches hold every URL (a page, a photo)."""
     wait_until(page, """async (urls) => {

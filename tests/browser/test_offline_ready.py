@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 
 from .faulty_proxy import FaultyProxy
-from .helpers import sign_in
+from .helpers import expect_image_shown, sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"
@@ -54,7 +54,7 @@ def test_the_pass_says_available_offline_then_opens_with_the_server_stopped(phon
     phone.goto(live_server.url + "/pass")
 
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
     assert readiness(phone).inner_text() == READY
 
 
@@ -67,7 +67,7 @@ def test_the_agents_profile_says_it_too_and_stores_the_pass_it_never_showed(phon
     phone.goto(live_server.url + "/pass")
 
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
 
 
 def test_a_first_install_over_a_2_second_per_answer_connection_reaches_available_offline(phone, live_server, proxy):
@@ -85,7 +85,7 @@ def test_a_first_install_over_a_2_second_per_answer_connection_reaches_available
     phone.goto(proxy.url + "/pass")
 
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
 
 
 def test_a_file_whose_answer_is_lost_is_fetched_again_and_the_install_still_finishes(phone, live_server, proxy):

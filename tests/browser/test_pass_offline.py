@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from .helpers import DEMO_PASSWORD, sign_in, wait_until_kept
+from .helpers import DEMO_PASSWORD, expect_image_shown, sign_in, wait_until_kept
 
 
 AGENT = "agent@demo.passresot66.fr"
@@ -19,7 +19,7 @@ def open_pass_online(phone, live_server):
     photo = phone.locator("img.pass-photo")
     photo_url = photo.evaluate("img => img.src")
     wait_until_kept(phone, live_server.url + "/pass", photo_url)
-    assert photo.evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(photo)
     return photo_url
 
 
@@ -51,7 +51,7 @@ def test_the_pass_seen_once_online_is_shown_with_the_server_stopped(phone, live_
     assert phone.locator("[data-pass-number]").inner_text() == number
     assert phone.locator("[data-qr] svg").inner_html() == qr_online
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
     # The network is up but the server is not: the worker tells the page it shows its copy.
     phone.wait_for_function("() => document.documentElement.dataset.offlineCopy !== undefined")
     assert re.search(r"\d{1,2} \w+ (à )?\d{2}:\d{2}", freshness(phone)), freshness(phone)
@@ -64,7 +64,7 @@ def test_the_installed_app_opening_offline_on_its_start_url_shows_the_saved_pass
     phone.goto(live_server.url + "/")  # the manifest's start_url
 
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
 
 
 def test_with_no_network_at_all_the_pass_says_it_is_an_offline_copy(phone, live_server):
@@ -75,7 +75,7 @@ def test_with_no_network_at_all_the_pass_says_it_is_an_offline_copy(phone, live_
     phone.reload()
 
     assert phone.locator("[data-qr] svg").is_visible()
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))
     assert "Hors connexion" in freshness(phone)
     assert "copie enregistrée le" in freshness(phone)
 
@@ -116,4 +116,4 @@ def test_a_pass_opened_before_the_worker_was_installed_is_kept_too(phone, live_s
         pytest.fail(f"no pass after the offline reload; page: {phone.content()[:200]!r}; before the reload: "
                     f"{before}; after: {_kept(phone)}")
     assert phone.evaluate("(url) => caches.match(url).then(Boolean)", photo_url)
-    assert phone.locator("img.pass-photo").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(phone.locator("img.pass-photo"))

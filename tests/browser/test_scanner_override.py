@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.visits.models import Scan, Visit
-from .helpers import AGENT, SEASONAL, STAFF, live_database, my_pass, open_scanner, paste, sign_in
+from .helpers import AGENT, SEASONAL, STAFF, expect_image_shown, live_database, my_pass, open_scanner, paste, sign_in
 
 
 def test_override_outside_the_periods_then_undo(page, live_server, closed_site):
@@ -25,7 +25,7 @@ def test_override_outside_the_periods_then_undo(page, live_server, closed_site):
     expect(box).to_have_attribute("data-verdict", "admitted")
     expect(page.locator("[data-verdict-override]")).to_be_hidden()
     expect(page.locator("[data-verdict-photo]")).to_be_visible()  # the holder's photo, from the server
-    assert page.locator("[data-verdict-photo]").evaluate("img => img.complete && img.naturalWidth") > 0
+    expect_image_shown(page.locator("[data-verdict-photo]"))
 
     page.get_by_role("button", name="Annuler cette entrée").click()
     expect(box).to_have_attribute("data-reason", "undone")
