@@ -2,6 +2,7 @@
 the scanner's gestures. Fixtures are in conftest.py."""
 import json
 import os
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,12 +39,11 @@ def wait_until(page, predicate: str, arg=None, timeout_ms: int = DEFAULT_TIMEOUT
     asynchronous check (the caches, IndexedDB, the worker's registration) never waited: a test went
     on before the worker had kept the page, and failed on a busy machine. This evaluates again
     until the promise resolves to something truthy."""
-    waited = 0
+    deadline = time.monotonic() + timeout_ms / 1000
     while not page.evaluate(predicate, arg):
-        if waited >= timeout_ms:
+        if time.monotonic() > deadline:
             raise AssertionError(f"still false after {timeout_ms} ms: {predicate} ({arg!r})")
         page.wait_for_timeout(100)
-        waited += 100
 
 
 def expect_image_shown(image, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:

@@ -3,7 +3,7 @@ information) from « Mes visites », and again with the server stopped; their ho
 « Éductours » line of the demo's past programme (two stops ticked at the roll call: 1 h 30 + 1 h)."""
 from playwright.sync_api import expect
 
-from .helpers import wait_until_kept, sign_in
+from .helpers import sign_in, wait_until_kept
 
 
 def test_the_agent_reads_their_programme_offline_and_sees_eductour_hours(phone, live_server):

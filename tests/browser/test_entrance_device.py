@@ -10,8 +10,8 @@ from passresot.accounts.models import ApiToken, Role, SignInKind, User
 from passresot.visits.models import Scan
 
 from .fake_camera import camera_args, write_y4m
-from .helpers import (wait_until_kept, AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database,
-                      my_pass, paste, scan, sign_in, watch_csp)
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database,
+                      my_pass, paste, scan, sign_in, wait_until_kept, watch_csp)
 
 
 def shoot(page, name):

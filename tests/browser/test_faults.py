@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .faulty_proxy import FaultyProxy
-from .helpers import (wait_until_kept, AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass,
-                      sign_in)
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass,
+                      sign_in, wait_until_kept)
 from .live_server import LiveServer
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")

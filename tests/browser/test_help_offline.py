@@ -1,7 +1,7 @@
 """The help page opens with the server stopped, once seen online: partner staff at an entrance
 with no signal can still read what a refusal means; reached from the user menu."""
 from playwright.sync_api import expect
-from .helpers import wait_until_kept, sign_in
+from .helpers import sign_in, wait_until_kept
 
 
 def test_help_from_the_menu_then_offline(phone, live_server):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from .faulty_proxy import FaultyProxy
-from .helpers import wait_until_kept, DEMO_PASSWORD, sign_in
+from .helpers import DEMO_PASSWORD, sign_in, wait_until_kept
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"

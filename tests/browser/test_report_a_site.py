@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.reports.models import Report
-from .helpers import wait_until_kept, live_database, open_list_online
+from .helpers import live_database, open_list_online, wait_until_kept
 
 
 def test_reporting_a_site_from_its_page_with_no_signal(phone, live_server):

@@ -3,7 +3,7 @@ the network admin once the server is back, and the agent sees the admin's answer
 import re
 
 from playwright.sync_api import expect
-from .helpers import wait_until_kept, sign_in
+from .helpers import sign_in, wait_until_kept
 
 
 AGENT = "agent@demo.passresot66.fr"

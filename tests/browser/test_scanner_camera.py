@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from .fake_camera import camera_args, write_y4m
-from .helpers import (wait_until_kept, AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF,
-                      my_pass, online_as_asked, partner_scans, sign_in, start_camera, tampered, verdict_of)
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FLUSH_WAIT_MS, SEASONAL, STAFF,
+                      my_pass, online_as_asked, open_scanner, partner_scans, sign_in, start_camera, tampered,
+                      verdict_of)
 
 
 @pytest.fixture
@@ -58,10 +59,7 @@ def test_camera_scans_online_then_offline_then_flushed(scanner_phone, live_serve
 
     phone = scanner_phone(agent_qr)
     sign_in(phone, live_server.url, STAFF)
-    phone.goto(live_server.url + "/scanner")
-    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.locator("[data-scanner][data-ready=true]").wait_for()
-    wait_until_kept(phone, live_server.url + "/scanner")
+    open_scanner(phone, live_server)
     start_camera(phone)
     assert phone.locator("[data-scanner]").get_attribute("data-detector") == "polyfill"
     assert verdict_of(phone) == ("admitted", "")

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from passresot.accounts.models import User
 from passresot.extensions import db
 from passresot.passes.api import issue_pass
-from .helpers import wait_until_kept, SEASONAL, STAFF, live_database, my_pass, sign_in
+from .helpers import SEASONAL, STAFF, live_database, my_pass, open_scanner, sign_in
 
 
 REPLACED = "remplacé par un pass plus récent"
@@ -27,10 +27,7 @@ def test_the_old_code_of_a_renewed_pass_says_it_was_replaced(phone, live_server,
         issue_pass(None, User.query.filter_by(email=SEASONAL).one())  # renewed: the old one is replaced
         db.session.commit()
     sign_in(phone, live_server.url, STAFF)
-    phone.goto(live_server.url + "/scanner")
-    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.locator("[data-scanner][data-ready=true]").wait_for()
-    wait_until_kept(phone, live_server.url + "/scanner")
+    open_scanner(phone, live_server)
     assert REPLACED in verdict_text(phone, old_qr)
 
     live_server.stop()

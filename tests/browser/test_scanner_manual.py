@@ -7,8 +7,8 @@ from collections import Counter
 
 from playwright.sync_api import expect
 
-from .helpers import (wait_until_kept, AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, partner_scans, scan,
-                      sign_in, tampered)
+from .helpers import (AGENT, FLUSH_WAIT_MS, SEASONAL, STAFF, my_pass, online_as_asked, open_scanner,
+                      partner_scans, scan, sign_in, tampered)
 
 
 def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff_site):
@@ -18,10 +18,7 @@ def test_manual_scans_online_then_offline_then_flushed(phone, live_server, staff
     before = {row[0] for row in partner_scans(live_server, staff_site)}
 
     sign_in(phone, live_server.url, STAFF)
-    phone.goto(live_server.url + "/scanner")
-    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    phone.locator("[data-scanner][data-ready=true]").wait_for()
-    wait_until_kept(phone, live_server.url + "/scanner")
+    open_scanner(phone, live_server)
     expect(phone.locator("[data-bundle-age]")).to_have_attribute("data-state", "fresh")
 
     phone.fill("[data-code]", agent_qr)
