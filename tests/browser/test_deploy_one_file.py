@@ -70,7 +70,8 @@ def test_a_deploy_that_changes_one_file_makes_the_device_fetch_that_file_only(ph
     mark = len(proxy.seen)
     phone.reload()  # the browser checks /sw.js: a new version
     expect(phone.locator("#sw-update")).to_be_visible(timeout=60_000)  # the new worker is installed
-    phone.get_by_role("button", name="Recharger").click()
+    with phone.expect_event("load"):  # the page reloads once the new worker has taken over
+        phone.get_by_role("button", name="Recharger").click()
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
 
@@ -99,7 +100,8 @@ def test_a_scanner_keeps_its_decoder_across_a_deploy_and_fetches_only_the_change
     mark = len(proxy.seen)
     phone.reload()
     expect(phone.locator("#sw-update")).to_be_visible(timeout=60_000)
-    phone.get_by_role("button", name="Recharger").click()
+    with phone.expect_event("load"):  # the page reloads once the new worker has taken over
+        phone.get_by_role("button", name="Recharger").click()
     phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.locator("[data-offline-ready]").get_by_text(READY).wait_for(timeout=60_000)
 
