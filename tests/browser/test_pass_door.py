@@ -166,3 +166,20 @@ def test_the_screen_stays_on_while_the_pass_is_shown(phone, live_server):
     phone.wait_for_function("() => window.__wakeLocks.length === 2")
     assert phone.evaluate(held) == [["screen", True], ["screen", False]]
 
+
+
+def test_the_band_moves_and_only_its_layer_slides(phone, live_server):
+    """A screenshot cannot pass for the pass: the band's light moves. It moves by a transform (the
+    browser slides a layer; a moving background made it repaint the band every frame: a fifth of a
+    processor core for as long as the pass was shown, bench/pass_screen_cpu.py)."""
+    open_pass(phone, live_server.url)
+    running = phone.evaluate("""() => document.getAnimations().map((a) => ({
+        name: a.animationName, state: a.playState, target: a.effect.pseudoElement || a.effect.target.className,
+        properties: a.effect.getKeyframes().flatMap((k) => Object.keys(k).filter((p) => !["offset", "easing", "composite", "computedOffset"].includes(p)))
+      })).filter((a) => a.name === "pass-shimmer")""")
+    assert running == [{"name": "pass-shimmer", "state": "running", "target": "::before", "properties": ["transform", "transform"]}]
+    brand = box(phone, ".pass-brand")  # the band's left part, without the ticking clock
+    left = {"x": 0, "y": brand["y"], "width": brand["x"] + brand["width"], "height": brand["height"]}
+    first = phone.screenshot(clip=left, animations="allow")
+    phone.wait_for_timeout(500)  # a sixth of the sweep's period later
+    assert phone.screenshot(clip=left, animations="allow") != first
