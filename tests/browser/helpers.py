@@ -53,6 +53,35 @@ def expect_image_shown(image, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
                                  timeout=timeout_ms)
 
 
+def watch_network(page):
+    """Keep the page's requests in flight, for wait_for_quiet_network; call it before navigating."""
+    if not hasattr(page, "requests_in_flight"):
+        page.requests_in_flight, page.network_quiet_since = set(), time.monotonic()
+
+        def ended(request):
+            page.requests_in_flight.discard(request)
+            if not page.requests_in_flight:
+                page.network_quiet_since = time.monotonic()
+
+        page.on("request", lambda request: page.requests_in_flight.add(request))
+        page.on("requestfinished", ended)
+        page.on("requestfailed", ended)
+    return page
+
+
+def wait_for_quiet_network(page, quiet_ms: int = 150, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> None:
+    """Playwright's "networkidle" (loaded, then no request for 500 ms) with a shorter quiet time:
+    what a page fetches after loading starts within a few milliseconds here, and the 500 ms were
+    half the time of each page the axe tests check. The page must be watched (watch_network)."""
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + timeout_ms / 1000
+    while page.requests_in_flight or (time.monotonic() - page.network_quiet_since) * 1000 < quiet_ms:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"requests still in flight after {timeout_ms} ms: "
+                                 f"{[request.url for request in page.requests_in_flight]}")
+        page.wait_for_timeout(25)
+
+
 def wait_until_kept(page, *urls: str) -> None:
     """Waits until the service worker's caches hold every URL (a page, a photo)."""
     wait_until(page, """async (urls) => {

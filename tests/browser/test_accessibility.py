@@ -18,7 +18,7 @@ from passresot.partners.models import Partner
 from passresot.reports.models import Report
 
 from tests.factories import jpeg_bytes
-from .helpers import live_database, my_pass, run_axe, sign_in
+from .helpers import live_database, my_pass, run_axe, sign_in, wait_for_quiet_network, watch_network
 
 
 BLOCKING = {"serious", "critical"}
@@ -46,7 +46,7 @@ class Audit:
     def visit(self, page, base_url, path, label=None, status=200):
         response = page.goto(base_url + path)
         assert response.status == status, f"{path}: {response.status}"
-        page.wait_for_load_state("networkidle")
+        wait_for_quiet_network(page)
         self.check(page, label or path)
 
     def assert_clean(self):
@@ -56,6 +56,7 @@ class Audit:
 
 def both(page, phone, base_url, email):
     for each in (page, phone):
+        watch_network(each)
         if email:
             sign_in(each, base_url, email)
     return (page, phone)
@@ -63,7 +64,7 @@ def both(page, phone, base_url, email):
 
 def test_axe_signed_out_pages(page, phone, live_server):
     audit = Audit("anonymous")
-    for each in (page, phone):
+    for each in both(page, phone, live_server.url, None):
         audit.visit(each, live_server.url, "/login")
         audit.visit(each, live_server.url, "/privacy")
         audit.visit(each, live_server.url, "/help")
@@ -83,7 +84,7 @@ def test_axe_agent_pages(page, phone, live_server):
             audit.visit(each, live_server.url, path)
         each.goto(f"{live_server.url}/partners/{partner_id}")
         expect(each.locator("h1[data-partner-name]")).not_to_be_empty()
-        each.wait_for_load_state("networkidle")
+        wait_for_quiet_network(each)
         audit.check(each, "/partners/<id>")
         audit.visit(each, live_server.url, "/admin/offices", "403 page", status=403)
     audit.assert_clean()
@@ -119,7 +120,7 @@ def test_axe_office_admin_pages(page, phone, live_server):
         each.locator("input[name=agent_ids]").first.check()
         with each.expect_navigation():
             each.get_by_role("button", name="Liens pour choisir le mot de passe").click()
-        each.wait_for_load_state("networkidle")
+        wait_for_quiet_network(each)
         audit.check(each, "/office/agents/links/<batch>")
         audit.visit(each, live_server.url, "/office/agents/photos")
         audit.visit(each, live_server.url, "/office/overview/report")
@@ -130,7 +131,7 @@ def test_axe_office_admin_pages(page, phone, live_server):
             {"name": "inconnu.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((300, 400))}])
         with each.expect_navigation():
             each.get_by_role("button", name="Voir les correspondances").click()
-        each.wait_for_load_state("networkidle")
+        wait_for_quiet_network(each)
         audit.check(each, "/office/agents/photos/<batch>")
     audit.assert_clean()
 
