@@ -3,13 +3,18 @@
 The fonts are DejaVu Sans from npm (`make vendor` copies them to static/vendor/fonts/): the core PDF
 fonts cannot write every French character (œ, « », the narrow no-break space).
 """
+from __future__ import annotations
+
 import io
 import logging
 import os
+from typing import TYPE_CHECKING
 
 import qrcode
 from flask import current_app
-from fpdf import FPDF
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT = "DejaVu"
 
@@ -27,6 +32,8 @@ def new_document(title: str) -> FPDF:
     regular, bold = os.path.join(folder, "DejaVuSans.ttf"), os.path.join(folder, "DejaVuSans-Bold.ttf")
     if not (os.path.exists(regular) and os.path.exists(bold)):
         raise FontsMissing(f"{folder} lacks DejaVuSans.ttf or DejaVuSans-Bold.ttf: run `make vendor`")
+    from fpdf import FPDF  # here, not at the top: fpdf and fontTools take a quarter of the app's start
+
     document = FPDF(orientation="P", unit="mm", format="A4")
     document.add_font(FONT, "", regular)
     document.add_font(FONT, "B", bold)
