@@ -167,7 +167,6 @@ def test_the_screen_stays_on_while_the_pass_is_shown(phone, live_server):
     assert phone.evaluate(held) == [["screen", True], ["screen", False]]
 
 
-
 def test_the_band_moves_and_only_its_layer_slides(phone, live_server):
     """A screenshot cannot pass for the pass: the band's light moves. It moves by a transform (the
     browser slides a layer; a moving background made it repaint the band every frame: a fifth of a
