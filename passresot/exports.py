@@ -13,9 +13,6 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .xlsx_stream import write_xlsx
 
@@ -82,6 +79,10 @@ def table_xlsx(table: Table) -> bytes:
     widths = [min(max(width + 2, 8), 60) for width in widths]
     if len(rows) > LARGE_TABLE_ROWS:
         return write_xlsx(_sheet_title(table.title), table.columns, rows, widths)
+    from openpyxl import Workbook  # here, not at the top: openpyxl is a tenth of the app's start
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = _sheet_title(table.title)

@@ -11,8 +11,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
-
 _EPOCH = datetime(1899, 12, 30)
 #: Characters XML 1.0 forbids (control characters other than tab, newline, carriage return).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -89,6 +87,8 @@ def _string(ref: str, value: str, styled: str) -> str:
 
 def write_xlsx(title: str, columns, rows: list, widths) -> bytes:
     """One sheet named `title` (already cleaned), header `columns` in bold and frozen, then `rows`."""
+    from openpyxl.utils import get_column_letter  # here: importing openpyxl slows every app start
+
     letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'

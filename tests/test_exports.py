@@ -75,12 +75,14 @@ def test_a_large_table_is_written_by_the_stream_writer_with_the_same_cells(monke
 def test_a_large_table_is_written_by_the_stream_writer_not_openpyxl(monkeypatch):
     """Past LARGE_TABLE_ROWS the XLSX comes from xlsx_stream (openpyxl needs seconds for 50,000 rows:
     bench/xlsx_export.py times both); the file is whole and openpyxl reads it back."""
+    import openpyxl
+
     from passresot import exports
 
     def no_openpyxl(*args, **kwargs):
         raise AssertionError("openpyxl's Workbook used for a large table")
 
-    monkeypatch.setattr(exports, "Workbook", no_openpyxl)
+    monkeypatch.setattr(openpyxl, "Workbook", no_openpyxl)  # exports imports it when a table is written
     table = Table("Partenaires", ["Partenaire", "Commune", "Visites"],
                   [(f"Site {n}", "Collioure", n) for n in range(exports.LARGE_TABLE_ROWS + 1)])
     sheet = load_workbook(io.BytesIO(table_xlsx(table)), read_only=True).active

@@ -1,6 +1,7 @@
 """What routes call for accounts: sign-in with throttling, creation, one-time links."""
 import hashlib
 import secrets
+from functools import cache
 from datetime import timedelta
 from typing import Optional
 
@@ -18,8 +19,13 @@ from .models import LoginAttempt, Role, SetupLink, SignInKind, User
 from .sessions import end_every_sign_in, end_pending_links, user_for_secret
 
 MIN_PASSWORD_LENGTH = 10
-# A fixed hash to compare against when the email is unknown, so timing does not reveal accounts.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to compare against when the email is unknown, so timing does not reveal accounts: made
+    at the first such sign-in, not at import (scrypt costs a third of a second on every app start)."""
+    return generate_password_hash("not-a-real-password")
 
 
 def normalize_email(email: str) -> str:
@@ -40,7 +46,7 @@ def authenticate(email: str, password: str, address: str, known_device: Optional
     email = normalize_email(email)
     throttle.check(email, caller, known=bool(known_device))
     user = User.query.filter_by(email=email).first()
-    hash_ = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    hash_ = user.password_hash if user and user.password_hash else _dummy_hash()
     password_ok = check_password_hash(hash_, password or "")
     if not (user and user.password_hash and password_ok and user.is_active):
         throttle.record_failure(email, caller)

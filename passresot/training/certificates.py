@@ -5,7 +5,6 @@ import os
 import uuid
 import warnings
 
-import pypdfium2
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -37,6 +36,8 @@ def clean_certificate(data: bytes) -> tuple[bytes, CertificateKind]:
 
 
 def _checked_pdf(data: bytes) -> bytes:
+    import pypdfium2  # here, not at the top: only certificate uploads need it, every app start would pay
+
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError:
