@@ -23,11 +23,14 @@ run-lan: setup migrate demo
 
 # The whole suite in three lanes side by side (the browser tests spend much of their time waiting):
 # the browser tests on SQLite, the database tests on SQLite, and the database tests on PostgreSQL
-# when it answers at TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure); then the
-# JavaScript tests. Each lane's output is printed when it ends; a failing lane lets the others finish.
+# when it answers at TEST_PG_URL (always on CI, where a missing PostgreSQL is a failure); and the
+# JavaScript tests beside them. Each lane's output is printed when it ends; a failing lane lets the
+# others finish.
 test: setup
 	@mkdir -p $(TEST_TMP)
-	@$(MAKE) --no-print-directory -k -j3 --output-sync=target test-browser test-sqlite test-postgres-lane
+	@$(MAKE) --no-print-directory -k -j4 --output-sync=target test-browser test-sqlite test-postgres-lane test-js
+
+test-js: node_modules/.installed
 	node --test tests/js/
 
 # The browser tests run in BROWSER_WORKERS pytest-xdist processes (each its own live server and
