@@ -18,11 +18,13 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 TICKS = os.sysconf("SC_CLK_TCK")
 BAND = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -83,7 +85,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}/band/"
     figures = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for index, label in enumerate(PAGES):
             context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
                                           has_touch=True, device_scale_factor=2)

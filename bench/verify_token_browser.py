@@ -14,12 +14,14 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 VECTORS = json.loads((ROOT / "tests/vectors/pass_tokens.json").read_text(encoding="utf-8"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WARM_RUNS = 200
 
 MEASURE = """async ({ qr, keys, now, mode, runs }) => {
@@ -72,7 +74,7 @@ def main() -> int:
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+            browser = playwright.chromium.launch(executable_path=CHROMIUM,
                                                  args=CHROMIUM_ARGS)
             print(f"Chromium {browser.version}, sample token of {len(VECTORS['vectors'][0]['qr'])} chars")
             for mode in ("webcrypto", "fallback"):
