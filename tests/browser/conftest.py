@@ -1,8 +1,9 @@
 """Browser tests: the real app in its own process, driven by headless Chromium through Playwright.
 
-`live_server` runs `flask run` on a free port over a fresh SQLite database holding the demo, and
-can stop and start again on the same port and database: stopping the server is the honest way to
-test offline, because Playwright's `set_offline()` does not cut the service worker's own requests.
+`live_server` serves the app as `flask run` does, in a process of its own (live_server.py), on a
+free port over a fresh SQLite database holding the demo, and can stop and start again on the same
+port and database: stopping the server ends its process, the honest way to test offline, because
+Playwright's `set_offline()` does not cut the service worker's own requests.
 Everything under tests/browser is marked `browser` (`-m "not browser"` leaves it out).
 """
 import os
@@ -14,8 +15,8 @@ import pytest
 from passresot.extensions import db
 from passresot.partners.models import Partner, PartnerPeriod
 
-from .helpers import (CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, live_database, scans_removed_after,
-                      watch_csp)
+from .helpers import (CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, demo_passwords_hashed_fast, live_database,
+                      scans_removed_after, watch_csp)
 from .live_server import LiveServer
 
 HERE = Path(__file__).resolve().parent
@@ -42,11 +43,12 @@ def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live_server"))
     server.flask("db", "upgrade")
     server.flask("load-demo")
+    demo_passwords_hashed_fast(server)
     server.start()
     _servers.append(server)
     yield server
     _servers.remove(server)
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import expect
+from werkzeug.security import generate_password_hash
 
 from passresot import create_app
 from passresot.extensions import db
@@ -20,11 +21,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DEMO_PASSWORD = "demo-passresot66"
+#: The browser lane signs in ~130 times, and scrypt (the app's hash) costs 0.1 s of processor each:
+#: its accounts get 1,000 rounds of PBKDF2 instead. Signing in checks whichever method a hash names;
+#: the app's own hashing is tested in tests/accounts.
+FAST_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1000")
 DEFAULT_TIMEOUT_MS = 20_000  # generous: CI machines are small and may be busy
 
 STAFF = "partenaire@demo.passresot66.fr"
 AGENT = "agent@demo.passresot66.fr"
 SEASONAL = "saisonnier@demo.passresot66.fr"
+OFFLINE_READY = "Disponible hors connexion"  # what a page says once its files are all on the device
 FLUSH_WAIT_MS = 20_000  # the outbox retries every 3 s here (SCANNER_FLUSH_EVERY_MS) while scans wait
 FORCED_DARK_ARGS = ["--blink-settings=forceDarkModeEnabled=true"]
 #: A pass code with a NUL character, as the zxing polyfill returns it.
@@ -117,6 +123,15 @@ def live_database(live_server):
         yield
         db.session.remove()
         db.engine.dispose()
+
+
+def demo_passwords_hashed_fast(live_server) -> None:
+    """The demo accounts (one password, hashed once by load-demo) get FAST_DEMO_HASH instead."""
+    with live_database(live_server):
+        demo_hash = User.query.filter_by(email=STAFF).one().password_hash
+        changed = User.query.filter_by(password_hash=demo_hash).update({User.password_hash: FAST_DEMO_HASH})
+        assert changed >= 5, changed
+        db.session.commit()
 
 
 def api(live_server, path, body=None, token=None):

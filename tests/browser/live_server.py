@@ -1,4 +1,5 @@
-"""The app served by `flask run` in a child process, for the browser and engine tests."""
+"""The app served in a child process, as `flask run` serves it, for the browser and engine tests."""
+import json
 import os
 import signal
 import socket
@@ -21,8 +22,45 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Spawner:
+    """The app_spawner process: forks a new server process from an already imported app."""
+
+    def __init__(self, env: dict, log_path: Path):
+        with open(log_path, "ab") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "tests.browser.app_spawner"], cwd=ROOT, env=env,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
+        self._answer()  # ready
+
+    def start(self, port: int, log_path: Path, env: dict) -> int:
+        return self._ask(start={"port": port, "log": str(log_path), "env": env})["pid"]
+
+    def exit_status(self, pid: int) -> int | None:
+        """None while the server runs, its exit status once it has ended."""
+        return self._ask(alive=pid)["status"]
+
+    def stop(self, pid: int) -> int:
+        return self._ask(stop=pid)["status"]
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=10)
+
+    def _ask(self, **command) -> dict:
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return self._answer()
+
+    def _answer(self) -> dict:
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the app spawner ended ({self.process.wait(timeout=10)})")
+        return json.loads(line)
+
+
 class LiveServer:
-    """The app served by `flask run` in a child process; `.url`, `.stop()`, `.start(**extra_env)`."""
+    """The app served in a child process, as by `flask run`; `.url`, `.stop()`, `.start(**extra_env)`.
+
+    Each start is a new process, forked by an app_spawner that has imported the app once."""
 
     def __init__(self, workdir: Path):
         self.port = _free_port()
@@ -49,7 +87,8 @@ class LiveServer:
             "SCANNER_FLUSH_EVERY_MS": "3000",
         })
         self.extra_env = {}
-        self.process = None
+        self.spawner = None
+        self.process = None  # the pid of the server's process while it runs
         self.frozen = False
 
     def flask(self, *args: str) -> str:
@@ -65,36 +104,33 @@ class LiveServer:
         if self.process is not None:
             raise RuntimeError("the live server is already running")
         self.extra_env = extra_env
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "app", "run",
-                 "--port", str(self.port), "--host", "127.0.0.1"],
-                cwd=ROOT, env={**self.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT)
+        self.process = self._spawner().start(self.port, self.log_path, {**self.env, **extra_env})
         self._wait_until(self._answers, "did not start")
 
     def stop(self) -> None:
-        """Stop serving: the port refuses connections, as when the phone has no network."""
+        """Stop serving: the process ends and the port refuses connections, as when the phone has no network."""
         if self.process is None:
             return
-        if self.frozen:
-            self.thaw()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        self.frozen = False  # the spawner wakes a frozen server to end it
+        self._spawner().stop(self.process)
         self.process = None
         self._wait_until(lambda: not self._port_open(), "still answers after stopping")
 
+    def close(self) -> None:
+        """Stop serving, for good: the spawner ends too."""
+        self.stop()
+        if self.spawner is not None:
+            self.spawner.close()
+            self.spawner = None
+
     def freeze(self) -> None:
         """The server stops answering but keeps its port: connections hang, as on a weak signal."""
-        self.process.send_signal(signal.SIGSTOP)
+        os.kill(self.process, signal.SIGSTOP)
         self.frozen = True
 
     def thaw(self) -> None:
         """Answer again, starting with the requests that waited."""
-        self.process.send_signal(signal.SIGCONT)
+        os.kill(self.process, signal.SIGCONT)
         self.frozen = False
 
     def restore(self) -> None:
@@ -118,9 +154,14 @@ class LiveServer:
         except OSError:
             return False
 
+    def _spawner(self) -> "Spawner":
+        if self.spawner is None:
+            self.spawner = Spawner(self.env, self.log_path)
+        return self.spawner
+
     def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"the live server exited ({self.process.returncode}):\n{self.log_tail()}")
+        if (status := self._spawner().exit_status(self.process)) is not None:
+            raise RuntimeError(f"the live server exited ({status}):\n{self.log_tail()}")
         try:
             with urllib.request.urlopen(self.url + "/login", timeout=2) as response:
                 return response.status == 200

@@ -12,14 +12,13 @@ import pillow_heif
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.security import generate_password_hash
 
 from passresot.accounts.models import AgentKind, Role, User
 from passresot.agents.models import AgentPhoto
 from passresot.audit.models import AuditEvent
 from passresot.extensions import db
 from passresot.offices.models import Office
-from .helpers import DEMO_PASSWORD, live_database, sign_in
+from .helpers import FAST_DEMO_HASH, live_database, sign_in
 
 
 ADMIN = "directeur@ot-photos.example"
@@ -47,7 +46,7 @@ def office_without_photos(live_server):
         db.session.add(office)
         db.session.flush()
         db.session.add(User(email=ADMIN, role=Role.office_admin, first_name="Directeur", last_name="Photos",
-                            office_id=office.id, password_hash=generate_password_hash(DEMO_PASSWORD)))
+                            office_id=office.id, password_hash=FAST_DEMO_HASH))
         db.session.add_all([User(email=email, role=Role.agent, first_name=first, last_name=last, office_id=office.id,
                                  kind=AgentKind.permanent, contract_start=date.today() - timedelta(days=30))
                             for first, last, email in AGENTS])

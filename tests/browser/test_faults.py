@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .faulty_proxy import FaultyProxy
-from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api, my_pass,
-                      sign_in, wait_until_kept)
+from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api,
+                      demo_passwords_hashed_fast, my_pass, sign_in, wait_until_kept)
 from .live_server import LiveServer
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
@@ -41,12 +41,13 @@ def pg_server(tmp_path_factory):
     server.env["DATABASE_URL"] = f"{PG_SERVER.replace('postgresql://', 'postgresql+psycopg://')}/{DATABASE}"
     server.flask("db", "upgrade")
     server.flask("load-demo")
+    demo_passwords_hashed_fast(server)
     server.start()
     proxy = FaultyProxy(server.port)
     server.public_url = proxy.url
     yield server, proxy
     proxy.close()
-    server.stop()
+    server.close()
     with _admin_connection() as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 

@@ -10,7 +10,6 @@ import pypdfium2 as pdfium
 from openpyxl import load_workbook
 import pytest
 from playwright.sync_api import expect
-from werkzeug.security import generate_password_hash
 
 from passresot.accounts.models import AgentKind, Role, SetupLink, User
 from passresot.agents.models import AgentPhoto

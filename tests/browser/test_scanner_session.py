@@ -9,9 +9,8 @@ from passresot.accounts.models import Role, User
 from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.visits.models import Scan, Visit
-from werkzeug.security import generate_password_hash
-from .helpers import (AGENT, DEMO_PASSWORD, SEASONAL, STAFF, live_database, my_pass, partner_scans, shot,
-                      sign_in)
+from .helpers import (AGENT, DEMO_PASSWORD, FAST_DEMO_HASH, SEASONAL, STAFF, live_database, my_pass, partner_scans,
+                      shot, sign_in)
 
 
 OTHER_STAFF = "accueil@autre-site.example"
@@ -23,7 +22,7 @@ def other_site(live_server, staff_site):
     with live_database(live_server):
         partner = Partner.query.filter(Partner.id != staff_site, Partner.accepts_all_year.is_(True)).first()
         staff = User(role=Role.partner_staff, email=OTHER_STAFF, first_name="Jordi", last_name="Sala",
-                     partner_id=partner.id, password_hash=generate_password_hash(DEMO_PASSWORD))
+                     partner_id=partner.id, password_hash=FAST_DEMO_HASH)
         db.session.add(staff)
         db.session.commit()
         ids = partner.id, partner.name, staff.id

@@ -1,8 +1,9 @@
 """The main offline journeys in the engines our users hold besides Chromium: WebKitGTK (Safari's
 engine) and Firefox ESR. Run by `make test-engines`, never by `make test` (slow; CI leaves it out).
 
-The app is served by the browser tests' `LiveServer` (`flask run` on a free port, a fresh SQLite
-database holding the demo): `.stop()` is the honest way to be offline, as in tests/browser.
+The app is served by the browser tests' `LiveServer` (as `flask run` serves it, on a free port, a
+fresh SQLite database holding the demo): `.stop()` is the honest way to be offline, as in
+tests/browser.
 """
 import os
 
@@ -24,7 +25,7 @@ def live_server(tmp_path_factory):
     server.flask("load-demo")
     server.start()
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture
