@@ -9,11 +9,11 @@ import urllib.request
 import pytest
 
 from .faulty_proxy import FaultyProxy
-from .helpers import expect_image_shown, sign_in
+from .helpers import OFFLINE_READY, expect_image_shown, sign_in
 
 AGENT = "agent@demo.passresot66.fr"
 PARTNER = "partenaire@demo.passresot66.fr"
-READY = "Disponible hors connexion"
+READY = OFFLINE_READY
 WAITING = "Pas encore enregistré sur ce téléphone — gardez cette page ouverte une minute"
 
 
