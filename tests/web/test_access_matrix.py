@@ -428,12 +428,40 @@ def sqlite_world(app, tmp_path_factory):
         files = tmp_path_factory.mktemp("matrix")
         for folder in disk_folders():  # the photo batch and the certificate live on disk beside the database
             shutil.copytree(folder, files / os.path.basename(folder))
-    yield world, snapshot, files
+        watcher = sqlite3.connect(db.engine.url.database)  # sees every commit by another connection
+        saved = Saved(snapshot, files, watcher, _files_state(disk_folders()))
+    yield world, saved
+    watcher.close()
     empty_every_table(app)
     with app.app_context():
         for folder in disk_folders():
             shutil.rmtree(folder, ignore_errors=True)
     snapshot.close()
+
+
+@dataclass
+class Saved:
+    """The world's database and files as written, and how to tell whether a case changed them."""
+    snapshot: sqlite3.Connection
+    files: object
+    watcher: sqlite3.Connection
+    files_state: list
+
+    def data_version(self) -> int:
+        """Changes when any other connection (the app's, a backup's) commits to the database."""
+        return self.watcher.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _files_state(folders) -> list:
+    """Every folder and file under `folders`, with each file's size and modification time."""
+    state = []
+    for folder in folders:
+        for root, _, names in os.walk(folder):
+            state.append((root, None, None))
+            for name in names:
+                info = os.stat(os.path.join(root, name))
+                state.append((os.path.join(root, name), info.st_size, info.st_mtime_ns))
+    return sorted(state)
 
 
 def batches_folder() -> str:
@@ -458,18 +486,21 @@ def _copy_database(engine, *, to=None, back_from=None):
 
 @pytest.fixture
 def world(app, sqlite_world, request):
-    """The world of one case: the SQLite copy (put back after the case), or written for this case."""
+    """The world of one case: the SQLite copy (put back after the case if it changed), or written for this case."""
     if sqlite_world is None:
         yield _world(request.getfixturevalue("make"))
         return
-    world, snapshot, files = sqlite_world
+    world, saved = sqlite_world
+    version = saved.data_version()
     yield world
     with app.app_context():
         db.session.remove()
-        _copy_database(db.engine, back_from=snapshot)
-        for folder in disk_folders():
-            shutil.rmtree(folder, ignore_errors=True)
-            shutil.copytree(files / os.path.basename(folder), folder)
+        if saved.data_version() != version:  # most cases only read: nothing to put back
+            _copy_database(db.engine, back_from=saved.snapshot)
+        if _files_state(disk_folders()) != saved.files_state:
+            for folder in disk_folders():
+                shutil.rmtree(folder, ignore_errors=True)
+                shutil.copytree(saved.files / os.path.basename(folder), folder)
 
 
 @pytest.fixture
