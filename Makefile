@@ -34,19 +34,22 @@ test-js: node_modules/.installed
 	node --test tests/js/
 
 # The browser tests run in BROWSER_WORKERS pytest-xdist processes (each its own live server and
-# Chromium, a module at a time); BROWSER_WORKERS=1 runs them in one process, in file order.
+# Chromium, a module at a time); BROWSER_WORKERS=1 runs them in one process, in file order. Each lane
+# collects only its own folders (the browser tests are those under tests/browser): collecting the
+# whole suite to deselect most of it cost each process ~4 s.
 BROWSER_WORKERS ?= 2
 test-browser: setup
 	@mkdir -p $(TEST_TMP)
 	$(BIN)/python -m pytest -q -m browser $(if $(filter-out 1,$(BROWSER_WORKERS)),-n $(BROWSER_WORKERS) --dist loadfile) \
-	  -p no:cacheprovider --basetemp=$(TEST_TMP)/browser
+	  -p no:cacheprovider --basetemp=$(TEST_TMP)/browser tests/browser
 
 # The database lanes run at a lower priority: the browser lane, whose waits make it the longest, gets
 # the processor when it needs it, and the database lanes fill the time it spends waiting.
 DB_LANE_NICE ?= nice -n 10
 test-sqlite: setup
 	@mkdir -p $(TEST_TMP)
-	$(DB_LANE_NICE) $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite
+	$(DB_LANE_NICE) $(BIN)/python -m pytest -q -m "not browser" --ignore=tests/browser -p no:cacheprovider \
+	  --basetemp=$(TEST_TMP)/sqlite
 
 # The role × URL matrix (1,300 requests, the same decisions on any engine) runs on SQLite only here,
 # and so do the tests that never touch the test database (DATABASE_TESTS_ONLY, tests/conftest.py):
@@ -56,7 +59,7 @@ test-postgres-lane: setup
 	@if [ "$$CI" = true ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the database tests on PostgreSQL ($(TEST_PG_URL))"; \
 	  TEST_DATABASE_URL=$(TEST_PG_URL) DATABASE_TESTS_ONLY=1 $(DB_LANE_NICE) $(BIN)/python -m pytest -q -m "not browser" \
-	    -p no:cacheprovider --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
+	    -p no:cacheprovider --ignore=tests/browser --ignore=tests/web/test_access_matrix.py --basetemp=$(TEST_TMP)/postgres; \
 	else echo "== PostgreSQL does not answer on 127.0.0.1:5432: the database tests ran on SQLite only"; fi
 
 # `make test` N times (`make test-repeat 5`, or N=5), its three lanes each time, stopping at the
