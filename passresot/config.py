@@ -89,6 +89,8 @@ def load_config(instance_path: str) -> dict:
         "SIGN_IN_RATE_LIMIT": env("SIGN_IN_RATE_LIMIT", "30/60"),
         #: The public certificate check, per address: enough for an auditor, not for guessing serials.
         "VERIFY_RATE_LIMIT": env("VERIFY_RATE_LIMIT", "60/60"),
+        #: werkzeug's method for password and PIN hashes (the tests' database sets a light one).
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_SECONDS": 15 * 60,
         "SETUP_LINK_DAYS": 7,

@@ -5,8 +5,8 @@ import re
 from datetime import date, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
-from werkzeug.security import generate_password_hash
 
+from .accounts.api import hash_password
 from .accounts.models import AgentKind, Role, User
 from .agents.models import AgentPhoto
 from .agents.photos import reencode_photo
@@ -101,7 +101,7 @@ def database_is_empty() -> bool:
 def load_demo(password: str) -> None:
     """Add the whole demo; the caller commits."""
     rng = random.Random(66)
-    password_hash = generate_password_hash(password)
+    password_hash = hash_password(password)
     today = paris_today()
     offices = [Office(name=name, commune=commune, phone=phone,
                       email=f"contact@ot-{_slug(commune)}.demo.passresot66.fr")

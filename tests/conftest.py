@@ -55,6 +55,9 @@ def app(tmp_path_factory):
         "SCAN_ITEMS_RATE_LIMIT": "10000000/60",
         "REPORTS_RATE_LIMIT": "100000/60",
         "TYPED_IDENTITY_RATE_LIMIT": "100000/60",
+        # Passwords and PINs the tests set: 1,000 rounds of PBKDF2, not scrypt's 0.1 s of processor
+        # each (test_setup_links.py checks the app's own method).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     from flask_migrate import upgrade
 

@@ -21,12 +21,18 @@ from .sessions import end_every_sign_in, end_pending_links, user_for_secret
 MIN_PASSWORD_LENGTH = 10
 
 
+def hash_password(secret: str) -> str:
+    """The hash kept for a password or a PIN, by the method PASSWORD_HASH_METHOD names (scrypt; the
+    tests' database uses a light one, as they set hundreds of passwords)."""
+    return generate_password_hash(secret, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """A hash to compare against when the email is unknown, so timing does not reveal accounts: made
     at the first such sign-in, not at import (scrypt costs 0.1 to 0.3 s of processor, which every
     app start would pay)."""
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -47,7 +53,8 @@ def authenticate(email: str, password: str, address: str, known_device: Optional
     email = normalize_email(email)
     throttle.check(email, caller, known=bool(known_device))
     user = User.query.filter_by(email=email).first()
-    hash_ = user.password_hash if user and user.password_hash else _dummy_hash()
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    hash_ = user.password_hash if user and user.password_hash else _dummy_hash(method)
     password_ok = check_password_hash(hash_, password or "")
     if not (user and user.password_hash and password_ok and user.is_active):
         throttle.record_failure(email, caller)
@@ -113,7 +120,7 @@ def set_password_with_link(token: str, password: str) -> User:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise WeakPassword(fields={"password": WeakPassword.message})
     user = link.user
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_version += 1
     link.used_at = utcnow()
     end_every_sign_in(user)

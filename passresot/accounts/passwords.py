@@ -1,13 +1,13 @@
 """One's own password: changing it (the current one required) and asking a reset link by e-mail."""
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..audit.api import record_event
 from ..mailbox.api import queue_mail
 from ..ratelimit.api import hit
 from . import throttle
-from .api import MIN_PASSWORD_LENGTH, create_setup_link, find_user_by_email, normalize_email
+from .api import MIN_PASSWORD_LENGTH, create_setup_link, find_user_by_email, hash_password, normalize_email
 from .exceptions import WeakPassword, WrongCurrentPassword
 from .models import Role
 from .sessions import end_every_sign_in
@@ -27,7 +27,7 @@ def change_own_password(user, current: str, new: str, *, keep, address: str) -> 
         raise WrongCurrentPassword()
     if len(new or "") < MIN_PASSWORD_LENGTH:
         raise WeakPassword()
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = hash_password(new)
     user.session_version += 1
     ended = end_every_sign_in(user, keep=keep)
     record_event(user, "user.password_changed", "user", user.id, sessions_ended=ended)

@@ -9,9 +9,10 @@ import secrets
 from datetime import timedelta
 from typing import Optional
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..accounts import throttle
+from ..accounts.api import hash_password
 from ..accounts.models import ApiToken, Role, SignInKind, User
 from ..accounts.sessions import end_every_sign_in
 from ..audit.api import record_event
@@ -105,7 +106,7 @@ def revoke_device(actor: User, device: User) -> None:
 
 def set_site_pin(actor: User, partner: Partner, pin: str) -> None:
     row = db.session.get(SitePin, partner.id) or SitePin(partner_id=partner.id)
-    row.pin_hash, row.set_at, row.set_by_id = generate_password_hash(pin), utcnow(), actor.id
+    row.pin_hash, row.set_at, row.set_by_id = hash_password(pin), utcnow(), actor.id
     db.session.add(row)
     record_event(actor, "site.pin_set", "partner", partner.id)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text as sql
 
+from passresot import create_app
 from passresot.accounts.models import Role, SetupLink, User
 from passresot.extensions import db
 from passresot.mailbox.api import send_queued
@@ -127,6 +128,18 @@ def test_the_link_works_once_then_is_refused_with_410(office_admin_client, new_a
     reuse = set_password(client, new_agent_token, "un autre mot de passe")
     assert reuse.status_code == 410
     assert login(client, "nouvel.agent@example.fr", "un autre mot de passe").status_code == 401
+
+
+def test_the_chosen_password_is_kept_as_a_scrypt_hash_outside_the_tests(app, office_admin_client, new_agent_token,
+                                                                         monkeypatch):
+    assert create_app({"INSTANCE_PATH": app.instance_path}).config["PASSWORD_HASH_METHOD"] == "scrypt"
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")  # the tests' database uses a light one
+    sign_out(office_admin_client)
+    assert set_password(office_admin_client, new_agent_token).status_code == 302
+
+    kept = User.query.filter_by(email="nouvel.agent@example.fr").one().password_hash
+    assert kept.startswith("scrypt:") and NEW_PASSWORD not in kept
+    assert login(office_admin_client, "nouvel.agent@example.fr", NEW_PASSWORD).status_code == 302
 
 
 def test_after_choosing_a_password_the_sign_in_form_has_the_email_filled(office_admin_client, new_agent_token):
