@@ -92,13 +92,27 @@ function askToBeControlled() {
   });
 }
 
+// Whether the worker answered this page's own request (workerStart is 0 when none did; an engine
+// without navigation timing is taken as answered, as before). A page loaded from the network may be
+// claimed before this module runs, on a busy device: the controller is there already and no
+// controllerchange will come, so it is handed over now, or it would never be kept for offline use.
+function answeredByTheWorker() {
+  const navigation = performance.getEntriesByType?.("navigation")[0];
+  return Boolean(navigator.serviceWorker.controller) && (navigation ? navigation.workerStart > 0 : true);
+}
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.startMessages();  // the scanner listens for the worker's SCANS_SENT
-  const hadController = Boolean(navigator.serviceWorker.controller);
+  let handedOver = answeredByTheWorker();
+  const handOver = () => {
+    if (!handedOver) keepPageForOffline();
+    handedOver = true;
+  };
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (reloadRequested) window.location.reload();
-    else if (!hadController) keepPageForOffline();
+    else handOver();
   });
+  if (navigator.serviceWorker.controller) handOver();
   register();
   askToBeControlled();
 }

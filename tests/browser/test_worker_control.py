@@ -52,3 +52,28 @@ def test_a_page_whose_navigation_began_before_the_worker_was_active_is_taken_ove
         wait_until_kept(phone, proxy.url + "/help")
     finally:
         proxy.close()
+
+
+def test_a_page_claimed_before_its_scripts_ran_is_still_kept_for_offline_use(phone, live_server):
+    """A page that loaded from the network while the worker was installing (in another tab here), and
+    that the worker claimed before the page's own scripts ran: the controller is there when
+    sw-register.js runs and no controllerchange will come, so the page hands itself over then (a
+    busy phone; seen as /partners never kept in a loaded test run)."""
+    sign_in(phone, live_server.url, AGENT)
+    phone.evaluate("navigator.serviceWorker.getRegistrations()"
+                   ".then((all) => Promise.all(all.map((r) => r.unregister())))")
+    held = []  # the page's sw-register.js, held (routing also keeps it out of the HTTP cache)
+    phone.route("**/static/js/sw-register.js*", lambda route: held.append(route))
+    phone.goto(live_server.url + "/partners", wait_until="commit")
+    while not held:
+        phone.wait_for_timeout(50)
+    assert phone.evaluate("navigator.serviceWorker.controller") is None
+    assert not phone.evaluate("caches.match(location.href).then(Boolean)")
+
+    other_tab = phone.context.new_page()
+    other_tab.goto(live_server.url + "/help")  # registers the worker again: it installs, activates, claims
+    wait_until(phone, "() => navigator.serviceWorker.controller !== null", timeout_ms=30_000)
+    held[0].continue_()
+
+    wait_until_kept(phone, live_server.url + "/partners")
+    other_tab.close()
