@@ -1,7 +1,7 @@
 """Eductour attendance by scan: a holder invited to a programme with a stop at the site that day is
 admitted as « Éductour », marked present at the stop exactly once, without using (or needing) the
 free entry of the year; the device knows the programme from its bundle to say so offline."""
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
@@ -9,7 +9,7 @@ from passresot.eductours.api import cancel_programme, plan_programme
 from passresot.eductours.models import Attendance, AttendanceSource
 from passresot.extensions import db
 from passresot.passes.api import revoke_pass
-from passresot.timeutil import paris_today, utcnow
+from passresot.timeutil import PARIS, paris_today, utcnow
 from passresot.visits.api import record_scans, undo_admission
 from passresot.visits.models import Scan, ScanStatus, Visit
 
@@ -100,7 +100,9 @@ def test_a_revoked_pass_is_refused_even_on_the_eductour_day(site, programme):
 
 
 def test_an_offline_eductour_scan_synced_later_counts_once_and_replays_the_same(site, programme):
-    scanned = utcnow() - timedelta(minutes=40)
+    # 40 minutes ago, but on the eductour's day (just after midnight in Paris, that was yesterday)
+    midnight = datetime.combine(paris_today(), time(0, 1), tzinfo=PARIS).astimezone(timezone.utc)
+    scanned = max(utcnow() - timedelta(minutes=40), midnight.replace(tzinfo=None))
     sent = item(site.pass_.token, scanned_at=scanned, offline_verdict="admitted")
     [first] = record(site, sent)
     [replay] = record(site, sent)  # the answer was lost: the outbox sends it again
