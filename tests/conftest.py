@@ -8,7 +8,7 @@ from passresot import create_app
 from passresot.extensions import db
 
 from . import factories
-from .helpers import FAST_HASH, FakeSMTP, empty_every_table
+from .helpers import FAST_HASH, FAST_HASH_METHOD, FakeSMTP, empty_every_table
 
 
 def pytest_collection_modifyitems(config, items):
@@ -57,7 +57,7 @@ def app(tmp_path_factory):
         "TYPED_IDENTITY_RATE_LIMIT": "100000/60",
         # Passwords and PINs the tests set: 1,000 rounds of PBKDF2, not scrypt's 0.1 s of processor
         # each (test_setup_links.py checks the app's own method).
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "PASSWORD_HASH_METHOD": FAST_HASH_METHOD,
     })
     from flask_migrate import upgrade
 

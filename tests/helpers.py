@@ -8,7 +8,8 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct-horse-battery"
-FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+FAST_HASH_METHOD = "pbkdf2:sha256:1000"  # the tests' light password hash (the app's is scrypt)
+FAST_HASH = generate_password_hash(PASSWORD, method=FAST_HASH_METHOD)
 
 
 def csrf_token(client, url="/login") -> str:

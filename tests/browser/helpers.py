@@ -15,6 +15,7 @@ from passresot.extensions import db
 from passresot.passes.base45 import b45decode, b45encode
 from passresot.accounts.models import User
 from passresot.visits.models import Scan, Visit
+from tests.helpers import FAST_HASH_METHOD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -24,7 +25,7 @@ DEMO_PASSWORD = "demo-passresot66"
 #: The browser lane signs in ~130 times, and scrypt (the app's hash) costs 0.1 s of processor each:
 #: its accounts get 1,000 rounds of PBKDF2 instead. Signing in checks whichever method a hash names;
 #: the app's own hashing is tested in tests/accounts.
-FAST_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:1000")
+FAST_DEMO_HASH = generate_password_hash(DEMO_PASSWORD, method=FAST_HASH_METHOD)
 DEFAULT_TIMEOUT_MS = 20_000  # generous: CI machines are small and may be busy
 
 STAFF = "partenaire@demo.passresot66.fr"
