@@ -192,11 +192,30 @@ def scan(phone, text):
     return result
 
 
+def wait_until_ready_offline(page, scope: str, timeout_ms: int = 60_000) -> None:
+    """Waits until the device holds everything the page needs offline (for the scanner: its page,
+    its files with the QR decoder, the bundle), by the check behind the page's own line « Disponible
+    hors connexion » (offline-ready.js, already loaded by the page), asked every 100 ms rather than at
+    the line's growing intervals. The scanner's own files are stored only once it asks: before that a
+    reload without network finds no scanner.js (seen on CI: the page stayed inert)."""
+    wait_until(page, """async (scope) => {
+        const { checkReadiness } = await import("/static/js/offline-ready.js");
+        return (await checkReadiness(scope)).ready;
+    }""", scope, timeout_ms)
+
+
 def open_scanner(page, live_server):
-    page.goto(live_server.url + "/scanner")
+    open_scanner_at(page, live_server.url)
+
+
+def open_scanner_at(page, url: str) -> None:
+    """Open the scanner online at `url` (the server, or a proxy in front of it) and wait until it can
+    work offline, as the staff are told to."""
+    page.goto(url + "/scanner")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
-    wait_until_kept(page, live_server.url + "/scanner")
+    wait_until_kept(page, url + "/scanner")
+    wait_until_ready_offline(page, "scanner")
 
 
 def open_list_online(phone, live_server):

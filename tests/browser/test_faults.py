@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from .faulty_proxy import FaultyProxy
 from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, api,
-                      demo_passwords_hashed_fast, my_pass, sign_in, wait_until_kept)
+                      demo_passwords_hashed_fast, my_pass, open_scanner_at, sign_in)
 from .live_server import LiveServer
 
 PG_SERVER = os.environ.get("TEST_PG_SERVER", "postgresql://root@127.0.0.1:5432")
@@ -59,13 +59,6 @@ def _sql(query, *params, database=DATABASE):
         return cursor.fetchall() if cursor.description else None
 
 
-def _open_scanner(page, url):
-    page.goto(url + "/scanner")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.locator("[data-scanner][data-ready=true]").wait_for()
-    wait_until_kept(page, url + "/scanner")
-
-
 QUEUE_SCANS = """async ({ codes, days }) => {
   // What the page does for each scan (scanner-outbox.js), spread over the last `days` days.
   const outbox = await import("/static/js/scanner-outbox.js");
@@ -86,7 +79,7 @@ def test_500_offline_scans_survive_lost_answers_and_a_server_stopped_mid_upload(
     server, proxy = pg_server
     url = proxy.url
     sign_in(phone, url, STAFF)
-    _open_scanner(phone, url)
+    open_scanner_at(phone, url)
     before = _sql("SELECT count(*) FROM scans")[0][0]
 
     server.stop()
@@ -140,7 +133,7 @@ def test_scans_left_in_a_closed_browser_are_sent_days_later(playwright, pg_serve
 
     context, page = launch()
     sign_in(page, url, STAFF)
-    _open_scanner(page, url)
+    open_scanner_at(page, url)
     server.stop()
     page.fill("[data-code]", seasonal_qr)
     page.get_by_role("button", name="Vérifier").click()
@@ -166,7 +159,7 @@ def test_a_database_outage_gives_clear_errors_keeps_scans_and_recovers_without_r
     token = api(server, "/api/v1/auth/token", {"email": STAFF, "password": "demo-passresot66",
                                                "device_name": "faults"})["token"]
     sign_in(page, url, STAFF)
-    _open_scanner(page, url)
+    open_scanner_at(page, url)
     _sql(f"ALTER DATABASE {DATABASE} ALLOW_CONNECTIONS false", database="postgres")
     _sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", DATABASE,
          database="postgres")
