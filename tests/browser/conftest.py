@@ -80,13 +80,37 @@ def browser(playwright):
     chromium.close()
 
 
+_pages: list = []  # the test's own pages, whose console a failure's report shows
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test's report also shows what its pages logged (errors, warnings, uncaught
+    exceptions) and the end of the live server's log: on CI that is all there is to go on."""
+    report = (yield).get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for page in _pages:
+        if page.console_lines:
+            report.sections.append((f"browser console of {page.url}", "\n".join(page.console_lines[-40:])))
+    for server in _servers:
+        report.sections.append(("live server log", server.log_tail(40)))
+
+
 def _new_page(browser, **options):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", **options)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return watch_csp(context.new_page())
+    page = watch_csp(context.new_page())
+    page.console_lines = []
+    page.on("console", lambda message: page.console_lines.append(f"{message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: page.console_lines.append(f"uncaught: {error}"))
+    _pages.append(page)
+    return page
 
 
 def _closed_without_csp_violation(page):
+    _pages.remove(page)
     violations = page.csp_violations
     page.context.close()
     assert not violations, f"blocked by the Content-Security-Policy: {violations}"
