@@ -4,16 +4,14 @@ fires it on demand (the browser's own retry would come minutes later)."""
 import time
 
 from playwright.sync_api import expect
-from .helpers import POISON, SEASONAL, STAFF, my_pass, partner_scans, queue, recorded, sign_in
+from .helpers import POISON, SEASONAL, STAFF, my_pass, open_scanner, partner_scans, queue, recorded, sign_in
 
 
 def scanner_with_worker_events(page, live_server):
     """The staff's /scanner under its worker, and the worker registrations DevTools reports (to
     fire a sync event at them): (cdp session, list of registrations)."""
     sign_in(page, live_server.url, STAFF)
-    page.goto(live_server.url + "/scanner")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.locator("[data-scanner][data-ready=true]").wait_for()
+    open_scanner(page, live_server)
     cdp = page.context.new_cdp_session(page)
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated",
