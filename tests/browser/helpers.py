@@ -214,6 +214,11 @@ def open_scanner_at(page, url: str) -> None:
     page.goto(url + "/scanner")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.locator("[data-scanner][data-ready=true]").wait_for()
+    wait_until_scanner_works_offline(page, url)
+
+
+def wait_until_scanner_works_offline(page, url: str) -> None:
+    """The scanner page at `url` is kept, with everything it needs offline."""
     wait_until_kept(page, url + "/scanner")
     wait_until_ready_offline(page, "scanner")
 

@@ -11,7 +11,7 @@ from passresot.visits.models import Scan
 
 from .fake_camera import camera_args, write_y4m
 from .helpers import (AGENT, CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, SEASONAL, STAFF, live_database,
-                      my_pass, paste, scan, sign_in, wait_until_kept, wait_until_ready_offline, watch_csp)
+                      my_pass, paste, scan, sign_in, wait_until_scanner_works_offline, watch_csp)
 
 
 def shoot(page, name):
@@ -50,8 +50,7 @@ def test_a_tablet_enrolled_by_its_link_scans_then_is_revoked(page, phone, live_s
     phone.locator("[data-scanner][data-ready=true]").wait_for()
     assert scan(phone, agent_qr) == ("admitted", "")
 
-    wait_until_kept(phone, live_server.url + "/scanner")
-    wait_until_ready_offline(phone, "scanner")
+    wait_until_scanner_works_offline(phone, live_server.url)
 
     # No signal: the tablet admits the seasonal agent on its own and keeps the scan; the page is closed.
     live_server.stop()
@@ -131,8 +130,7 @@ def test_a_tablet_asks_the_sites_pin_to_override_online_and_offline(page, phone,
     page.fill("input[name=pin]", "4821")
     page.get_by_role("button", name="Enregistrer le code PIN").click()
     enrol_tablet(page, phone, live_server, "Caisse PIN")
-    wait_until_kept(phone, live_server.url + "/scanner")
-    wait_until_ready_offline(phone, "scanner")
+    wait_until_scanner_works_offline(phone, live_server.url)
 
     # Online, a wrong PIN: the server's words, the refusal stays, no entry recorded.
     box = override_with_pin(phone, agent_qr, "1111")
