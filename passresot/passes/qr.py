@@ -5,6 +5,7 @@ The SVG carries a 2-module white border; the page or card puts it inside a white
 quiet zone of ISO/IEC 18004 without spending screen width on a second margin. Error correction
 stays at level M: Q and H read worse when the camera is out of focus, L worse under glare.
 """
+import functools
 import re
 from html import escape
 
@@ -26,17 +27,24 @@ def _code(text: str, **options) -> qrcode.QRCode:
 def qr_svg(text: str, label: str = "QR code") -> str:
     """An <svg> element (no XML declaration) drawing `text` in a QR code with a 2-module border;
     `label` is its name for screen readers."""
+    return _drawing(text)[0].replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+
+
+def qr_modules(text: str) -> int:
+    """The side of qr_svg(text) in modules, its border included."""
+    return _drawing(text)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _drawing(text: str) -> tuple[str, int]:
+    """The unnamed <svg> of `text`'s code and its side in modules. A pass page draws the same code at
+    each opening (and the worker's background refresh asks for it again): it is drawn once."""
     code = _code(text, box_size=10, image_factory=qrcode.image.svg.SvgPathImage)
     svg = code.make_image().to_string(encoding="unicode")
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2:]
     svg = re.sub(r' (width|height)="[^"]*"', "", svg, count=2)
-    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" shape-rendering="crispEdges" ', 1)
-
-
-def qr_modules(text: str) -> int:
-    """The side of qr_svg(text) in modules, its border included."""
-    return _code(text).modules_count + 2 * BORDER
+    return svg.replace("<svg ", '<svg shape-rendering="crispEdges" ', 1), code.modules_count + 2 * BORDER
 
 
 def qr_version(text: str) -> int:
