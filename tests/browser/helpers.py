@@ -1,5 +1,6 @@
 """Helpers shared by the browser tests: the demo accounts, signing in, the live server's database,
 the scanner's gestures. Fixtures are in conftest.py."""
+import functools
 import json
 import os
 import time
@@ -118,12 +119,18 @@ def watch_csp(page):
 @contextmanager
 def live_database(live_server):
     """An app context on the live server's own database, to add and remove rows around a test."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server.env["DATABASE_URL"],
-                      "INSTANCE_PATH": live_server.env["PASSRESOT_INSTANCE_PATH"], "SECRET_KEY": "x"})
+    app = _app_on(live_server.env["DATABASE_URL"], live_server.env["PASSRESOT_INSTANCE_PATH"])
     with app.app_context():
         yield
         db.session.remove()
-        db.engine.dispose()
+        db.engine.dispose()  # no connection left open while the server's database is changed or dropped
+
+
+@functools.cache
+def _app_on(database_url: str, instance_path: str):
+    """One app per live server database, for every live_database of the run: building the app (its
+    blueprints, their URL rules) cost 30 s of processor per browser lane when each use built its own."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance_path, "SECRET_KEY": "x"})
 
 
 def demo_passwords_hashed_fast(live_server) -> None:
