@@ -68,6 +68,7 @@ PRECACHED_STATIC = (
     "js/reports-outbox.js",
     "js/reports-sync.js",
     "js/scanner-camera.js",
+    "js/scanner-sharpen.js",
     "js/idb.js",
     "js/scanner-verdict.js",
     "js/scanner-camera-ui.js",

@@ -2,6 +2,9 @@
 // passed on once. The detector is the browser's own BarcodeDetector where it reads qr_code;
 // otherwise the barcode-detector polyfill (npm, zxing-wasm), imported only then, with its .wasm
 // served by our own server (static/vendor/, precached by the service worker): never a CDN.
+// A frame that held no code is followed by a sharpened one (scanner-sharpen.js): out of focus by
+// more than about a module, a pass reads only sharpened.
+import { frameCanvas, sharpenedFrame } from "./scanner-sharpen.js";
 
 const SAME_CODE_PAUSE_MS = 2500;  // the holder still shows the same code after "Scanner suivant"
 
@@ -47,6 +50,8 @@ export class Camera {
     this.paused = false;
     this.last = { text: null, until: 0 };
     this.looping = false;
+    this.sharpenNext = false;  // the last frame held no code: try the next one sharpened
+    this.canvas = null;
   }
 
   get running() { return this.stream !== null; }
@@ -84,13 +89,15 @@ export class Camera {
       const shown = await nextFrame(this.video);
       if (!this.stream || this.paused || this.video.readyState < 2) continue;
       const frameTime = Math.min(shown ?? Infinity, performance.now());
+      const sharpen = this.sharpenNext;
       let codes = [];
       try {
-        codes = await this.detector.detect(this.video);
+        codes = await this.detector.detect(sharpen ? this.sharpened() : this.video);
       } catch {
         continue;  // a frame the detector could not read (camera starting, resized)
       }
       const text = codes.find((code) => code.rawValue)?.rawValue;
+      this.sharpenNext = !text && !sharpen;
       if (!text || this.paused || !this.stream) continue;
       if (text === this.last.text && frameTime < this.last.until) continue;
       this.last = { text, until: Infinity };
@@ -98,6 +105,11 @@ export class Camera {
       this.onCode(text, frameTime);
     }
     this.looping = false;
+  }
+
+  sharpened() {
+    this.canvas ??= frameCanvas();
+    return sharpenedFrame(this.video, this.canvas) ?? this.video;
   }
 }
 

@@ -1,0 +1,89 @@
+// A camera frame sharpened for the QR detector. A pass filmed out of focus (a tablet's fixed-focus
+// camera, a phone held too close) blurs each module into its neighbours: past about one module of
+// blur the detector reads no code at all, while an unsharp mask (the frame plus `amount` times its
+// difference from a blurred copy) gives the modules their edges back up to about 1.3 modules.
+// The camera (scanner-camera.js) tries this copy only when the plain frame held no code.
+// bench/scan_defocus.py measures what it reads; tests/js/scanner-sharpen.test.mjs checks the maths.
+
+/** The frame is shrunk to this many pixels on its long side first: the blur below is sized for it. */
+export const FRAME_SIDE = 640;
+/** Three passes of a box this many pixels either side: close to a Gaussian of σ ≈ 2.4 px. */
+export const BLUR_RADIUS = 2;
+export const AMOUNT = 5;
+
+/** Sharpens `rgba` (width × height RGBA pixels) in place into grey: each pixel's luminance plus
+ * `amount` times its difference from the blurred luminance around it; alpha is left alone. */
+export function sharpenGrey(rgba, width, height, { radius = BLUR_RADIUS, amount = AMOUNT } = {}) {
+  const size = width * height;
+  const grey = new Float32Array(size);
+  for (let i = 0, p = 0; i < size; i += 1, p += 4) {
+    grey[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
+  }
+  const blurred = grey.slice();
+  const scratch = new Float32Array(size);
+  const sums = new Float32Array(width);
+  for (let pass = 0; pass < 3; pass += 1) {
+    blurRows(blurred, scratch, width, height, radius);
+    blurColumns(scratch, blurred, width, height, radius, sums);
+  }
+  for (let i = 0, p = 0; i < size; i += 1, p += 4) {
+    const level = grey[i] + amount * (grey[i] - blurred[i]);  // Uint8ClampedArray clamps to 0–255
+    rgba[p] = level;
+    rgba[p + 1] = level;
+    rgba[p + 2] = level;
+  }
+  return rgba;
+}
+
+// Moving averages over 2·radius + 1 pixels, along each row then down each column (row by row, all
+// columns at once, so memory is read in order). Pixels past an edge count as the edge pixel.
+function blurRows(source, target, width, height, radius) {
+  const last = width - 1;
+  for (let start = 0; start < width * height; start += width) {
+    let sum = source[start] * (radius + 1);
+    for (let k = 1; k <= radius; k += 1) sum += source[start + Math.min(k, last)];
+    for (let x = 0; x < width; x += 1) {
+      target[start + x] = sum / (2 * radius + 1);
+      sum += source[start + Math.min(x + radius + 1, last)] - source[start + Math.max(x - radius, 0)];
+    }
+  }
+}
+
+function blurColumns(source, target, width, height, radius, sums) {
+  const row = (y) => Math.min(Math.max(y, 0), height - 1) * width;
+  for (let x = 0; x < width; x += 1) sums[x] = source[x] * (radius + 1);
+  for (let k = 1; k <= radius; k += 1) {
+    const at = row(k);
+    for (let x = 0; x < width; x += 1) sums[x] += source[at + x];
+  }
+  for (let y = 0; y < height; y += 1) {
+    const out = y * width;
+    const enter = row(y + radius + 1);
+    const leave = row(y - radius);
+    for (let x = 0; x < width; x += 1) {
+      target[out + x] = sums[x] / (2 * radius + 1);
+      sums[x] += source[enter + x] - source[leave + x];
+    }
+  }
+}
+
+/** The video's current frame, at most FRAME_SIDE wide or high, sharpened as ImageData (null while
+ * the video has no size yet). `canvas` is reused from frame to frame. */
+export function sharpenedFrame(video, canvas) {
+  const scale = Math.min(1, FRAME_SIDE / Math.max(video.videoWidth, video.videoHeight));
+  const width = Math.round(video.videoWidth * scale);
+  const height = Math.round(video.videoHeight * scale);
+  if (!width || !height) return null;
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.drawImage(video, 0, 0, width, height);
+  const frame = context.getImageData(0, 0, width, height);
+  sharpenGrey(frame.data, width, height);
+  return frame;
+}
+
+/** A canvas for sharpenedFrame: off screen where the browser has one. */
+export function frameCanvas() {
+  return typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
+}
