@@ -177,6 +177,8 @@ CONDITIONS = {
     "face-on": lambda frame: frame,
     "tilted-30deg": lambda frame: tilted(frame, 30),
     "defocused-1-module": lambda frame: defocused(frame, 1.0, _MODULE_PX),
+    # Past about one module the plain frame reads as nothing: only the scanner's sharpened try reads it.
+    "defocused-1.3-modules": lambda frame: defocused(frame, 1.3, _MODULE_PX),
     "sensor-noise": lambda frame: noisy(frame.filter(ImageFilter.GaussianBlur(0.8)), 24),
     "reflection": lambda frame: reflected(frame, (WIDTH / 2 + 60, HEIGHT / 2 - 50), 170, 0.75),
     # The forced-dark page is a screenshot taken under forced dark mode: filmed face-on, a little soft.
