@@ -90,6 +90,7 @@ export class Camera {
       if (!this.stream || this.paused || this.video.readyState < 2) continue;
       const frameTime = Math.min(shown ?? Infinity, performance.now());
       const sharpen = this.sharpenNext;
+      this.sharpenNext = false;  // a sharpened frame that fails is followed by a plain one
       let codes = [];
       try {
         codes = await this.detector.detect(sharpen ? this.sharpened() : this.video);

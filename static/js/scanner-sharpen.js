@@ -83,7 +83,11 @@ export function sharpenedFrame(video, canvas) {
   return frame;
 }
 
-/** A canvas for sharpenedFrame: off screen where the browser has one. */
+/** A canvas for sharpenedFrame: off screen where the browser draws on one (Safari 16.4 and later). */
 export function frameCanvas() {
-  return typeof OffscreenCanvas === "function" ? new OffscreenCanvas(1, 1) : document.createElement("canvas");
+  if (typeof OffscreenCanvas === "function") {
+    const canvas = new OffscreenCanvas(1, 1);
+    if (canvas.getContext("2d", { willReadFrequently: true })) return canvas;
+  }
+  return document.createElement("canvas");
 }
