@@ -2,11 +2,15 @@
 // passed on once. The detector is the browser's own BarcodeDetector where it reads qr_code;
 // otherwise the barcode-detector polyfill (npm, zxing-wasm), imported only then, with its .wasm
 // served by our own server (static/vendor/, precached by the service worker): never a CDN.
-// A frame that held no code is followed by a sharpened one (scanner-sharpen.js): out of focus by
-// more than about a module, a pass reads only sharpened.
+// A frame that held no code is followed by a sharpened one (scanner-sharpen.js), at most every
+// SHARPEN_EVERY_MS: out of focus by more than about a module, a pass reads only sharpened.
 import { frameCanvas, sharpenedFrame } from "./scanner-sharpen.js";
 
 const SAME_CODE_PAUSE_MS = 2500;  // the holder still shows the same code after "Scanner suivant"
+// At most four sharpened tries a second: a blurred pass is read within a quarter of a second, and
+// a camera waiting with no code in view spends little more than with plain frames only
+// (bench/scanner_idle_cpu.py).
+const SHARPEN_EVERY_MS = 250;
 
 let detecting = null;
 
@@ -51,6 +55,7 @@ export class Camera {
     this.last = { text: null, until: 0 };
     this.looping = false;
     this.sharpenNext = false;  // the last frame held no code: try the next one sharpened
+    this.sharpenedAt = -Infinity;
     this.canvas = null;
   }
 
@@ -98,7 +103,7 @@ export class Camera {
         continue;  // a frame the detector could not read (camera starting, resized)
       }
       const text = codes.find((code) => code.rawValue)?.rawValue;
-      this.sharpenNext = !text && !sharpen;
+      this.sharpenNext = !text && !sharpen && performance.now() - this.sharpenedAt >= SHARPEN_EVERY_MS;
       if (!text || this.paused || !this.stream) continue;
       if (text === this.last.text && frameTime < this.last.until) continue;
       this.last = { text, until: Infinity };
@@ -109,6 +114,7 @@ export class Camera {
   }
 
   sharpened() {
+    this.sharpenedAt = performance.now();
     this.canvas ??= frameCanvas();
     return sharpenedFrame(this.video, this.canvas) ?? this.video;
   }

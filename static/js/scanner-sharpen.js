@@ -15,19 +15,24 @@ export const AMOUNT = 5;
  * `amount` times its difference from the blurred luminance around it; alpha is left alone. */
 export function sharpenGrey(rgba, width, height, { radius = BLUR_RADIUS, amount = AMOUNT } = {}) {
   const size = width * height;
-  const grey = new Float32Array(size);
+  const { grey, blurred, scratch, line, other, sums } = buffers(width, height);
   for (let i = 0, p = 0; i < size; i += 1, p += 4) {
     grey[i] = 0.299 * rgba[p] + 0.587 * rgba[p + 1] + 0.114 * rgba[p + 2];
   }
-  const blurred = grey.slice();
-  const scratch = new Float32Array(size);
-  const sums = new Float32Array(width);
-  for (let pass = 0; pass < 3; pass += 1) {
-    blurRows(blurred, scratch, width, height, radius);
-    blurColumns(scratch, blurred, width, height, radius, sums);
+  // The three passes along a row are done while the row is in a small buffer; then three passes
+  // down the columns, row by row (memory read in order).
+  for (let start = 0; start < size; start += width) {
+    line.set(grey.subarray(start, start + width));
+    boxLine(line, other, width, radius);
+    boxLine(other, line, width, radius);
+    boxLine(line, other, width, radius);
+    blurred.set(other, start);
   }
+  boxColumns(blurred, scratch, width, height, radius, sums);
+  boxColumns(scratch, blurred, width, height, radius, sums);
+  boxColumns(blurred, scratch, width, height, radius, sums);
   for (let i = 0, p = 0; i < size; i += 1, p += 4) {
-    const level = grey[i] + amount * (grey[i] - blurred[i]);  // Uint8ClampedArray clamps to 0–255
+    const level = grey[i] + amount * (grey[i] - scratch[i]);  // Uint8ClampedArray clamps to 0–255
     rgba[p] = level;
     rgba[p + 1] = level;
     rgba[p + 2] = level;
@@ -35,22 +40,35 @@ export function sharpenGrey(rgba, width, height, { radius = BLUR_RADIUS, amount 
   return rgba;
 }
 
-// Moving averages over 2·radius + 1 pixels, along each row then down each column (row by row, all
-// columns at once, so memory is read in order). Pixels past an edge count as the edge pixel.
-function blurRows(source, target, width, height, radius) {
-  const last = width - 1;
-  for (let start = 0; start < width * height; start += width) {
-    let sum = source[start] * (radius + 1);
-    for (let k = 1; k <= radius; k += 1) sum += source[start + Math.min(k, last)];
-    for (let x = 0; x < width; x += 1) {
-      target[start + x] = sum / (2 * radius + 1);
-      sum += source[start + Math.min(x + radius + 1, last)] - source[start + Math.max(x - radius, 0)];
-    }
+// The working arrays, kept from one frame to the next while the frame keeps its size.
+let kept = null;
+function buffers(width, height) {
+  if (kept?.width !== width || kept?.height !== height) {
+    const size = width * height;
+    kept = {
+      width, height, grey: new Float32Array(size), blurred: new Float32Array(size), scratch: new Float32Array(size),
+      line: new Float32Array(width), other: new Float32Array(width), sums: new Float32Array(width),
+    };
+  }
+  return kept;
+}
+
+// Moving averages over 2·radius + 1 pixels, along one line, or down every column at once (row by
+// row). Pixels past an edge count as the edge pixel.
+function boxLine(source, target, length, radius) {
+  const last = length - 1;
+  const scale = 1 / (2 * radius + 1);
+  let sum = source[0] * (radius + 1);
+  for (let k = 1; k <= radius; k += 1) sum += source[Math.min(k, last)];
+  for (let x = 0; x < length; x += 1) {
+    target[x] = sum * scale;
+    sum += source[Math.min(x + radius + 1, last)] - source[Math.max(x - radius, 0)];
   }
 }
 
-function blurColumns(source, target, width, height, radius, sums) {
+function boxColumns(source, target, width, height, radius, sums) {
   const row = (y) => Math.min(Math.max(y, 0), height - 1) * width;
+  const scale = 1 / (2 * radius + 1);
   for (let x = 0; x < width; x += 1) sums[x] = source[x] * (radius + 1);
   for (let k = 1; k <= radius; k += 1) {
     const at = row(k);
@@ -61,7 +79,7 @@ function blurColumns(source, target, width, height, radius, sums) {
     const enter = row(y + radius + 1);
     const leave = row(y - radius);
     for (let x = 0; x < width; x += 1) {
-      target[out + x] = sums[x] / (2 * radius + 1);
+      target[out + x] = sums[x] * scale;
       sums[x] += source[enter + x] - source[leave + x];
     }
   }
