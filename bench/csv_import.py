@@ -22,7 +22,8 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from passresot import create_app  # noqa: E402
 from passresot.accounts.models import Role, User  # noqa: E402
-from passresot.agents.csv_import import import_agents, issue_setup_links  # noqa: E402
+from passresot.agents.csv_import import import_agents  # noqa: E402
+from passresot.agents.setup_links import create_link_batch  # noqa: E402
 from passresot.extensions import db  # noqa: E402
 from passresot.offices.models import Office  # noqa: E402
 
@@ -59,7 +60,7 @@ def time_domain(app, rows: int) -> float:
         data = agents_csv(rows, "domain")
         started, cpu = time.perf_counter(), time.process_time()
         agents = import_agents(admin, admin.office_id, data)
-        issue_setup_links(admin, agents)
+        create_link_batch(admin, agents)
         db.session.commit()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         assert len(agents) == rows
@@ -86,7 +87,7 @@ def time_http(app, rows: int) -> tuple:
     assert preview.status_code == 200 and payload, preview.status_code
     assert base64.b64decode(payload.group(1)) == data
     result = client.post("/office/agents/import/confirm",
-                         data={"csrf_token": token, "payload": payload.group(1)})
+                         data={"csrf_token": token, "payload": payload.group(1)}, follow_redirects=True)
     finished, cpu = time.perf_counter(), time.process_time() - cpu
     assert result.status_code == 200, result.status_code
     assert result.get_data(as_text=True).count("/password/") >= rows

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.scan_frame_to_verdict import pass_qr  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, LiveServer  # noqa: E402
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD  # noqa: E402
+from tests.browser.live_server import LiveServer  # noqa: E402
 from tests.browser.faulty_proxy import FaultyProxy  # noqa: E402
 
 AGENT = "agent@demo.passresot66.fr"

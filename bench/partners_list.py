@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, LiveServer, sign_in  # noqa: E402
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, sign_in  # noqa: E402
+from tests.browser.live_server import LiveServer  # noqa: E402
 
 AGENT = "agent@demo.passresot66.fr"
 RELOADS = 7

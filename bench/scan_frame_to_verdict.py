@@ -30,7 +30,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, LiveServer  # noqa: E402
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD  # noqa: E402
+from tests.browser.live_server import LiveServer  # noqa: E402
 from tests.browser.fake_camera import camera_args, write_y4m_sequence  # noqa: E402
 
 STAFF = "partenaire@demo.passresot66.fr"

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scans_throughput import make_database  # noqa: E402  (same folder: the scratch-database helper)
+from bench.scans_bench_db import make_postgres  # noqa: E402  (the scratch-database helper)
 
 PASSWORD = "bench-passresot66"
 ADMIN_EMAIL = "reseau@bench.passresot66.fr"
@@ -121,7 +121,7 @@ def main():
     app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": args.database, "SERVER_NAME": "localhost"})
     logging.getLogger("passresot.request").setLevel(logging.WARNING)  # one JSON line per request otherwise
     if not args.reuse:
-        make_database(args.database)
+        make_postgres(args.database)
         print(f"Generating the national data set (scale {args.scale}) in {args.database.rsplit('/', 1)[1]}...")
         print(f"  generation: {seed(app, args.scale):.1f} s")
     else:
