@@ -6,6 +6,7 @@ import os
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -14,7 +15,8 @@ from werkzeug.security import generate_password_hash
 from passresot import create_app
 from passresot.extensions import db
 from passresot.passes.base45 import b45decode, b45encode
-from passresot.accounts.models import User
+from passresot.timeutil import utcnow
+from passresot.accounts.models import ApiToken, SignInKind, User
 from passresot.visits.models import Scan, Visit
 from tests.helpers import FAST_HASH_METHOD
 
@@ -131,6 +133,19 @@ def _app_on(database_url: str, instance_path: str):
     """One app per live server database, for every live_database of the run: building the app (its
     blueprints, their URL rules) cost 30 s of processor per browser lane when each use built its own."""
     return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance_path, "SECRET_KEY": "x"})
+
+
+def browser_sessions_ended(live_server, email: str) -> None:
+    """`email`'s browser sign-ins reach the end of their lifetime now, on the server (the 30 days
+    are up): the browser still holds its cookie, which opens nothing any more. Clearing the cookie
+    instead raced with any answer still in flight, whose Set-Cookie brought the session back."""
+    with live_database(live_server):
+        user = User.query.filter_by(email=email).one()
+        ended = ApiToken.query.filter(ApiToken.user_id == user.id, ApiToken.kind == SignInKind.browser,
+                                      ApiToken.revoked_at.is_(None)).update(
+            {ApiToken.expires_at: utcnow() - timedelta(seconds=1)}, synchronize_session=False)
+        db.session.commit()
+    assert ended, f"{email} had no browser sign-in to end"
 
 
 def demo_passwords_hashed_fast(live_server) -> None:

@@ -88,7 +88,7 @@ def test_a_zip_and_a_folder_of_photos(page, live_server, office_without_photos, 
     page.get_by_label("Photos ou fichier zip").set_input_files(archive)
     page.get_by_label("Ou un dossier entier").set_input_files(folder)
     with page.expect_navigation(timeout=60_000):
-        page.get_by_role("button", name="Voir les correspondances").click()
+        page.get_by_role("button", name="Voir les correspondances").click(timeout=60_000)  # it waits for the navigation too
 
     expect(page.locator("[data-matches]")).to_have_attribute("data-matches", "4")
     expect(page.locator("[data-misses]")).to_have_attribute("data-misses", "1")
@@ -171,5 +171,5 @@ def test_photos_dropped_on_the_zone_go_into_the_form(page, live_server, office_w
     }""", jpeg)
     expect(page.locator("[data-drop-status]")).to_have_text("Fichiers déposés : 1")
     with page.expect_navigation():
-        page.get_by_role("button", name="Voir les correspondances").click()
+        page.get_by_role("button", name="Voir les correspondances").click(timeout=60_000)  # it waits for the navigation too
     expect(page.locator(".photo-matches li")).to_have_text(re.compile(r"Martin Jean\s*Martin Jean\.jpg"))

@@ -25,6 +25,10 @@ from .helpers import FAST_DEMO_HASH, live_database, sign_in
 
 zxingcpp = pytest.importorskip("zxingcpp")
 ADMIN = "directrice@ot-500.example"
+#: A form over the whole office (500 passes, 60 card sheets) may take this long on a loaded machine.
+#: The click gets it too: Playwright's click waits for the navigation it starts, under its own
+#: timeout (20 s), which a loaded CI ran out of while the card sheet was still being served.
+WHOLE_OFFICE_MS = 120_000
 AGENTS, WITHOUT_PHOTO = 500, 20
 
 
@@ -77,14 +81,14 @@ def test_an_office_of_500(page, live_server, office_of_500, tmp_path):
     # Select the whole filter (ten pages), then issue.
     page.get_by_label("Choisir les 500 agents de ce filtre").check()
     expect(page.locator("[data-selected-count]")).to_have_text("500 agents choisis")
-    with page.expect_navigation(timeout=120_000):
-        page.get_by_role("button", name="Délivrer un pass").click()
+    with page.expect_navigation(timeout=WHOLE_OFFICE_MS):
+        page.get_by_role("button", name="Délivrer un pass").click(timeout=WHOLE_OFFICE_MS)
     expect(page.locator("[data-issued]")).to_have_attribute("data-issued", str(AGENTS - WITHOUT_PHOTO))
     expect(page.get_by_text("Nom000 Prénom000").or_(page.get_by_text("Prénom000 Nom000")).first).to_be_visible()
 
     # Print a card sheet of the passes just issued: 8 cards an A4 page, every QR decodes.
-    with page.expect_navigation(timeout=120_000):
-        page.get_by_role("button", name="Imprimer les cartes de ces passes").click()
+    with page.expect_navigation(timeout=WHOLE_OFFICE_MS):
+        page.get_by_role("button", name="Imprimer les cartes de ces passes").click(timeout=WHOLE_OFFICE_MS)
     expect(page.locator(".card-pass")).to_have_count(AGENTS - WITHOUT_PHOTO, timeout=60_000)
     expect(page.locator(".sheet")).to_have_count(60)
     numbers = page.locator(".sheet").first.locator(".card-pass").evaluate_all(
@@ -103,8 +107,8 @@ def test_an_office_of_500(page, live_server, office_of_500, tmp_path):
     # Export the set-password links of the whole office.
     page.goto(live_server.url + "/office/agents")
     page.get_by_label("Choisir les 500 agents de ce filtre").check()
-    with page.expect_navigation(timeout=120_000):
-        page.get_by_role("button", name="Liens pour choisir le mot de passe").click()
+    with page.expect_navigation(timeout=WHOLE_OFFICE_MS):
+        page.get_by_role("button", name="Liens pour choisir le mot de passe").click(timeout=WHOLE_OFFICE_MS)
     expect(page.locator("h1")).to_have_text("Liens pour 500 agents")
     expect(page.locator(".badge.ok")).to_have_count(0)  # no SMTP here: nothing claims to be sent
     page.reload()

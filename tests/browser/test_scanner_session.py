@@ -9,8 +9,8 @@ from passresot.accounts.models import Role, User
 from passresot.extensions import db
 from passresot.partners.models import Partner
 from passresot.visits.models import Scan, Visit
-from .helpers import (AGENT, DEMO_PASSWORD, FAST_DEMO_HASH, SEASONAL, STAFF, live_database, my_pass, partner_scans,
-                      shot, sign_in)
+from .helpers import (AGENT, DEMO_PASSWORD, FAST_DEMO_HASH, SEASONAL, STAFF, browser_sessions_ended, live_database,
+                      my_pass, partner_scans, shot, sign_in)
 
 
 OTHER_STAFF = "accueil@autre-site.example"
@@ -61,7 +61,7 @@ def test_a_session_that_ended_keeps_the_scans_until_the_same_site_signs_in(page,
     open_scanner(page, live_server)
     expect(page.locator("[data-session]")).to_be_hidden()
 
-    page.context.clear_cookies()  # the session ends (30 days, or signed out elsewhere)
+    browser_sessions_ended(live_server, STAFF)  # the session ends (its 30 days are up)
     scan(page, seasonal_qr, "admitted")  # decided on the device
     network = page.locator("[data-network]")
     expect(network).to_have_attribute("data-state", "signed-out")
@@ -95,7 +95,7 @@ def test_another_sites_account_never_sends_the_first_sites_scans(page, live_serv
         first_name = db.session.get(Partner, staff_site).name
     sign_in(page, live_server.url, STAFF)
     open_scanner(page, live_server)
-    page.context.clear_cookies()
+    browser_sessions_ended(live_server, STAFF)
     scan(page, agent_qr, "admitted")  # for the first site, kept on the device
     expect(page.locator("[data-session]")).to_contain_text("(1 passage en attente")
     before = all_scan_ids(live_server)
