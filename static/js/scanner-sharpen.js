@@ -1,7 +1,7 @@
 // A camera frame sharpened for the QR detector. A pass filmed out of focus (a tablet's fixed-focus
 // camera, a phone held too close) blurs each module into its neighbours: past about one module of
 // blur the detector reads no code at all, while an unsharp mask (the frame plus `amount` times its
-// difference from a blurred copy) gives the modules their edges back up to about 1.3 modules.
+// difference from a blurred copy) gives the modules their edges back up to 1.3 or 1.4 modules.
 // The camera (scanner-camera.js) tries this copy only when the plain frame held no code.
 // bench/scan_defocus.py measures what it reads; tests/js/scanner-sharpen.test.mjs checks the maths.
 
