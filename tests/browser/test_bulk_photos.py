@@ -171,5 +171,5 @@ def test_photos_dropped_on_the_zone_go_into_the_form(page, live_server, office_w
     }""", jpeg)
     expect(page.locator("[data-drop-status]")).to_have_text("Fichiers déposés : 1")
     with page.expect_navigation():
-        page.get_by_role("button", name="Voir les correspondances").click(timeout=60_000)  # it waits for the navigation too
+        page.get_by_role("button", name="Voir les correspondances").click()
     expect(page.locator(".photo-matches li")).to_have_text(re.compile(r"Martin Jean\s*Martin Jean\.jpg"))
