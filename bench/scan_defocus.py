@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from bench.verify_token_browser import serve_static  # noqa: E402
-from passresot.passes.qr import _code, BORDER  # noqa: E402
+from passresot.passes.qr import _code  # noqa: E402
 from passresot.passes.token import sign_pass_token  # noqa: E402
 from tests.browser.fake_camera import _MODULE_PX, defocused, film  # noqa: E402
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
@@ -69,18 +69,17 @@ DECODE = """async ({ grey, width, height }) => {
 
 def pass_screen(text: str) -> Image.Image:
     """A 360×740 white screen with `text`'s code where /pass draws it (crisp module edges)."""
-    matrix = _code(text).get_matrix()  # the SVG's modules, its BORDER included
+    matrix = _code(text).get_matrix()  # the SVG's modules, its border included
     screen = Image.new("L", (360, 740), 255)
     x0, y0, side, _ = PASS_QR_BOX
     step = side / len(matrix)
-    pixels = screen.load()
+    draw = ImageDraw.Draw(screen)
     for row, line in enumerate(matrix):
         for col, dark in enumerate(line):
-            if dark:
-                for y in range(round(y0 + row * step), round(y0 + (row + 1) * step)):
-                    for x in range(round(x0 + col * step), round(x0 + (col + 1) * step)):
-                        pixels[x, y] = 0
-    assert BORDER == 2
+            left, top = round(x0 + col * step), round(y0 + row * step)
+            right, bottom = round(x0 + (col + 1) * step), round(y0 + (row + 1) * step)
+            if dark and right > left and bottom > top:
+                draw.rectangle([left, top, right - 1, bottom - 1], fill=0)
     return screen.convert("RGB")
 
 

@@ -1,8 +1,9 @@
 """The scanner films the real pass page as an agent's phone shows it at the entrance, in the
 conditions of a real door (fake_camera.CONDITIONS): the phone tilted by 30°, out of focus by about
 one module and by 1.3 modules (read only through the camera's sharpened try, scanner-sharpen.js), a
-noisy sensor, a reflection on the glass, and the page as a forced dark theme paints it. The frames are built from screenshots of /pass at 360×740 taken in Chromium (the forced-dark
-one in a Chromium that darkens pages); each must give the scanner's verdict: admitted."""
+noisy sensor, a reflection on the glass, and the page as a forced dark theme paints it. The frames
+are built from screenshots of /pass at 360×740 taken in Chromium (the forced-dark one in a Chromium
+that darkens pages); each must give the scanner's verdict: admitted."""
 import io
 
 import pytest
