@@ -2,9 +2,7 @@
 import csv
 import io
 
-import qrcode
-from markupsafe import Markup, escape
-from qrcode.constants import ERROR_CORRECT_M
+from markupsafe import Markup
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,7 +15,7 @@ from ..agents.setup_links import create_link_batch, link_batch, queue_link_batch
 from ..extensions import db
 from ..passes.api import office_passes
 from ..passes.models import PassStatus
-from ..passes.qr import BORDER
+from ..passes.qr import qr_svg
 from .access import roles_required
 
 bp = Blueprint("office_bulk", __name__, url_prefix="/office/agents")
@@ -94,21 +92,7 @@ def cards():
             without.append(agent)
             continue
         cards.append({"holder": agent, "pass_": pass_, "has_photo": agent.id in with_photo,
-                      "qr": card_qr_svg(pass_.token, label)})
+                      "qr": Markup(qr_svg(pass_.token, label))})
     sheets = [cards[i:i + CARDS_PER_SHEET] for i in range(0, len(cards), CARDS_PER_SHEET)]
     return render_template("office/card_sheet.html", sheets=sheets, without=without, count=len(cards),
                            back_url=url_for("office.agents_list"))
-
-
-def card_qr_svg(text: str, label: str) -> Markup:
-    """The same code as passes.qr.qr_svg draws, as one path built from the module matrix: a sheet
-    of hundreds of cards would otherwise spend most of its time in the SVG image factory."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER)
-    code.add_data(text, optimize=0)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    path = "".join(f"M{x} {y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
-    size = len(matrix)
-    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
-                  f'aria-label="{escape(label)}" shape-rendering="crispEdges">'
-                  f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>')
