@@ -42,7 +42,9 @@ NAMES = ("Amélie Rigaud", "Marie-Françoise Rodrigu")
 PREPARE = """async () => {
   const polyfill = await import("/vendor/barcode-detector/ponyfill.js");
   await polyfill.prepareZXingModule({
-    overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? "/vendor/zxing-wasm/zxing_reader.wasm" : prefix + path) },
+    overrides: {
+      locateFile: (path, prefix) => (path.endsWith(".wasm") ? "/vendor/zxing-wasm/zxing_reader.wasm" : prefix + path),
+    },
     fireImmediately: true,
   });
   window.detector = new polyfill.BarcodeDetector({ formats: ["qr_code"] });

@@ -15,8 +15,8 @@ from qrcode.constants import ERROR_CORRECT_M
 BORDER = 2
 
 
-def _code(text: str, **options) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER, **options)
+def _code(text: str) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=BORDER)
     code.add_data(text, optimize=0)
     code.make(fit=True)
     return code
@@ -25,7 +25,9 @@ def _code(text: str, **options) -> qrcode.QRCode:
 def qr_svg(text: str, label: str = "QR code") -> str:
     """An <svg> element (no XML declaration) drawing `text` in a QR code with a 2-module border;
     `label` is its name for screen readers."""
-    return _drawing(text)[0].replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    squares, side = _drawing(text)
+    return (f'<svg role="img" aria-label="{escape(label)}" shape-rendering="crispEdges" viewBox="0 0 {side} {side}" '
+            f'xmlns="http://www.w3.org/2000/svg"><path d="{squares}" fill="#000"/></svg>')
 
 
 def qr_modules(text: str) -> int:
@@ -35,17 +37,15 @@ def qr_modules(text: str) -> int:
 
 @functools.lru_cache(maxsize=256)
 def _drawing(text: str) -> tuple[str, int]:
-    """The unnamed <svg> of `text`'s code and its side in modules: one path of unit squares, one per
-    dark module, in a viewBox of modules (the page or card sizes it). Written from the module matrix:
-    qrcode's SVG image factory added ~3.6 ms to the 8 ms of encoding a version 8 code, per card of a
-    sheet of hundreds. A pass page draws the same code at each opening (and the worker's background
-    refresh asks for it again): it is drawn once."""
+    """The path of `text`'s code, one unit square per dark module, and its side in modules: the
+    viewBox is in modules and the page or card sizes it. Written from the module matrix: qrcode's SVG
+    image factory added ~3.6 ms to the 8 ms of encoding a version 8 code, per card of a sheet of
+    hundreds. A pass page draws the same code at each opening (and the worker's background refresh
+    asks for it again): it is drawn once."""
     matrix = _code(text).get_matrix()  # the border included
-    side = len(matrix)
     squares = "".join(f"M{x},{y}H{x + 1}V{y + 1}H{x}z"
                       for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
-    return (f'<svg shape-rendering="crispEdges" viewBox="0 0 {side} {side}" xmlns="http://www.w3.org/2000/svg">'
-            f'<path d="{squares}" fill="#000"/></svg>', side)
+    return squares, len(matrix)
 
 
 def qr_version(text: str) -> int:

@@ -5,7 +5,8 @@ libraries, configures the ORM's mappers and compiles the templates (1.8 s of pro
 forks a child for each start. The child takes the server's environment, builds the app with
 `create_app()` as `app.py` does (reusing the compiled templates) and serves it with werkzeug's
 `run_simple`, as `flask run` does, without werkzeug's access line (the app logs each request
-itself). Stopping kills that child: its port refuses connections, as with `flask run`. The browser lane started its servers 54 times in a run (both workers).
+itself). Stopping kills that child: its port refuses connections, as with `flask run`. The browser
+lane started its servers 54 times in a run (both workers).
 
 It says {"ready": true} once the app is imported. Commands, one JSON line each on stdin, each
 answered by one JSON line on stdout:
