@@ -37,7 +37,8 @@ def machine_cpu_seconds() -> float:
 
 def psql(database_url: str, sql: str) -> None:
     server = database_url.replace("postgresql+psycopg://", "postgresql://")
-    subprocess.run(["psql", f"{server}/test", "-qc", sql], check=True)
+    subprocess.run(["psql", f"{server}/test", "-qc", sql], check=True,
+                   env={**os.environ, "PGOPTIONS": "--client-min-messages=warning"})  # no "does not exist, skipping"
 
 
 def time_one(commit: str, run: int, folder: Path, database_url: str) -> dict:
