@@ -141,7 +141,7 @@ def test_an_eductour_day_from_the_plan_to_the_audit_pack(page, phone, browser, l
     pdf = agent_phone.request.get(live_server.url + link.get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     image = pypdfium2.PdfDocument(pdf.body())[0].render(scale=3).to_pil()
-    [qr] = [code.text for code in zxingcpp.read_barcodes(image)]
+    [qr] = [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
     agent_phone.context.close()
     anyone = browser.new_context(locale="fr-FR").new_page()  # not signed in
     address = urlsplit(qr)

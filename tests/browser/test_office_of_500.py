@@ -97,8 +97,8 @@ def test_an_office_of_500(page, live_server, office_of_500, tmp_path):
     pdf = tmp_path / "cards.pdf"
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, page_ranges="1")  # the page the codes are read from
     page_one = pdfium.PdfDocument(str(pdf))[0].render(scale=200 / 72, grayscale=True).to_pil()  # 200 dpi
-    codes = zxingcpp.read_barcodes(page_one)
-    texts = sorted(code.text for code in codes if code.format == zxingcpp.BarcodeFormat.QRCode)
+    codes = zxingcpp.read_barcodes(page_one, formats=zxingcpp.BarcodeFormat.QRCode)
+    texts = sorted(code.text for code in codes)
     assert len(texts) == 8 and all(text.startswith("PR1:") for text in texts), texts
     with live_database(live_server):
         tokens = sorted(find_by_number(number).token for number in numbers)

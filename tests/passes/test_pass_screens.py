@@ -134,9 +134,9 @@ def rasterise(svg: str, scale: int = 8) -> Image.Image:
 
 
 def decode(svg: str):
-    barcodes = zxingcpp.read_barcodes(rasterise(svg))
+    # QR codes only, as the scanner reads: read as every format, a code's modules can also pass for a 1D code.
+    barcodes = zxingcpp.read_barcodes(rasterise(svg), formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(barcodes) == 1
-    assert barcodes[0].format == zxingcpp.BarcodeFormat.QRCode
     return barcodes[0]
 
 
