@@ -25,7 +25,7 @@ def proxy(live_server):
 
 
 def worker_lists(base_url):
-    with urllib.request.urlopen(base_url + "/sw-manifest.js") as response:
+    with urllib.request.urlopen(base_url + "/sw-manifest.js", timeout=10) as response:
         script = response.read().decode()
     listed = lambda name: json.loads(re.search(rf"export const {name} = (\[.*?\]);", script).group(1))  # noqa: E731
     return listed("PRECACHE_URLS"), listed("LATER_URLS")

@@ -2,6 +2,8 @@
 whose answer is lost is fetched again by the worker; one still missing after those tries fails
 that install, and the open page registers again (instead of waiting for the next page load, when
 the agent may already be out of signal)."""
+import time
+
 from .faulty_proxy import FaultyProxy
 from .helpers import sign_in, wait_until, wait_until_kept
 
@@ -65,8 +67,10 @@ def test_a_page_claimed_before_its_scripts_ran_is_still_kept_for_offline_use(pho
     held = []  # the page's sw-register.js, held (routing also keeps it out of the HTTP cache)
     phone.route("**/static/js/sw-register.js*", lambda route: held.append(route))
     phone.goto(live_server.url + "/partners", wait_until="commit")
-    while not held:
+    deadline = time.monotonic() + 20
+    while not held and time.monotonic() < deadline:
         phone.wait_for_timeout(50)
+    assert held, "the page never asked for sw-register.js"
     assert phone.evaluate("navigator.serviceWorker.controller") is None
     assert not phone.evaluate("caches.match(location.href).then(Boolean)")
 
