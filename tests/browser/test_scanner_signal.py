@@ -26,12 +26,14 @@ def proxy(live_server):
 
 def timed_scan(page, text):
     """(verdict, reason, seconds from the click to the verdict on screen), timed in the page itself:
-    Playwright's own polling would add up to a second to what it measures."""
-    waited = page.evaluate("""(text) => new Promise((resolve) => {
+    Playwright's own polling would add up to a second to what it measures. Playwright's evaluate has
+    no time limit of its own: a verdict that never shows fails after 20 s instead of waiting forever."""
+    waited = page.evaluate("""(text) => new Promise((resolve, reject) => {
       const box = document.querySelector("[data-verdict-box]");
       const observer = new MutationObserver(() => {
         if (!box.hidden) { observer.disconnect(); resolve((performance.now() - started) / 1000); }
       });
+      setTimeout(() => { observer.disconnect(); reject(new Error("no verdict shown within 20 s")); }, 20_000);
       observer.observe(box, { attributes: true, attributeFilter: ["hidden"] });
       document.querySelector("[data-code]").value = text;
       const started = performance.now();
