@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from passresot.web.pwa import PRECACHED_STATIC, SALT_ENV, compute_version, file_revision
-from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, sign_in
+from .helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, sign_in, wait_until
 
 
 ICONS_DIR = ROOT / "static" / "img" / "icons"
@@ -153,7 +153,8 @@ def test_offline_page_says_what_still_works(live_server):
 
 def test_service_worker_registers_and_controls_the_page_after_a_reload(page, live_server, app):
     page.goto(live_server.url + "/login")
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # What navigator.serviceWorker.ready waits for, within a time limit (evaluate has none of its own).
+    wait_until(page, "() => navigator.serviceWorker.getRegistration().then((r) => Boolean(r?.active))")
     page.reload()
 
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == live_server.url + "/sw.js"
