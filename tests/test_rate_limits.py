@@ -2,6 +2,7 @@
 sees them: the database (SQLite here, PostgreSQL under `make test-postgres`) or Redis when REDIS_URL
 is set. Two app instances on one database stand for two gunicorn workers."""
 import os
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -87,6 +88,10 @@ def _people(app):
 
 def test_sign_in_by_one_address_is_limited_whether_it_succeeds_or_not(limits, client):
     agent, _staff, _other = _people(limits)
+    # The windows are whole minutes: five requests begun in a minute's last seconds ended in the next
+    # one, whose fresh count let the form through (302 instead of 429, once on PostgreSQL here).
+    if time.time() % 60 > 50:
+        time.sleep(60.5 - time.time() % 60)
     for _ in range(3):
         assert client.post("/api/v1/auth/token", json={"email": agent, "password": PASSWORD,
                                                        "device_name": "t"}).status_code == 201
