@@ -37,6 +37,15 @@ def session_csrf_token(client, app) -> str:
     return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
 
 
+def read_qr_codes(image) -> list:
+    """The QR codes zxing-cpp reads in a picture (PIL image), as the scanner reads them: QR codes only
+    (its BarcodeDetector asks for "qr_code"). Read as every format, a pass on screen once also gave
+    a 1D code ("1299") beside its token."""
+    import zxingcpp  # only the tests that read codes pay for it
+
+    return zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+
+
 def login(client, email, password=PASSWORD):
     """Sign in through the real form (CSRF included); returns the response."""
     token = csrf_token(client, "/login")

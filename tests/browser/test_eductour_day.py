@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import pypdfium2
 import pytest
-import zxingcpp
 from playwright.sync_api import expect
 
 from passresot.accounts.models import Role, User
@@ -20,6 +19,8 @@ from passresot.partners.models import Partner
 from passresot.passes.models import Pass, PassStatus
 from passresot.timeutil import paris_today
 from passresot.visits.models import Visit
+from tests.helpers import read_qr_codes
+
 from .helpers import STAFF, live_database, my_pass, open_scanner, paste, sign_in
 
 ADMIN = "ot@demo.passresot66.fr"
@@ -141,7 +142,7 @@ def test_an_eductour_day_from_the_plan_to_the_audit_pack(page, phone, browser, l
     pdf = agent_phone.request.get(live_server.url + link.get_attribute("href"))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     image = pypdfium2.PdfDocument(pdf.body())[0].render(scale=3).to_pil()
-    [qr] = [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    [qr] = [code.text for code in read_qr_codes(image)]
     agent_phone.context.close()
     anyone = browser.new_context(locale="fr-FR").new_page()  # not signed in
     address = urlsplit(qr)

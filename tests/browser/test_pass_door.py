@@ -4,8 +4,9 @@ The printable card gives the QR its full height."""
 import io
 
 import pytest
-import zxingcpp
 from PIL import Image
+from tests.helpers import read_qr_codes
+
 from .helpers import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, FORCED_DARK_ARGS, my_pass, sign_in
 
 
@@ -42,9 +43,7 @@ def screenshot(page, **options) -> Image.Image:
 
 
 def decoded(image: Image.Image) -> list[str]:
-    """The QR codes read on the screen, as the scanner reads only QR codes: read as every format, a
-    pass's modules once gave a 1D code too ('1299', beside the pass's token)."""
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+    return [barcode.text for barcode in read_qr_codes(image)]
 
 
 def modules_of(page) -> int:

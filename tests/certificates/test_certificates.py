@@ -6,7 +6,6 @@ from datetime import time, timedelta
 
 import pypdfium2
 import pytest
-import zxingcpp
 
 from passresot.certificates.api import issue_programme_certificates, verified
 from passresot.certificates.exceptions import CertificatesNotYet
@@ -15,7 +14,7 @@ from passresot.eductours.api import plan_programme
 from passresot.eductours.attendance import mark_present
 from passresot.extensions import db
 from passresot.timeutil import paris_today
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, read_qr_codes
 
 
 @pytest.fixture
@@ -88,8 +87,7 @@ def test_the_pdfs_qr_code_opens_the_public_page_which_states_only_the_certificat
     page = pypdfium2.PdfDocument(response.data)[0]
     text = " ".join(page.get_textpage().get_text_range().split())
     assert amelie.full_name in text and "Éductour Côte Vermeille" in text and "2 h 30" in text.replace("\u00a0", " ")
-    rendered = page.render(scale=3).to_pil()
-    link, = [code.text for code in zxingcpp.read_barcodes(rendered, formats=zxingcpp.BarcodeFormat.QRCode)]
+    link, = [code.text for code in read_qr_codes(page.render(scale=3).to_pil())]
     public = app.test_client().get(link.replace("http://localhost", ""))
     html = public.get_data(as_text=True)
     assert public.status_code == 200 and "Attestation authentique" in html and amelie.full_name in html

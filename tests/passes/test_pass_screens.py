@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 import qrcode
 import qrcode.util
-import zxingcpp
 from babel.dates import format_date
 from PIL import Image, ImageDraw
 
@@ -18,7 +17,7 @@ from passresot.passes.models import Pass
 from passresot.passes.qr import qr_version
 from passresot.passes.token import parse_pass_token
 from passresot.timeutil import PARIS, paris_today
-from tests.helpers import FAST_HASH, csrf_token, login
+from tests.helpers import FAST_HASH, csrf_token, login, read_qr_codes
 from tests.factories import Factory
 
 OFFICE_NAME = "Office de Tourisme de Collioure"
@@ -134,8 +133,7 @@ def rasterise(svg: str, scale: int = 8) -> Image.Image:
 
 
 def decode(svg: str):
-    # QR codes only, as the scanner reads: read as every format, a code's modules can also pass for a 1D code.
-    barcodes = zxingcpp.read_barcodes(rasterise(svg), formats=zxingcpp.BarcodeFormat.QRCode)
+    barcodes = read_qr_codes(rasterise(svg))
     assert len(barcodes) == 1
     return barcodes[0]
 
